@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { defineContract, type Payload } from '../define.js';
+import { Events } from '../subjects.js';
+
+export const ArticleEmbeddedV1 = defineContract(
+  Events.ArticleEmbeddedV1,
+  z.object({
+    articleId: z.number().int().positive(),
+    spaces: z.array(z.object({ space: z.string().max(128), vectors: z.number().int().nonnegative() })).max(16),
+    failedParts: z.array(z.object({ part: z.string().max(128), error: z.string().max(2000) })).max(500),
+    standIn: z.boolean(),
+  }),
+);
+export type ArticleEmbeddedV1 = Payload<typeof ArticleEmbeddedV1>;

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { defineContract, type Payload } from '../define.js';
+import { Events } from '../subjects.js';
+
+export const MetricsCollectedV1 = defineContract(
+  Events.MetricsCollectedV1,
+  z.object({
+    publicationId: z.number().int().positive(),
+    views: z.number().int().nonnegative(),
+    likes: z.number().int().nonnegative(),
+    comments: z.number().int().nonnegative(),
+    capturedAt: z.iso.datetime({ offset: true }),
+  }),
+);
+export type MetricsCollectedV1 = Payload<typeof MetricsCollectedV1>;

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { defineContract, type Payload } from '../define.js';
+import { Events } from '../subjects.js';
+
+export const VideoEditedV1 = defineContract(
+  Events.VideoEditedV1,
+  z.object({
+    editId: z.number().int().positive(),
+    videoId: z.number().int().positive(),
+    editor: z.string().max(128),
+    standIn: z.boolean(),
+    platformProfile: z.string().max(64),
+    fileKey: z.string().max(512),
+    durationS: z.number().nonnegative(),
+  }),
+);
+export type VideoEditedV1 = Payload<typeof VideoEditedV1>;

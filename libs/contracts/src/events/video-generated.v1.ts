@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { defineContract, type Payload } from '../define.js';
+import { Events } from '../subjects.js';
+
+export const VideoGeneratedV1 = defineContract(
+  Events.VideoGeneratedV1,
+  z.object({
+    videoId: z.number().int().positive(),
+    storyId: z.number().int().positive(),
+    model: z.string().max(128),
+    standIn: z.boolean(),
+    fileKey: z.string().max(512),
+    durationS: z.number().nonnegative(),
+    hasAudio: z.boolean(),
+  }),
+);
+export type VideoGeneratedV1 = Payload<typeof VideoGeneratedV1>;

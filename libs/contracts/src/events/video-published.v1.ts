@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { defineContract, type Payload } from '../define.js';
+import { Events } from '../subjects.js';
+
+export const VideoPublishedV1 = defineContract(
+  Events.VideoPublishedV1,
+  z.object({
+    publicationId: z.number().int().positive(),
+    editId: z.number().int().positive(),
+    platform: z.string().max(32),
+    account: z.string().max(128),
+    externalId: z.string().max(256),
+    url: z.string().max(2048).nullable(),
+    publishedAt: z.iso.datetime({ offset: true }),
+  }),
+);
+export type VideoPublishedV1 = Payload<typeof VideoPublishedV1>;

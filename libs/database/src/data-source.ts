@@ -1,0 +1,99 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
+
+export type DatabaseKind = 'sqlite' | 'mysql';
+
+export interface DatabaseOptions {
+  /** `sqlite:<path>` (embedded default) or `mysql://user:pass@host:port/db` (MySQL or MariaDB). */
+  url: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+  /** Creates the MySQL database when it does not exist yet (the embedded shape needs no setup). */
+  createDatabase?: boolean;
+  logging?: boolean;
+}
+
+export function databaseKind(url: string): DatabaseKind {
+  if (url.startsWith('sqlite:')) return 'sqlite';
+  if (url.startsWith('mysql://') || url.startsWith('mariadb://')) return 'mysql';
+  throw new Error(`Unsupported database URL "${url}": use sqlite:<path> or mysql://user:pass@host:3306/db`);
+}
+
+export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
+  const common = {
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsRun: false,
+    synchronize: false,
+    logging: options.logging ?? false,
+  };
+  if (databaseKind(options.url) === 'sqlite') {
+    const path = options.url.slice('sqlite:'.length);
+    const database = path === ':memory:' ? path : resolve(path);
+    if (database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database,
+      // WAL lets readers go on while one writer commits; busy_timeout rides out short lock waits.
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('busy_timeout = 5000');
+        db.pragma('foreign_keys = ON');
+      },
+    };
+  }
+  const url = new URL(options.url.replace(/^mariadb:/, 'mysql:'));
+  return {
+    ...common,
+    type: 'mysql',
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    username: decodeURIComponent(url.username || 'root'),
+    password: decodeURIComponent(url.password),
+    database: url.pathname.replace(/^\//, ''),
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+  };
+}
+
+/** Opens the database and applies pending migrations (never schema sync). */
+export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
+  const dsOptions = dataSourceOptions(options);
+  if (dsOptions.type === 'mysql' && options.createDatabase !== false) await createMysqlDatabase(options.url);
+  const dataSource = new DataSource(dsOptions);
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    throw new Error(`Cannot open database ${redact(options.url)}: ${(error as Error).message}`, { cause: error });
+  }
+  await dataSource.runMigrations({ transaction: 'each' });
+  return dataSource;
+}
+
+async function createMysqlDatabase(rawUrl: string): Promise<void> {
+  const url = new URL(rawUrl.replace(/^mariadb:/, 'mysql:'));
+  const name = url.pathname.replace(/^\//, '');
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`Database name "${name}" must be letters, digits and _ only`);
+  const mysql = await import('mysql2/promise');
+  const connection = await mysql.createConnection({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username || 'root'),
+    password: decodeURIComponent(url.password),
+  });
+  try {
+    await connection.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await connection.end();
+  }
+}
+
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

@@ -1,0 +1,2 @@
+export * from './log-context.js';
+export * from './logger.js';

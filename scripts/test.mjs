@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Builds once, then runs every compiled spec with node's test runner, one file at a time: the
+// suites share the real NATS, MariaDB and Milvus servers of this machine and a 2-core budget.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) {
+  console.error('test: the TypeScript build failed; fix the errors above first.');
+  process.exit(build.status ?? 1);
+}
+
+function specs(dir) {
+  if (!existsSync(dir)) return [];
+  const found = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) found.push(...specs(path));
+    else if (name.endsWith('.spec.js')) found.push(path);
+  }
+  return found;
+}
+
+const filters = process.argv.slice(2);
+const files = ['apps', 'libs', 'test']
+  .flatMap((top) => specs(join(root, 'dist', top)))
+  .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
+  .sort();
+if (files.length === 0) {
+  console.error(`test: no spec matched ${filters.join(' ') || '(all)'}`);
+  process.exit(1);
+}
+console.log(`test: ${files.length} spec files: ${files.map((f) => relative(join(root, 'dist'), f)).join(', ')}`);
+const run = spawnSync(
+  process.execPath,
+  ['--enable-source-maps', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+);
+process.exit(run.status ?? 1);
