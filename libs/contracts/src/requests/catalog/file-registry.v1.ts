@@ -26,18 +26,27 @@ export const CatalogFileRegisterV1 = defineRequest(
 export type CatalogFileRegisterRequestV1 = RequestOf<typeof CatalogFileRegisterV1>;
 export type CatalogFileRegisterResponseV1 = ResponseOf<typeof CatalogFileRegisterV1>;
 
-/** A running story or render holds its input files until `until`; held files are never evicted. */
+/**
+ * A running story or render holds its input files until `until`; held files are never evicted.
+ * Holds are per holder: `until: null` releases this holder's hold (other holders keep theirs).
+ * `held` counts the keys found in the registry.
+ */
 export const CatalogFileHoldV1 = defineRequest(
   Requests.CatalogFileHoldV1,
   z.object({ keys: z.array(key).max(1000), until: z.iso.datetime({ offset: true }).nullable(), holder: z.string().max(128) }),
   z.object({ held: z.number().int().nonnegative() }),
 );
+export type CatalogFileHoldRequestV1 = RequestOf<typeof CatalogFileHoldV1>;
+export type CatalogFileHoldResponseV1 = ResponseOf<typeof CatalogFileHoldV1>;
 
+/** The row stays; it is marked purged with the time. `updated` is false when it already was (or is unknown). */
 export const CatalogFilePurgedV1 = defineRequest(
   Requests.CatalogFilePurgedV1,
   z.object({ key, purgedAt: z.iso.datetime({ offset: true }), reason: z.enum(['published', 'age', 'manual']) }),
   z.object({ updated: z.boolean() }),
 );
+export type CatalogFilePurgedRequestV1 = RequestOf<typeof CatalogFilePurgedV1>;
+export type CatalogFilePurgedResponseV1 = ResponseOf<typeof CatalogFilePurgedV1>;
 
 export const CatalogRetentionPlanV1 = defineRequest(
   Requests.CatalogRetentionPlanV1,
@@ -53,3 +62,5 @@ export const CatalogRetentionPlanV1 = defineRequest(
     plannedBytes: z.number().int().nonnegative(),
   }),
 );
+export type CatalogRetentionPlanRequestV1 = RequestOf<typeof CatalogRetentionPlanV1>;
+export type CatalogRetentionPlanResponseV1 = ResponseOf<typeof CatalogRetentionPlanV1>;

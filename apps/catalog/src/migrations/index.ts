@@ -1,0 +1,5 @@
+import { InitialSchema1767225600000 } from './initial-schema.migration.js';
+import { SeedCategories1767225600001 } from './seed-categories.migration.js';
+
+/** In order; a schema change is a new migration appended here. */
+export const catalogMigrations = [InitialSchema1767225600000, SeedCategories1767225600001];
