@@ -42,6 +42,8 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
       prepareDatabase: (db: { pragma(sql: string): unknown }) => {
         db.pragma('journal_mode = WAL');
         db.pragma('busy_timeout = 5000');
+        // NORMAL in WAL mode survives a process crash; only an OS crash can lose the last commits.
+        db.pragma('synchronous = NORMAL');
         db.pragma('foreign_keys = ON');
       },
     };

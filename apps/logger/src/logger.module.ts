@@ -1,0 +1,44 @@
+import { loadEnv } from '#config';
+import { openDatabase } from '#database';
+import { APP_ENV } from '#messaging';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { DeadLetterLogEntity } from './entities/dead-letter-log.entity.js';
+import { EventLogEntity } from './entities/event-log.entity.js';
+import { LoggerHandler } from './logger.handler.js';
+import { LogRepository } from './log.repository.js';
+import { CreateLogTables1764150000000 } from './migrations/1764150000000-create-log-tables.js';
+
+export const LoggerEnv = {
+  DATA_DIR: z.string().default('.data'),
+  /** `sqlite:<path>` by default; `mysql://user:pass@host:3306/logs` in production. */
+  LOG_DB_URL: z.string().optional(),
+};
+
+export function logDatabaseUrl(env: NodeJS.ProcessEnv): string {
+  const config = loadEnv(LoggerEnv, env);
+  return config.LOG_DB_URL ?? `sqlite:${join(config.DATA_DIR, 'logs.sqlite')}`;
+}
+
+export const LOG_ENTITIES = [EventLogEntity, DeadLetterLogEntity];
+export const LOG_MIGRATIONS = [CreateLogTables1764150000000];
+
+@Module({
+  controllers: [LoggerHandler],
+  providers: [
+    {
+      provide: LogRepository,
+      inject: [APP_ENV],
+      useFactory: async (env: NodeJS.ProcessEnv) =>
+        new LogRepository(await openDatabase({ url: logDatabaseUrl(env), entities: LOG_ENTITIES, migrations: LOG_MIGRATIONS })),
+    },
+  ],
+})
+export class LoggerModule implements OnApplicationShutdown {
+  constructor(@Inject(LogRepository) private readonly log: LogRepository) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.log.dataSource.isInitialized) await this.log.dataSource.destroy();
+  }
+}

@@ -1,0 +1,108 @@
+import 'reflect-metadata';
+import { CommonEnv, loadEnv } from '#config';
+import { createLogger, WinstonNestLogger } from '#logging';
+import { connectNats, JetStreamServer, loadTopology, MessagingModule, Namespace } from '#messaging';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Module, type DynamicModule, type INestMicroservice, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type winston from 'winston';
+
+export interface BootOptions {
+  app: string;
+  /** Overrides of the process environment (tests run several apps in one process). */
+  env?: Record<string, string>;
+  /** Installs SIGINT/SIGTERM handlers that close the app; off in tests. */
+  handleSignals?: boolean;
+}
+
+export interface RunningApp {
+  app: INestMicroservice;
+  nc: NatsConnection;
+  ns: Namespace;
+  logger: winston.Logger;
+  close(): Promise<void>;
+}
+
+/** Boots one app: env check, logger, NATS connection, the Nest microservice on our transport. */
+export async function bootstrap(appModule: Type | DynamicModule, options: BootOptions): Promise<RunningApp> {
+  const env = { ...process.env, ...options.env };
+  const config = loadEnv(CommonEnv, env);
+  const logger = createLogger({ app: options.app, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const topology = loadTopology(config.STREAMS_CONFIG);
+  const ns = new Namespace(config.NATS_NAMESPACE);
+  const nc = await connectNats({ url: config.NATS_URL, app: options.app, user: config.NATS_USER, password: config.NATS_PASSWORD, logger });
+  await ensureStreamsExist(nc, topology, ns, options.app);
+
+  @Module({
+    imports: [
+      MessagingModule.forApp({ app: options.app, nc, ns, env, requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS }),
+      appModule,
+    ],
+  })
+  class BootModule {}
+
+  let app: INestMicroservice;
+  try {
+    app = await NestFactory.createMicroservice(BootModule, {
+      strategy: new JetStreamServer({ app: options.app, nc, ns, topology, logger }),
+      logger: new WinstonNestLogger(logger),
+      abortOnError: false,
+    });
+    await app.listen();
+  } catch (error) {
+    await nc.close();
+    throw error;
+  }
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await app.close();
+      await nc.drain().catch(() => undefined);
+      logger.info('stopped');
+    })();
+    return closing;
+  };
+  if (options.handleSignals !== false) {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        logger.info(`${signal}: finishing in-flight messages`);
+        close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      });
+    }
+  }
+  logger.info(`started (nats ${config.NATS_URL}${ns.name ? `, namespace ${ns.name}` : ''})`);
+  return { app, nc, ns, logger, close };
+}
+
+/** A clear boot error instead of a consumer that silently waits for a stream nobody made. */
+async function ensureStreamsExist(
+  nc: NatsConnection,
+  topology: ReturnType<typeof loadTopology>,
+  ns: Namespace,
+  app: string,
+): Promise<void> {
+  const consumers = topology.consumers[app] ?? [];
+  if (consumers.length === 0) return;
+  const jsm = await jetstreamManager(nc);
+  for (const stream of new Set(consumers.map((c) => c.stream))) {
+    await jsm.streams.info(ns.stream(stream)).catch(async (error: unknown) => {
+      await nc.close();
+      throw new Error(`Stream ${ns.stream(stream)} does not exist: run "npm run provision" (npm start does). (${(error as Error).message})`);
+    });
+  }
+}
+
+/** The whole `main.ts` of an app. */
+export async function runApp(appModule: Type | DynamicModule, app: string): Promise<void> {
+  try {
+    await bootstrap(appModule, { app });
+  } catch (error) {
+    process.stderr.write(`${app}: failed to start: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,43 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type winston from 'winston';
+
+export interface NatsConnectOptions {
+  url: string;
+  app: string;
+  user?: string;
+  password?: string;
+  logger?: winston.Logger;
+}
+
+/** Connects with settings every service shares; a clear error when the router is not there. */
+export async function connectNats(options: NatsConnectOptions): Promise<NatsConnection> {
+  let nc: NatsConnection;
+  try {
+    nc = await connect({
+      servers: options.url.split(','),
+      name: options.app,
+      user: options.user,
+      pass: options.password,
+      // A stack capture per request costs more than the request itself on loopback.
+      noAsyncTraces: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 1000,
+    });
+  } catch (error) {
+    throw new Error(
+      `Cannot connect to NATS at ${options.url} (${(error as Error).message}). Start it (npm start does, or ` +
+        `"nats-server -js") or set NATS_URL.`,
+      { cause: error },
+    );
+  }
+  if (options.logger) void watchStatus(nc, options.logger);
+  return nc;
+}
+
+async function watchStatus(nc: NatsConnection, logger: winston.Logger): Promise<void> {
+  for await (const status of nc.status()) {
+    if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'error') {
+      logger.warn(`nats ${status.type}`);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import { RpcException } from '@nestjs/microservices';
+
+/** Named delivery errors, each with a stable code (as in nats.js' `jserrors.ts`). */
+export abstract class MessagingError extends Error {
+  abstract readonly code: string;
+}
+
+/**
+ * Thrown by an event handler for a message that can never succeed (bad reference, impossible
+ * state): the message is dead-lettered at once instead of being retried.
+ */
+export class PoisonMessageError extends MessagingError {
+  override readonly name = 'PoisonMessageError';
+  readonly code = 'poison';
+}
+
+/**
+ * Thrown by a request handler for an expected failure; the caller receives it as a `RemoteError`
+ * with the same code. It is an `RpcException` so NestJS's exception layer passes it through.
+ */
+export class RequestError extends RpcException {
+  override readonly name = 'RequestError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super({ code, message });
+  }
+}
+
+/** The owner answered with an error. */
+export class RemoteError extends MessagingError {
+  override readonly name = 'RemoteError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly subject: string,
+  ) {
+    super(`${subject}: ${message} (${code})`);
+  }
+}
+
+export class RequestTimeoutError extends MessagingError {
+  override readonly name = 'RequestTimeoutError';
+  readonly code = 'timeout';
+  constructor(
+    readonly subject: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`No reply on ${subject} within ${timeoutMs} ms: is the ${subject.split('.')[0]} service running and healthy?`);
+  }
+}
+
+export class NoRespondersError extends MessagingError {
+  override readonly name = 'NoRespondersError';
+  readonly code = 'no-responders';
+  constructor(readonly subject: string) {
+    super(`Nobody serves ${subject}: start the ${subject.split('.')[0]} app (npm start starts every app).`);
+  }
+}
+
+export class InvalidMessageError extends MessagingError {
+  override readonly name = 'InvalidMessageError';
+  readonly code = 'invalid';
+}
+
+/** Boot-time wiring faults: the app refuses to start. */
+export class HandlerWiringError extends MessagingError {
+  override readonly name = 'HandlerWiringError';
+  readonly code = 'wiring';
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,57 @@
+import type { Contract, Envelope } from '#contracts';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { z } from 'zod';
+import { InvalidMessageError } from './errors.js';
+import { deterministicId, randomId } from './message-id.js';
+import type { Namespace } from './namespace.js';
+import { describeIssues, encodeJson } from './wire.js';
+
+export interface PublishOptions {
+  /** The event being handled: gives correlation and causation ids. */
+  causedBy?: Pick<Envelope, 'id' | 'correlationId'>;
+  /** A natural key of what is announced (`article:42`); with the cause it fixes the message id. */
+  key?: string;
+  /** Starts a new chain with this correlation id (only without `causedBy`). */
+  correlationId?: string;
+}
+
+/** Publishes pipeline events into JetStream with de-duplicating message ids. */
+export class EventPublisher {
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly ns: Namespace,
+    private readonly producer: string,
+  ) {}
+
+  async publish<T extends z.ZodType>(
+    contract: Contract<string, T>,
+    payload: z.input<T>,
+    options: PublishOptions = {},
+  ): Promise<Envelope<z.infer<T>>> {
+    const checked = contract.schema.safeParse(payload);
+    if (!checked.success) {
+      throw new InvalidMessageError(`Refusing to publish an invalid ${contract.subject}: ${describeIssues(checked.error)}`);
+    }
+    const envelope = this.envelope(contract.subject, checked.data, options);
+    await this.js.publish(this.ns.subject(contract.subject), encodeJson(envelope), { msgID: envelope.id });
+    return envelope;
+  }
+
+  envelope<P>(subject: string, payload: P, options: PublishOptions): Envelope<P> {
+    const id =
+      options.key !== undefined
+        ? deterministicId(options.causedBy?.id ?? '', subject, options.key)
+        : options.causedBy
+          ? deterministicId(options.causedBy.id, subject)
+          : randomId();
+    return {
+      id,
+      subject,
+      occurredAt: new Date().toISOString(),
+      correlationId: options.causedBy?.correlationId ?? options.correlationId ?? id,
+      causationId: options.causedBy?.id ?? null,
+      producer: this.producer,
+      payload,
+    };
+  }
+}

@@ -1,0 +1,338 @@
+import {
+  DeadLetterV1,
+  EnvelopeSchema,
+  EventContracts,
+  DEAD_LETTER_PREFIX,
+  deadLetterSubject,
+  type Envelope,
+  type RequestContract,
+} from '#contracts';
+import { runWithLogContext } from '#logging';
+import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
+import { isObservable, lastValueFrom } from 'rxjs';
+import type winston from 'winston';
+import type { z } from 'zod';
+import { HandlerFailure, type HandlerExtras } from './decorators.js';
+import { errorMessage, HandlerWiringError, PoisonMessageError } from './errors.js';
+import { EventContext } from './event-context.js';
+import { EventPublisher } from './event-publisher.js';
+import type { Namespace } from './namespace.js';
+import { ensureConsumer } from './provision.js';
+import type { ConsumerConfig, PipelineTopology } from './streams.config.js';
+import { decodeJson, describeIssues, encodeJson, rawPreview, type ReplyBody } from './wire.js';
+
+export interface JetStreamServerOptions {
+  app: string;
+  nc: NatsConnection;
+  ns: Namespace;
+  topology: PipelineTopology;
+  logger: winston.Logger;
+}
+
+type DeadLetterReason = DeadLetterV1['reason'];
+
+/**
+ * NestJS transport strategy: pipeline events from JetStream durable pull consumers (at least
+ * once: ack after the handler completes, nak with backoff, dead letter after the last attempt),
+ * request/reply on core NATS with a queue group per app.
+ */
+export class JetStreamServer extends Server implements CustomTransportStrategy {
+  override readonly propagatesEventHandlerErrors = true;
+  private readonly runners: ConsumerRunner[] = [];
+  private readonly subscriptions: Subscription[] = [];
+  private readonly js: JetStreamClient;
+
+  constructor(private readonly options: JetStreamServerOptions) {
+    super();
+    this.js = jetstream(options.nc);
+  }
+
+  override addHandler(pattern: unknown, callback: MessageHandler, isEventHandler = false, extras: Record<string, unknown> = {}): void {
+    const route = this.normalizePattern(pattern as string);
+    if (this.messageHandlers.has(route)) {
+      const first = (this.messageHandlers.get(route)!.extras as HandlerExtras | undefined)?.handler;
+      throw new HandlerWiringError(
+        `App "${this.options.app}": two handlers claim ${route} (${first ?? '?'} and ${String(extras.handler ?? '?')}); a subject has exactly one handler per app.`,
+      );
+    }
+    super.addHandler(pattern, callback, isEventHandler, extras);
+  }
+
+  listen(callback: (error?: unknown) => void): void {
+    this.start().then(
+      () => callback(),
+      (error: unknown) => callback(error),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.runners.map((runner) => runner.stop()));
+    await Promise.all(this.subscriptions.map((sub) => sub.drain().catch(() => undefined)));
+    this.runners.length = 0;
+    this.subscriptions.length = 0;
+  }
+
+  on(): never {
+    throw new Error('JetStreamServer does not emit events');
+  }
+
+  unwrap<T>(): T {
+    return this.options.nc as T;
+  }
+
+  private async start(): Promise<void> {
+    const { app, topology } = this.options;
+    const consumers = topology.consumers[app] ?? [];
+    this.checkWiring(consumers);
+    for (const [subject, handler] of this.messageHandlers) {
+      if (!handler.isEventHandler) this.subscribeRequests(subject, handler);
+    }
+    if (consumers.length > 0) {
+      const jsm = await jetstreamManager(this.options.nc);
+      for (const consumer of consumers) {
+        await ensureConsumer(jsm, consumer, this.options.ns);
+        const runner = new ConsumerRunner(consumer, this.messageHandlers.get(consumer.filter)!, this.js, this.options);
+        await runner.start();
+        this.runners.push(runner);
+      }
+    }
+    this.options.logger.info(
+      `listening: ${consumers.map((c) => `${c.durable}<-${c.filter}`).join(', ') || 'no pipeline consumers'}; ` +
+        `${this.subscriptions.length} request subjects`,
+    );
+  }
+
+  /** Boot fails unless every declared consumer has one handler and every event handler a consumer. */
+  private checkWiring(consumers: ConsumerConfig[]): void {
+    const app = this.options.app;
+    for (const consumer of consumers) {
+      const handler = this.messageHandlers.get(consumer.filter);
+      if (!handler || !handler.isEventHandler) {
+        throw new HandlerWiringError(
+          `App "${app}": config/consumers/${app}.yaml declares consumer "${consumer.durable}" for ${consumer.filter}, ` +
+            `but no @OnEvent('${consumer.filter}') handler exists in the app module.`,
+        );
+      }
+    }
+    for (const [subject, handler] of this.messageHandlers) {
+      if (handler.isEventHandler && !consumers.some((c) => c.filter === subject)) {
+        throw new HandlerWiringError(
+          `App "${app}": ${(handler.extras as HandlerExtras).handler ?? 'a handler'} subscribes to ${subject}, ` +
+            `but config/consumers/${app}.yaml declares no consumer with that filter.`,
+        );
+      }
+    }
+  }
+
+  private subscribeRequests(subject: string, handler: MessageHandler): void {
+    const extras = handler.extras as HandlerExtras;
+    const contract = extras.contract as RequestContract<string, z.ZodType, z.ZodType> | undefined;
+    if (!contract || !('request' in contract)) {
+      throw new HandlerWiringError(`App "${this.options.app}": request handler ${subject} must use @OnRequest(contract).`);
+    }
+    const sub = this.options.nc.subscribe(this.options.ns.subject(subject), {
+      queue: this.options.app,
+      callback: (error, msg) => {
+        if (error) {
+          this.options.logger.error(`subscription ${subject} failed: ${error.message}`);
+          return;
+        }
+        void this.answer(msg, subject, contract, handler);
+      },
+    });
+    this.subscriptions.push(sub);
+  }
+
+  private async answer(
+    msg: Msg,
+    subject: string,
+    contract: RequestContract<string, z.ZodType, z.ZodType>,
+    handler: MessageHandler,
+  ): Promise<void> {
+    const reply = (body: ReplyBody): void => {
+      if (msg.reply) msg.respond(encodeJson(body));
+    };
+    const decoded = decodeJson(msg.data);
+    if (!decoded.ok) return reply({ ok: false, error: { code: 'bad-request', message: decoded.error } });
+    const request = contract.request.safeParse(decoded.value);
+    if (!request.success) {
+      return reply({ ok: false, error: { code: 'bad-request', message: describeIssues(request.error) } });
+    }
+    try {
+      const result = await runWithLogContext({ subject }, async () => settle(await handler(request.data)));
+      const response = contract.response.safeParse(result);
+      if (!response.success) {
+        this.options.logger.error(`${subject}: handler returned a response that breaks its contract: ${describeIssues(response.error)}`);
+        return reply({ ok: false, error: { code: 'internal', message: 'response does not match its contract' } });
+      }
+      reply({ ok: true, data: response.data });
+    } catch (error) {
+      reply({ ok: false, error: toRemoteError(error) });
+    }
+  }
+}
+
+/** Waits for a handler's promise or observable to finish; a wrapped failure is thrown again. */
+async function settle(result: unknown): Promise<unknown> {
+  const value = isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result;
+  if (value instanceof HandlerFailure) throw value.error;
+  return value;
+}
+
+function toRemoteError(error: unknown): { code: string; message: string } {
+  if (error && typeof error === 'object' && 'code' in error && 'message' in error) {
+    const { code, message } = error as { code: unknown; message: unknown };
+    if (typeof code === 'string' && typeof message === 'string') return { code, message };
+  }
+  return { code: 'internal', message: 'internal error (see the owner service log)' };
+}
+
+class ConsumerRunner {
+  private messages: ConsumerMessages | null = null;
+  private loop: Promise<void> | null = null;
+  private inFlight = 0;
+  private readonly idle: (() => void)[] = [];
+  private readonly slotFree: (() => void)[] = [];
+  private readonly publisher: EventPublisher;
+  private readonly handlerName: string;
+
+  constructor(
+    private readonly consumer: ConsumerConfig,
+    private readonly handler: MessageHandler,
+    private readonly js: JetStreamClient,
+    private readonly options: JetStreamServerOptions,
+  ) {
+    this.publisher = new EventPublisher(js, options.ns, options.app);
+    this.handlerName = (handler.extras as HandlerExtras | undefined)?.handler ?? `${options.app}:${consumer.filter}`;
+  }
+
+  async start(): Promise<void> {
+    const stream = this.options.ns.stream(this.consumer.stream);
+    const consumer = await this.js.consumers.get(stream, this.consumer.durable);
+    this.messages = await consumer.consume({ max_messages: Math.min(this.consumer.concurrency * 2, this.consumer.max_ack_pending) });
+    this.loop = this.run(this.messages);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.messages) return;
+    await this.messages.close().catch(() => undefined);
+    await this.loop;
+    if (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    this.messages = null;
+  }
+
+  private async run(messages: ConsumerMessages): Promise<void> {
+    for await (const msg of messages) {
+      if (this.inFlight >= this.consumer.concurrency) {
+        await new Promise<void>((resolve) => this.slotFree.push(resolve));
+      }
+      this.inFlight++;
+      void this.handle(msg).finally(() => {
+        this.inFlight--;
+        this.slotFree.shift()?.();
+        if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
+      });
+    }
+  }
+
+  private async handle(msg: JsMsg): Promise<void> {
+    const attempt = msg.info.deliveryCount;
+    const subject = this.options.ns.logical(msg.subject);
+    const decoded = decodeJson(msg.data);
+    if (!decoded.ok) return this.deadLetter(msg, subject, null, 'invalid-envelope', decoded.error);
+    const parsed = EnvelopeSchema.safeParse(decoded.value);
+    if (!parsed.success) return this.deadLetter(msg, subject, null, 'invalid-envelope', describeIssues(parsed.error));
+    const envelope = parsed.data as Envelope;
+    if (envelope.subject !== subject) {
+      return this.deadLetter(msg, subject, envelope, 'invalid-envelope', `envelope names ${envelope.subject} but arrived on ${subject}`);
+    }
+    if (attempt > this.consumer.max_deliver) {
+      return this.deadLetter(msg, subject, envelope, 'max-deliveries', 'delivered again after the last attempt (its handler probably crashed the process)');
+    }
+    const schema = this.payloadSchema(subject);
+    let payload: unknown = envelope.payload;
+    if (schema) {
+      const checked = schema.safeParse(envelope.payload);
+      if (!checked.success) return this.deadLetter(msg, subject, envelope, 'invalid-payload', describeIssues(checked.error));
+      payload = checked.data;
+    }
+    const heartbeat = setInterval(() => msg.working(), Math.max(250, Math.floor(this.consumer.ack_wait / 3)));
+    heartbeat.unref();
+    const context = new EventContext(envelope, attempt, msg.info.streamSequence, () => msg.working());
+    try {
+      await runWithLogContext({ subject, correlationId: envelope.correlationId, eventId: envelope.id }, async () =>
+        settle(await this.handler(payload, context)),
+      );
+      msg.ack();
+    } catch (error) {
+      await this.failed(msg, subject, envelope, attempt, error);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private payloadSchema(subject: string): z.ZodType | undefined {
+    const extras = this.handler.extras as HandlerExtras | undefined;
+    if (extras?.contract && 'schema' in extras.contract) return extras.contract.schema;
+    if (subject.startsWith(DEAD_LETTER_PREFIX)) return DeadLetterV1;
+    return EventContracts.get(subject)?.schema;
+  }
+
+  private async failed(msg: JsMsg, subject: string, envelope: Envelope, attempt: number, error: unknown): Promise<void> {
+    const message = errorMessage(error);
+    if (error instanceof PoisonMessageError) return this.deadLetter(msg, subject, envelope, 'poison', message);
+    if (attempt >= this.consumer.max_deliver) return this.deadLetter(msg, subject, envelope, 'max-deliveries', message);
+    const delay = this.consumer.backoff[Math.min(attempt - 1, this.consumer.backoff.length - 1)]!;
+    runWithLogContext({ subject, correlationId: envelope.correlationId }, () =>
+      this.options.logger.warn(`attempt ${attempt}/${this.consumer.max_deliver} failed, retry in ${delay} ms: ${message}`),
+    );
+    msg.nak(delay);
+  }
+
+  private async deadLetter(
+    msg: JsMsg,
+    subject: string,
+    envelope: Envelope | null,
+    reason: DeadLetterReason,
+    error: string,
+  ): Promise<void> {
+    const logger = this.options.logger;
+    if (subject.startsWith(DEAD_LETTER_PREFIX)) {
+      // A broken dead letter is not dead-lettered again; that would loop.
+      logger.error(`dropping unreadable dead letter #${msg.info.streamSequence} on ${subject}: ${error}`);
+      msg.term(reason);
+      return;
+    }
+    const record: DeadLetterV1 = {
+      originalSubject: subject,
+      streamSequence: msg.info.streamSequence,
+      eventId: envelope?.id ?? null,
+      correlationId: envelope?.correlationId ?? null,
+      consumer: this.consumer.durable,
+      handler: this.handlerName,
+      reason,
+      error: error.slice(0, 8000),
+      attempts: msg.info.deliveryCount,
+      failedAt: new Date().toISOString(),
+      raw: rawPreview(msg.data),
+    };
+    const dlqSubject = deadLetterSubject(subject);
+    const dlqEnvelope = this.publisher.envelope(dlqSubject, record, {
+      causedBy: envelope ? { id: envelope.id, correlationId: envelope.correlationId } : undefined,
+      key: `${this.consumer.durable}:${msg.info.streamSequence}`,
+    });
+    try {
+      await this.js.publish(this.options.ns.subject(dlqSubject), encodeJson(dlqEnvelope), { msgID: dlqEnvelope.id });
+    } catch (publishError) {
+      logger.error(`cannot publish the dead letter for #${msg.info.streamSequence}, will retry: ${errorMessage(publishError)}`);
+      msg.nak(this.consumer.backoff[0]);
+      return;
+    }
+    runWithLogContext({ subject, correlationId: envelope?.correlationId }, () =>
+      logger.error(`dead letter (${reason}) after ${msg.info.deliveryCount} attempt(s) in ${this.handlerName}: ${error.slice(0, 500)}`),
+    );
+    msg.term(reason);
+  }
+}

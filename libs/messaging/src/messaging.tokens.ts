@@ -1,0 +1,6 @@
+/** Injection tokens of what bootstrap provides to every app. */
+export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+/** The process environment merged with per-app overrides (tests); read it with `loadEnv`. */
+export const APP_ENV = Symbol('APP_ENV');
+/** `{ app: string }`: the running app's name. */
+export const APP_INFO = Symbol('APP_INFO');

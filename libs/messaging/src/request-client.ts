@@ -1,0 +1,52 @@
+import type { RequestContract } from '#contracts';
+import { errors as natsErrors, type NatsConnection } from '@nats-io/transport-node';
+import type { z } from 'zod';
+import { InvalidMessageError, NoRespondersError, RemoteError, RequestTimeoutError } from './errors.js';
+import type { Namespace } from './namespace.js';
+import { decodeJson, describeIssues, encodeJson, type ReplyBody } from './wire.js';
+
+/** Request/reply to the data owners over core NATS, validated both ways, with a timeout. */
+export class RequestClient {
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly ns: Namespace,
+    private readonly defaultTimeoutMs: number,
+  ) {}
+
+  async request<Q extends z.ZodType, R extends z.ZodType>(
+    contract: RequestContract<string, Q, R>,
+    payload: z.input<Q>,
+    options: { timeoutMs?: number } = {},
+  ): Promise<z.infer<R>> {
+    const checked = contract.request.safeParse(payload);
+    if (!checked.success) {
+      throw new InvalidMessageError(`Invalid ${contract.subject} request: ${describeIssues(checked.error)}`);
+    }
+    const timeout = options.timeoutMs ?? this.defaultTimeoutMs;
+    let reply;
+    try {
+      reply = await this.nc.request(this.ns.subject(contract.subject), encodeJson(checked.data), { timeout });
+    } catch (error) {
+      throw translate(error, contract.subject, timeout);
+    }
+    const decoded = decodeJson(reply.data);
+    if (!decoded.ok) throw new InvalidMessageError(`${contract.subject}: reply is ${decoded.error}`);
+    const body = decoded.value as ReplyBody;
+    if (body.ok === false) throw new RemoteError(body.error.code, describeIssues(body.error), contract.subject);
+    const response = contract.response.safeParse(body.data);
+    if (!response.success) {
+      throw new InvalidMessageError(`${contract.subject}: reply does not match its contract: ${describeIssues(response.error)}`);
+    }
+    return response.data;
+  }
+}
+
+function translate(error: unknown, subject: string, timeout: number): Error {
+  if (error instanceof natsErrors.TimeoutError) return new RequestTimeoutError(subject, timeout);
+  if (error instanceof natsErrors.RequestError) {
+    if (error.isNoResponders()) return new NoRespondersError(subject);
+    if (error.cause instanceof natsErrors.TimeoutError) return new RequestTimeoutError(subject, timeout);
+  }
+  if (error instanceof natsErrors.NoRespondersError) return new NoRespondersError(subject);
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,92 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { ConfigError, loadYaml } from '#config';
+import { z } from 'zod';
+
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+export const Duration = z
+  .string()
+  .regex(DURATION, 'a duration such as 500ms, 30s, 2m, 1h, 30d')
+  .transform((text) => {
+    const [, amount, unit] = DURATION.exec(text)!;
+    return Number(amount) * UNIT_MS[unit!]!;
+  });
+
+const StreamSchema = z.object({
+  subjects: z.array(z.string().min(1)).min(1),
+  storage: z.enum(['file', 'memory']).default('file'),
+  max_age: Duration,
+  duplicate_window: Duration.default(120_000),
+  replicas: z.number().int().min(1).max(5).default(1),
+});
+
+const DeliverySchema = z.object({
+  ack_wait: Duration,
+  max_deliver: z.number().int().min(1).max(100),
+  backoff: z.array(Duration).min(1),
+  max_ack_pending: z.number().int().positive(),
+  concurrency: z.number().int().positive().max(1024),
+});
+
+const StreamsFileSchema = z.object({
+  streams: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), StreamSchema),
+  delivery: DeliverySchema,
+});
+
+const ConsumerSchema = z.object({
+  durable: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and -'),
+  stream: z.string(),
+  filter: z.string().min(1),
+  ack_wait: Duration.optional(),
+  max_deliver: z.number().int().min(1).max(100).optional(),
+  backoff: z.array(Duration).min(1).optional(),
+  max_ack_pending: z.number().int().positive().optional(),
+  concurrency: z.number().int().positive().max(1024).optional(),
+});
+
+export type StreamConfig = z.infer<typeof StreamSchema>;
+export type DeliveryConfig = z.infer<typeof DeliverySchema>;
+
+/** A durable consumer with the delivery defaults filled in. */
+export interface ConsumerConfig extends DeliveryConfig {
+  app: string;
+  durable: string;
+  stream: string;
+  filter: string;
+}
+
+export interface PipelineTopology {
+  streams: Record<string, StreamConfig>;
+  delivery: DeliveryConfig;
+  /** app name -> its consumers */
+  consumers: Record<string, ConsumerConfig[]>;
+}
+
+/** Reads `config/streams.yaml` and every `config/consumers/<app>.yaml` beside it. */
+export function loadTopology(streamsFile: string): PipelineTopology {
+  const file = loadYaml(streamsFile, StreamsFileSchema);
+  const consumersDir = join(dirname(streamsFile), 'consumers');
+  const consumers: Record<string, ConsumerConfig[]> = {};
+  const durables = new Set<string>();
+  const files = existsSync(consumersDir) ? readdirSync(consumersDir).filter((f) => f.endsWith('.yaml')).sort() : [];
+  for (const name of files) {
+    const path = join(consumersDir, name);
+    const app = basename(name, '.yaml');
+    const entries = loadYaml(path, z.array(ConsumerSchema).min(1));
+    consumers[app] = entries.map((entry) => {
+      if (!file.streams[entry.stream]) throw new ConfigError(`${path}: stream "${entry.stream}" is not in ${streamsFile}`);
+      if (durables.has(`${entry.stream}/${entry.durable}`)) {
+        throw new ConfigError(`${path}: durable "${entry.durable}" on ${entry.stream} is declared twice`);
+      }
+      durables.add(`${entry.stream}/${entry.durable}`);
+      return { ...file.delivery, ...stripUndefined(entry), durable: entry.durable, stream: entry.stream, filter: entry.filter, app };
+    });
+  }
+  return { streams: file.streams, delivery: file.delivery, consumers };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

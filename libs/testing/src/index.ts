@@ -1,0 +1,2 @@
+export * from './test-bus.js';
+export * from './wait.js';
