@@ -32,7 +32,7 @@ export class RequestClient {
     const decoded = decodeJson(reply.data);
     if (!decoded.ok) throw new InvalidMessageError(`${contract.subject}: reply is ${decoded.error}`);
     const body = decoded.value as ReplyBody;
-    if (body.ok === false) throw new RemoteError(body.error.code, describeIssues(body.error), contract.subject);
+    if (body.ok === false) throw new RemoteError(body.error.code, body.error.message, contract.subject);
     const response = contract.response.safeParse(body.data);
     if (!response.success) {
       throw new InvalidMessageError(`${contract.subject}: reply does not match its contract: ${describeIssues(response.error)}`);
