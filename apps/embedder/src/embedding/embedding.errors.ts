@@ -1,5 +1,5 @@
 /** Why one image could not be embedded; `index` is its position in the batch that was passed in. */
-export type ImageInputErrorCode = 'EMPTY' | 'TOO_MANY_PIXELS' | 'UNDECODABLE' | 'UNSUPPORTED_FORMAT';
+export type ImageInputErrorCode = 'EMPTY' | 'TOO_LARGE' | 'TOO_MANY_PIXELS' | 'UNDECODABLE' | 'UNSUPPORTED_FORMAT';
 
 export class ImageInputError extends Error {
   override readonly name = 'ImageInputError';
