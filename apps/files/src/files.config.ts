@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { CommonEnv, ConfigError, loadEnv } from '#config';
+import { z } from 'zod';
+
+const fraction = z.coerce.number().gt(0).lt(1);
+
+export const FilesEnv = {
+  ...CommonEnv,
+  /** The file root; default `<DATA_DIR>/files`. In production a dedicated volume. */
+  FILES_ROOT: z.string().min(1).optional(),
+  FILES_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  /** 0 picks a free port: clients find the address through files.endpoint.v1 anyway. */
+  FILES_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** The URL other pods use (a Kubernetes Service); default: the address the server is bound to. */
+  FILES_PUBLIC_URL: z
+    .url()
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+  FILES_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(20 * 1024 ** 3),
+  FILES_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  FILES_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  /** `catalog`: every stored file is recorded with catalog.file.register.v1 (retention needs it). */
+  FILES_REGISTRY: z.enum(['catalog', 'off']).default('catalog'),
+  /** The storage budget; the effective capacity is the smaller of this and the volume's size. */
+  FILES_CAPACITY_BYTES: z.coerce.number().positive().default(50e12),
+  FILES_HIGH_WATERMARK: fraction.default(0.9),
+  FILES_LOW_WATERMARK: fraction.default(0.8),
+  FILES_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
+  /** Scraped media and text younger than this are never evicted. */
+  FILES_SCRAPED_MIN_AGE_SECONDS: z.coerce.number().int().nonnegative().default(7 * 24 * 3600),
+  FILES_SWEEP_BATCH: z.coerce.number().int().positive().max(10_000).default(1000),
+  /** Temp files of uploads older than this are leftovers of a crash. */
+  FILES_TEMP_MAX_AGE_MS: z.coerce.number().int().positive().default(6 * 3600 * 1000),
+};
+
+export type FilesConfig = ReturnType<typeof loadFilesConfig>;
+
+export function loadFilesConfig(env: NodeJS.ProcessEnv = process.env) {
+  const config = loadEnv(FilesEnv, env);
+  if (config.FILES_LOW_WATERMARK >= config.FILES_HIGH_WATERMARK) {
+    throw new ConfigError(
+      `Invalid environment:\n  FILES_LOW_WATERMARK (${config.FILES_LOW_WATERMARK}) must be below FILES_HIGH_WATERMARK (${config.FILES_HIGH_WATERMARK})`,
+    );
+  }
+  return { ...config, FILES_ROOT: config.FILES_ROOT ?? join(config.DATA_DIR, 'files') };
+}
+
+export const FILES_CONFIG = Symbol('FILES_CONFIG');
+export const FILES_LOGGER = Symbol('FILES_LOGGER');

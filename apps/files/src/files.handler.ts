@@ -1,0 +1,56 @@
+import {
+  FilesAllocateV1,
+  FilesEndpointV1,
+  FilesStatV1,
+  FilesUsageV1,
+  type RequestOf,
+  type ResponseOf,
+} from '#contracts';
+import { OnRequest, RequestError } from '#messaging';
+import { Controller, Inject } from '@nestjs/common';
+import { FilesService } from './files.service.js';
+import { allocateKey } from './storage/key-layout.js';
+import { StorageError } from './storage/storage.errors.js';
+
+/** The files service on NATS: where the bytes API is, which key to use, what is stored. */
+@Controller()
+export class FilesHandler {
+  constructor(@Inject(FilesService) private readonly files: FilesService) {}
+
+  @OnRequest(FilesEndpointV1)
+  async endpoint(): Promise<ResponseOf<typeof FilesEndpointV1>> {
+    return { baseUrl: this.files.baseUrl, apiVersion: 'v1' };
+  }
+
+  @OnRequest(FilesAllocateV1)
+  async allocate(request: RequestOf<typeof FilesAllocateV1>): Promise<ResponseOf<typeof FilesAllocateV1>> {
+    return expected(() => ({ key: allocateKey(request) }));
+  }
+
+  @OnRequest(FilesStatV1)
+  async stat(request: RequestOf<typeof FilesStatV1>): Promise<ResponseOf<typeof FilesStatV1>> {
+    const stored = await expected(() => this.files.store.stat(request.key, { checksum: 'compute' }));
+    return {
+      key: request.key,
+      exists: stored !== null,
+      bytes: stored?.bytes ?? null,
+      sha256: stored?.sha256 ?? null,
+      modifiedAt: stored?.modifiedAt.toISOString() ?? null,
+    };
+  }
+
+  @OnRequest(FilesUsageV1)
+  async usage(): Promise<ResponseOf<typeof FilesUsageV1>> {
+    return this.files.usage();
+  }
+}
+
+/** Store errors are the caller's to fix: they go back as RequestError with the same code. */
+async function expected<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof StorageError) throw new RequestError(error.code, error.message);
+    throw error;
+  }
+}

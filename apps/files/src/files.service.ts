@@ -1,0 +1,104 @@
+import { FilePurgedV1, type FilesUsageResponseV1 } from '#contracts';
+import { EventPublisher } from '#messaging';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Logger } from 'winston';
+import { CatalogRegistryClient } from './catalog/catalog-registry.client.js';
+import { FILES_CONFIG, FILES_LOGGER, type FilesConfig } from './files.config.js';
+import { FilesHttpServer } from './http/files.http-server.js';
+import { RetentionSweeper } from './retention/retention.sweeper.js';
+import { VolumeMeter } from './retention/volume.meter.js';
+import { FileStore } from './storage/file-store.js';
+
+/** Runs the bytes API and the retention sweeper for the lifetime of the app. */
+@Injectable()
+export class FilesService implements OnModuleInit, OnModuleDestroy {
+  readonly meter: VolumeMeter;
+  readonly sweeper: RetentionSweeper;
+  readonly http: FilesHttpServer;
+  private tempTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(FILES_CONFIG) private readonly config: FilesConfig,
+    @Inject(FileStore) readonly store: FileStore,
+    @Inject(CatalogRegistryClient) private readonly registry: CatalogRegistryClient,
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    @Inject(FILES_LOGGER) private readonly logger: Logger,
+  ) {
+    this.meter = new VolumeMeter(store.root, config.FILES_CAPACITY_BYTES);
+    this.sweeper = new RetentionSweeper(
+      {
+        meter: this.meter,
+        plan: (request) => registry.plan(request),
+        remove: (key) => store.remove(key),
+        reportPurged: (purge) => registry.purged(purge),
+        publishPurged: async (purge) => {
+          await this.publisher.publish(FilePurgedV1, purge, { key: `purged:${purge.key}` });
+        },
+      },
+      {
+        highWatermark: config.FILES_HIGH_WATERMARK,
+        lowWatermark: config.FILES_LOW_WATERMARK,
+        minAgeSeconds: config.FILES_SCRAPED_MIN_AGE_SECONDS,
+        batch: config.FILES_SWEEP_BATCH,
+        intervalMs: config.FILES_SWEEP_INTERVAL_MS,
+      },
+      logger,
+    );
+    this.http = new FilesHttpServer(
+      store,
+      {
+        host: config.FILES_HTTP_HOST,
+        port: config.FILES_HTTP_PORT,
+        idleTimeoutMs: config.FILES_IDLE_TIMEOUT_MS,
+        headersTimeoutMs: config.FILES_HEADERS_TIMEOUT_MS,
+      },
+      logger,
+      {
+        afterWrite: (result) => registry.register(result),
+        hasRoomFor: async (bytes) => (await this.meter.measure()).availableBytes >= bytes,
+        onStorageFull: () => void this.sweeper.trigger('a writer hit a full disk'),
+      },
+    );
+    store.onStorageFull(() => void this.sweeper.trigger('ENOSPC'));
+  }
+
+  async onModuleInit(): Promise<void> {
+    const removed = await this.store.cleanTemps(this.config.FILES_TEMP_MAX_AGE_MS);
+    if (removed > 0) this.logger.warn(`removed ${removed} temp files left by interrupted uploads`, { context: 'FilesService' });
+    const url = await this.http.listen();
+    this.logger.info(`bytes API on ${url} (public ${this.baseUrl}), root ${this.store.root}`, { context: 'FilesService' });
+    if (this.registry.enabled) {
+      this.sweeper.start();
+      void this.sweeper.trigger('start');
+    } else {
+      this.logger.warn('FILES_REGISTRY=off: files are not recorded in the catalog and retention does not run', { context: 'FilesService' });
+    }
+    this.tempTimer = setInterval(() => {
+      this.store.cleanTemps(this.config.FILES_TEMP_MAX_AGE_MS).catch((error: unknown) => {
+        this.logger.error(`temp cleanup failed: ${(error as Error).message}`, { context: 'FilesService' });
+      });
+    }, 3600_000);
+    this.tempTimer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.tempTimer);
+    await this.sweeper.stop();
+    await this.http.close();
+  }
+
+  get baseUrl(): string {
+    return this.config.FILES_PUBLIC_URL ?? this.http.baseUrl;
+  }
+
+  async usage(): Promise<FilesUsageResponseV1> {
+    const usage = await this.meter.measure();
+    return {
+      ...usage,
+      highWatermark: this.config.FILES_HIGH_WATERMARK,
+      lowWatermark: this.config.FILES_LOW_WATERMARK,
+      sweeping: this.sweeper.sweeping,
+      lastSweep: this.sweeper.lastSweep,
+    };
+  }
+}

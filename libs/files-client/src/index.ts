@@ -1,0 +1,2 @@
+export * from './files.client.js';
+export * from './files-client.errors.js';
