@@ -169,7 +169,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       }
       reply({ ok: true, data: response.data });
     } catch (error) {
-      reply({ ok: false, error: toRemoteError(error) });
+      const remote = toRemoteError(error);
+      if (remote.code === 'internal') {
+        this.options.logger.error(`${subject} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      }
+      reply({ ok: false, error: remote });
     }
   }
 }
