@@ -76,6 +76,10 @@ function failed(status: Status | undefined): boolean {
   return (status.error_code !== undefined && status.error_code !== 'Success' && status.error_code !== 0) || (status.code ?? 0) !== 0;
 }
 
+function readyKey(space: VectorSpace): string {
+  return `${space.name}\u0000${space.dim}`;
+}
+
 function toMeta(row: Record<string, unknown>): VectorMeta {
   const kind = String(row['kind']) as VectorKind;
   return {
@@ -96,6 +100,7 @@ function toMeta(row: Record<string, unknown>): VectorMeta {
 export class MilvusBackend implements VectorBackend {
   readonly backendName = 'milvus' as const;
   private client?: MilvusClientType;
+  /** Spaces verified in this process, by name and dimension (so a second dim is checked, not assumed). */
   private readonly ready = new Map<string, Promise<void>>();
   private readonly logger: BackendLogger;
   private closed = false;
@@ -217,7 +222,7 @@ export class MilvusBackend implements VectorBackend {
   async dropSpace(space: VectorSpace): Promise<void> {
     checkSpace(space);
     const collection = storageName(space.name);
-    this.ready.delete(space.name);
+    this.ready.delete(readyKey(space));
     if (!(await this.hasCollection(collection))) return;
     const client = this.connection();
     const dropped = await this.call('dropCollection', () => client.dropCollection({ collection_name: collection }));
@@ -239,14 +244,20 @@ export class MilvusBackend implements VectorBackend {
 
   private connection(): MilvusClientType {
     if (this.closed) throw new VectorBackendClosedError('The Milvus vector backend is closed.');
-    this.client ??= new MilvusClient({
-      address: this.options.address,
-      token: this.options.token,
-      username: this.options.username,
-      password: this.options.password,
-      timeout: this.options.timeoutMs,
-      logLevel: 'error',
-    });
+    if (!this.client) {
+      this.client = new MilvusClient({
+        address: this.options.address,
+        token: this.options.token,
+        username: this.options.username,
+        password: this.options.password,
+        timeout: this.options.timeoutMs,
+        logLevel: 'error',
+      });
+      // The SDK starts a handshake in its constructor that only some calls await; when the server
+      // is down its rejection would otherwise surface as an unhandled rejection. The calls that
+      // follow report the failure through call().
+      this.client.connectPromise.catch(() => undefined);
+    }
     return this.client;
   }
 
@@ -298,8 +309,9 @@ export class MilvusBackend implements VectorBackend {
 
   /** True when the space's collection exists and is ready (checking its shape once per process). */
   private async exists(space: VectorSpace): Promise<boolean> {
-    if (this.ready.has(space.name)) {
-      await this.ready.get(space.name);
+    const known = this.ready.get(readyKey(space));
+    if (known) {
+      await known;
       return true;
     }
     if (!(await this.hasCollection(storageName(space.name)))) return false;
@@ -323,12 +335,13 @@ export class MilvusBackend implements VectorBackend {
   }
 
   private prepare(space: VectorSpace): Promise<void> {
-    let ready = this.ready.get(space.name);
+    const key = readyKey(space);
+    let ready = this.ready.get(key);
     if (!ready) {
       ready = this.createOrVerify(space);
-      this.ready.set(space.name, ready);
+      this.ready.set(key, ready);
       // A failed attempt is not remembered: the next call tries again.
-      ready.catch(() => this.ready.delete(space.name));
+      ready.catch(() => this.ready.delete(key));
     }
     return ready;
   }

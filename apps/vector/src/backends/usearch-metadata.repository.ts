@@ -8,6 +8,9 @@ export interface SpaceRecord {
   storage: string;
   dim: number;
   metric: string;
+  /** Size and SHA-256 of the index file as last saved; null before the first save. */
+  indexBytes: number | null;
+  indexSha256: string | null;
 }
 
 export interface KeyedMeta extends VectorMeta {
@@ -41,7 +44,9 @@ CREATE TABLE IF NOT EXISTS spaces (
   storage TEXT NOT NULL UNIQUE,
   dim INTEGER NOT NULL,
   metric TEXT NOT NULL,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  index_bytes INTEGER,
+  index_sha256 TEXT
 );
 CREATE TABLE IF NOT EXISTS vectors (
   key INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -154,14 +159,20 @@ export class UsearchMetadataRepository {
   }
 
   listSpaces(): SpaceRecord[] {
-    return this.sql('SELECT sid, name, storage, dim, metric FROM spaces ORDER BY sid').all() as SpaceRecord[];
+    return this.sql(
+      'SELECT sid, name, storage, dim, metric, index_bytes AS indexBytes, index_sha256 AS indexSha256 FROM spaces ORDER BY sid',
+    ).all() as SpaceRecord[];
   }
 
   createSpace(name: string, storage: string, dim: number, metric: string): SpaceRecord {
     const result = this
       .sql('INSERT INTO spaces (name, storage, dim, metric, created_at) VALUES (?, ?, ?, ?, ?)')
       .run(name, storage, dim, metric, Date.now());
-    return { sid: Number(result.lastInsertRowid), name, storage, dim, metric };
+    return { sid: Number(result.lastInsertRowid), name, storage, dim, metric, indexBytes: null, indexSha256: null };
+  }
+
+  setIndexDigest(sid: number, bytes: number, sha256: string): void {
+    this.sql('UPDATE spaces SET index_bytes = ?, index_sha256 = ? WHERE sid = ?').run(bytes, sha256, sid);
   }
 
   /** Inserts the rows, replacing rows of the same ids; returns the new keys and the keys replaced. */

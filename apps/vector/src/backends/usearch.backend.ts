@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Index, MetricKind, ScalarKind } from 'usearch';
 import { defaultBackendLogger, type BackendLogger } from './backend-logger.js';
@@ -67,6 +68,25 @@ interface OpenSpace {
 }
 
 const REBUILD_PAGE = 8192;
+
+/** Size and SHA-256 of a file, read in chunks (index files reach hundreds of MB). */
+function digest(path: string): { bytes: number; sha256: string } {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
+  const fd = openSync(path, 'r');
+  let bytes = 0;
+  try {
+    for (;;) {
+      const read = readSync(fd, buffer, 0, buffer.length, null);
+      if (read === 0) break;
+      hash.update(buffer.subarray(0, read));
+      bytes += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
 
 function keysOf(keys: readonly number[]): BigUint64Array {
   return BigUint64Array.from(keys, (key) => BigInt(key));
@@ -213,6 +233,7 @@ export class UsearchBackend implements VectorBackend {
     this.spaces.delete(space.name);
     this.repository.dropSpace(open.record.sid);
     rmSync(open.path, { force: true });
+    rmSync(`${open.path}.tmp`, { force: true });
   }
 
   /** Saves what is unsaved now (the debounce does it anyway; useful before a backup). */
@@ -288,16 +309,25 @@ export class UsearchBackend implements VectorBackend {
     const open: OpenSpace = { record, index: this.newIndex(record.dim), path, dirty: false, firstDirtyAt: 0 };
     if (existsSync(path)) {
       try {
+        // usearch crashes the process on a damaged file instead of throwing, so nothing is loaded
+        // that does not match the digest recorded when it was saved.
+        if (!this.intact(record, path)) throw new Error('it does not match the size and SHA-256 recorded at its last save');
         open.index.load(path);
         if (open.index.dimensions() !== record.dim) throw new Error(`the file holds ${open.index.dimensions()} dimensions`);
       } catch (error) {
-        this.logger.warn(`vector index ${path} is unreadable (${(error as Error).message}); rebuilding it from SQLite`);
+        this.logger.warn(`vector index ${path} is not usable (${(error as Error).message}); rebuilding it from SQLite`);
         open.index = this.newIndex(record.dim);
       }
     }
     this.spaces.set(record.name, open);
     this.reconcile(open);
     return open;
+  }
+
+  private intact(record: SpaceRecord, path: string): boolean {
+    if (record.indexBytes === null || record.indexSha256 === null) return false;
+    if (statSync(path).size !== record.indexBytes) return false;
+    return digest(path).sha256 === record.indexSha256;
   }
 
   /**
@@ -417,6 +447,11 @@ export class UsearchBackend implements VectorBackend {
       } finally {
         closeSync(fd);
       }
+      const written = digest(temp);
+      // Recorded before the rename: a crash in between leaves a mismatch, and the next start rebuilds.
+      this.repository.setIndexDigest(open.record.sid, written.bytes, written.sha256);
+      open.record.indexBytes = written.bytes;
+      open.record.indexSha256 = written.sha256;
       renameSync(temp, open.path);
     } catch (error) {
       rmSync(temp, { force: true });
