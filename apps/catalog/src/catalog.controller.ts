@@ -1,0 +1,141 @@
+import {
+  CatalogArticleGetByUrlV1,
+  CatalogArticleGetV1,
+  CatalogArticleListV1,
+  CatalogArticleUpsertV1,
+  CatalogCategoryListV1,
+  CatalogEditCreateV1,
+  CatalogFileHoldV1,
+  CatalogFilePurgedV1,
+  CatalogFileRegisterV1,
+  CatalogMediaAddV1,
+  CatalogMediaUpdateV1,
+  CatalogMetricAddV1,
+  CatalogPublicationRecordV1,
+  CatalogRetentionPlanV1,
+  CatalogSourceUpsertV1,
+  CatalogStoryCreateV1,
+  CatalogTrendCreateV1,
+  CatalogVideoCreateV1,
+  type RequestOf,
+  type ResponseOf,
+} from '#contracts';
+import { OnRequest, RequestError } from '#messaging';
+import { Controller } from '@nestjs/common';
+import { CatalogError } from './catalog.errors.js';
+import { CatalogService } from './catalog.service.js';
+import { ProductionService } from './production.service.js';
+import { RetentionService } from './retention.service.js';
+
+type Req<C> = RequestOf<C>;
+type Res<C> = Promise<ResponseOf<C>>;
+
+/** Expected failures travel to the caller with their code; anything else reaches it as `internal`. */
+async function answer<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof CatalogError) throw new RequestError(error.code, error.message);
+    throw error;
+  }
+}
+
+/** The catalog's request/reply API: one handler per contract, the logic lives in the services. */
+@Controller()
+export class CatalogController {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly production: ProductionService,
+    private readonly retention: RetentionService,
+  ) {}
+
+  @OnRequest(CatalogCategoryListV1)
+  categories(): Res<typeof CatalogCategoryListV1> {
+    return answer(async () => ({ categories: await this.catalog.listCategories() }));
+  }
+
+  @OnRequest(CatalogSourceUpsertV1)
+  upsertSource(request: Req<typeof CatalogSourceUpsertV1>): Res<typeof CatalogSourceUpsertV1> {
+    return answer(() => this.catalog.upsertSource(request));
+  }
+
+  @OnRequest(CatalogArticleUpsertV1)
+  upsertArticle(request: Req<typeof CatalogArticleUpsertV1>): Res<typeof CatalogArticleUpsertV1> {
+    return answer(() => this.catalog.upsertArticle(request));
+  }
+
+  @OnRequest(CatalogArticleGetV1)
+  getArticle(request: Req<typeof CatalogArticleGetV1>): Res<typeof CatalogArticleGetV1> {
+    return answer(() => this.catalog.getArticle(request.articleId));
+  }
+
+  @OnRequest(CatalogArticleGetByUrlV1)
+  getArticleByUrl(request: Req<typeof CatalogArticleGetByUrlV1>): Res<typeof CatalogArticleGetByUrlV1> {
+    return answer(() => this.catalog.getArticleByUrl(request.url, request.withMedia));
+  }
+
+  @OnRequest(CatalogArticleListV1)
+  listArticles(request: Req<typeof CatalogArticleListV1>): Res<typeof CatalogArticleListV1> {
+    return answer(() => this.catalog.listArticles(request));
+  }
+
+  @OnRequest(CatalogMediaAddV1)
+  addMedia(request: Req<typeof CatalogMediaAddV1>): Res<typeof CatalogMediaAddV1> {
+    return answer(async () => ({ media: await this.catalog.addMedia(request.articleId, request.media) }));
+  }
+
+  @OnRequest(CatalogMediaUpdateV1)
+  updateMedia(request: Req<typeof CatalogMediaUpdateV1>): Res<typeof CatalogMediaUpdateV1> {
+    return answer(async () => ({ media: await this.catalog.updateMedia(request) }));
+  }
+
+  @OnRequest(CatalogTrendCreateV1)
+  createTrend(request: Req<typeof CatalogTrendCreateV1>): Res<typeof CatalogTrendCreateV1> {
+    return answer(() => this.production.createTrend(request));
+  }
+
+  @OnRequest(CatalogStoryCreateV1)
+  createStory(request: Req<typeof CatalogStoryCreateV1>): Res<typeof CatalogStoryCreateV1> {
+    return answer(() => this.production.createStory(request));
+  }
+
+  @OnRequest(CatalogVideoCreateV1)
+  createVideo(request: Req<typeof CatalogVideoCreateV1>): Res<typeof CatalogVideoCreateV1> {
+    return answer(() => this.production.createVideo(request));
+  }
+
+  @OnRequest(CatalogEditCreateV1)
+  createEdit(request: Req<typeof CatalogEditCreateV1>): Res<typeof CatalogEditCreateV1> {
+    return answer(() => this.production.createEdit(request));
+  }
+
+  @OnRequest(CatalogPublicationRecordV1)
+  recordPublication(request: Req<typeof CatalogPublicationRecordV1>): Res<typeof CatalogPublicationRecordV1> {
+    return answer(() => this.production.recordPublication(request));
+  }
+
+  @OnRequest(CatalogMetricAddV1)
+  addMetric(request: Req<typeof CatalogMetricAddV1>): Res<typeof CatalogMetricAddV1> {
+    return answer(() => this.production.addMetric(request));
+  }
+
+  @OnRequest(CatalogFileRegisterV1)
+  registerFile(request: Req<typeof CatalogFileRegisterV1>): Res<typeof CatalogFileRegisterV1> {
+    return answer(() => this.retention.register(request));
+  }
+
+  @OnRequest(CatalogFileHoldV1)
+  holdFiles(request: Req<typeof CatalogFileHoldV1>): Res<typeof CatalogFileHoldV1> {
+    return answer(() => this.retention.hold(request));
+  }
+
+  @OnRequest(CatalogFilePurgedV1)
+  filePurged(request: Req<typeof CatalogFilePurgedV1>): Res<typeof CatalogFilePurgedV1> {
+    return answer(() => this.retention.purged(request));
+  }
+
+  @OnRequest(CatalogRetentionPlanV1)
+  retentionPlan(request: Req<typeof CatalogRetentionPlanV1>): Res<typeof CatalogRetentionPlanV1> {
+    return answer(() => this.retention.plan(request));
+  }
+}

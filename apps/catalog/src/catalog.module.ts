@@ -1,0 +1,58 @@
+import { createLogger } from '#logging';
+import { APP_ENV } from '#messaging';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CATALOG_CONFIG, loadCatalogConfig, type CatalogConfig } from './catalog.config.js';
+import { CatalogController } from './catalog.controller.js';
+import { CatalogService } from './catalog.service.js';
+import { CATALOG_LOGGER } from './catalog.tokens.js';
+import { openCatalogDatabase } from './database/catalog-database.js';
+import { ProductionService } from './production.service.js';
+import { ArticleRepository } from './repositories/article.repository.js';
+import { CategoryRepository } from './repositories/category.repository.js';
+import { EditRepository } from './repositories/edit.repository.js';
+import { FileRegistryRepository } from './repositories/file-registry.repository.js';
+import { MediaRepository } from './repositories/media.repository.js';
+import { PublicationRepository } from './repositories/publication.repository.js';
+import { SourceRepository } from './repositories/source.repository.js';
+import { StoryRepository } from './repositories/story.repository.js';
+import { TrendRepository } from './repositories/trend.repository.js';
+import { VideoRepository } from './repositories/video.repository.js';
+import { RetentionService } from './retention.service.js';
+
+/** Closes the database when the app stops, after in-flight requests. */
+class CatalogDatabaseCloser implements OnApplicationShutdown {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+@Module({
+  controllers: [CatalogController],
+  providers: [
+    { provide: CATALOG_CONFIG, inject: [APP_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadCatalogConfig(env) },
+    {
+      provide: CATALOG_LOGGER,
+      inject: [CATALOG_CONFIG],
+      useFactory: (config: CatalogConfig) => createLogger({ app: 'catalog', level: config.logLevel, format: config.logFormat }),
+    },
+    { provide: DataSource, inject: [CATALOG_CONFIG], useFactory: (config: CatalogConfig) => openCatalogDatabase(config.dbUrl) },
+    CatalogDatabaseCloser,
+    CategoryRepository,
+    SourceRepository,
+    ArticleRepository,
+    MediaRepository,
+    TrendRepository,
+    StoryRepository,
+    VideoRepository,
+    EditRepository,
+    PublicationRepository,
+    FileRegistryRepository,
+    CatalogService,
+    ProductionService,
+    RetentionService,
+  ],
+})
+export class CatalogModule {}

@@ -1,0 +1,175 @@
+import type {
+  CatalogEditCreateRequestV1,
+  CatalogEditCreateResponseV1,
+  CatalogMetricAddRequestV1,
+  CatalogMetricAddResponseV1,
+  CatalogPublicationRecordRequestV1,
+  CatalogPublicationRecordResponseV1,
+  CatalogStoryCreateRequestV1,
+  CatalogStoryCreateResponseV1,
+  CatalogTrendCreateRequestV1,
+  CatalogTrendCreateResponseV1,
+  CatalogVideoCreateRequestV1,
+  CatalogVideoCreateResponseV1,
+} from '#contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import type winston from 'winston';
+import { CatalogError, notFound } from './catalog.errors.js';
+import { CatalogService } from './catalog.service.js';
+import { CATALOG_LOGGER } from './catalog.tokens.js';
+import { sha256Hex } from './canonical-url.js';
+import { insertOnce } from './database/insert-once.js';
+import { ArticleRepository } from './repositories/article.repository.js';
+import { EditRepository } from './repositories/edit.repository.js';
+import { FileRegistryRepository } from './repositories/file-registry.repository.js';
+import { PublicationRepository } from './repositories/publication.repository.js';
+import { StoryRepository } from './repositories/story.repository.js';
+import { TrendRepository } from './repositories/trend.repository.js';
+import { VideoRepository } from './repositories/video.repository.js';
+
+/**
+ * The chain trend -> story -> video -> edit -> publication -> metrics. Every create is idempotent
+ * on its natural key, so a redelivered pipeline event never makes a second row.
+ */
+@Injectable()
+export class ProductionService {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly articles: ArticleRepository,
+    private readonly trends: TrendRepository,
+    private readonly stories: StoryRepository,
+    private readonly videos: VideoRepository,
+    private readonly edits: EditRepository,
+    private readonly publications: PublicationRepository,
+    private readonly files: FileRegistryRepository,
+    @Inject(CATALOG_LOGGER) private readonly logger: winston.Logger,
+  ) {}
+
+  async createTrend(request: CatalogTrendCreateRequestV1): Promise<CatalogTrendCreateResponseV1> {
+    const windowStart = new Date(request.windowStart);
+    const windowEnd = new Date(request.windowEnd);
+    if (windowStart > windowEnd) throw new CatalogError('invalid', `trend window starts (${request.windowStart}) after it ends (${request.windowEnd})`);
+    const missing = await this.trends.missingArticles([...new Set(request.articleIds)]);
+    if (missing.length > 0) throw notFound(`article ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}`);
+    const categoryId = request.category ? (await this.catalog.resolveCategory(request.category)).id : null;
+    const trendHash = sha256Hex([request.detector, windowStart.toISOString(), windowEnd.toISOString(), request.text].join('\n'));
+    const { row, created } = await insertOnce(
+      () => this.trends.byHash(trendHash),
+      () =>
+        this.trends.insert({
+          trendHash,
+          text: request.text,
+          categoryId,
+          windowStart,
+          windowEnd,
+          score: request.score,
+          detector: request.detector,
+          createdAt: new Date(),
+        }),
+    );
+    await this.trends.link(row.id, request.articleIds);
+    return { trendId: row.id, created };
+  }
+
+  async createStory(request: CatalogStoryCreateRequestV1): Promise<CatalogStoryCreateResponseV1> {
+    if (!(await this.trends.byId(request.trendId))) throw notFound(`trend ${request.trendId}`);
+    if (!(await this.articles.byId(request.articleId))) throw notFound(`article ${request.articleId}`);
+    const key = { trendId: request.trendId, articleId: request.articleId, model: request.model, variant: request.variant };
+    const { row, created } = await insertOnce(
+      () => this.stories.byNaturalKey(key),
+      () =>
+        this.stories.insert({
+          ...key,
+          standIn: request.standIn,
+          textKey: request.textKey,
+          promptKey: request.promptKey ?? null,
+          createdAt: new Date(),
+        }),
+    );
+    return { storyId: row.id, created, textKey: row.textKey };
+  }
+
+  async createVideo(request: CatalogVideoCreateRequestV1): Promise<CatalogVideoCreateResponseV1> {
+    if (!(await this.stories.byId(request.storyId))) throw notFound(`story ${request.storyId}`);
+    const key = { storyId: request.storyId, model: request.model, variant: request.variant };
+    const { row, created } = await insertOnce(
+      () => this.videos.byNaturalKey(key),
+      () =>
+        this.videos.insert({
+          ...key,
+          standIn: request.standIn,
+          fileKey: request.fileKey,
+          durationS: request.durationS,
+          hasAudio: request.hasAudio,
+          generatedAt: new Date(request.generatedAt),
+          createdAt: new Date(),
+        }),
+    );
+    return { videoId: row.id, created, fileKey: row.fileKey };
+  }
+
+  async createEdit(request: CatalogEditCreateRequestV1): Promise<CatalogEditCreateResponseV1> {
+    if (!(await this.videos.byId(request.videoId))) throw notFound(`video ${request.videoId}`);
+    const key = { videoId: request.videoId, editor: request.editor, platformProfile: request.platformProfile };
+    const { row, created } = await insertOnce(
+      () => this.edits.byNaturalKey(key),
+      () =>
+        this.edits.insert({
+          ...key,
+          standIn: request.standIn,
+          fileKey: request.fileKey,
+          durationS: request.durationS,
+          editedAt: new Date(request.editedAt),
+          createdAt: new Date(),
+        }),
+    );
+    return { editId: row.id, created, fileKey: row.fileKey };
+  }
+
+  async recordPublication(request: CatalogPublicationRecordRequestV1): Promise<CatalogPublicationRecordResponseV1> {
+    const edit = await this.edits.byId(request.editId);
+    if (!edit) throw notFound(`edit ${request.editId}`);
+    const { row, created } = await insertOnce(
+      () => this.publications.byExternalId(request.platform, request.externalId),
+      () =>
+        this.publications.insert({
+          editId: request.editId,
+          platform: request.platform,
+          account: request.account,
+          externalId: request.externalId,
+          url: request.url ?? null,
+          publishedAt: new Date(request.publishedAt),
+          createdAt: new Date(),
+        }),
+    );
+    if (row.editId !== request.editId) {
+      throw new CatalogError(
+        'conflict',
+        `${request.platform} id ${request.externalId} is already recorded for edit ${row.editId} (publication ${row.id}), not edit ${request.editId}`,
+      );
+    }
+    // Also on a repeat: the earlier attempt may have stopped between the insert and this update.
+    const video = await this.videos.byId(edit.videoId);
+    const reclassified = await this.files.markPublished([edit.fileKey, ...(video ? [video.fileKey] : [])]);
+    if (created) this.logger.info(`publication ${row.id}: edit ${edit.id} on ${row.platform}/${row.account} (${reclassified} files now evictable)`);
+    return { publicationId: row.id, created };
+  }
+
+  async addMetric(request: CatalogMetricAddRequestV1): Promise<CatalogMetricAddResponseV1> {
+    if (!(await this.publications.byId(request.publicationId))) throw notFound(`publication ${request.publicationId}`);
+    const capturedAt = new Date(request.capturedAt);
+    const { row, created } = await insertOnce(
+      () => this.publications.snapshotAt(request.publicationId, capturedAt),
+      () =>
+        this.publications.insertSnapshot({
+          publicationId: request.publicationId,
+          views: request.views,
+          likes: request.likes,
+          comments: request.comments,
+          capturedAt,
+          createdAt: new Date(),
+        }),
+    );
+    return { snapshotId: row.id, created };
+  }
+}

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SEEDED_CATEGORIES } from '../src/migrations/seed-categories.migration.js';
+import { DIALECTS, Replica, TestDatabase } from './catalog-fixture.js';
+
+const TABLES = [
+  'category',
+  'source',
+  'article',
+  'article_alias',
+  'media',
+  'trend',
+  'trend_article',
+  'story',
+  'video',
+  'edit',
+  'publication',
+  'metric_snapshot',
+  'file_registry',
+  'file_hold',
+];
+
+for (const dialect of DIALECTS) {
+  describe(`catalog schema (${dialect})`, () => {
+    const db = TestDatabase.create(dialect);
+    let replica: Replica;
+
+    before(async () => {
+      replica = await Replica.open(db);
+    });
+    after(async () => {
+      await replica?.close();
+      await db.drop();
+    });
+
+    it('migrates an empty database up to every table', async () => {
+      for (const table of TABLES) assert.equal(await replica.count(table) >= 0, true, table);
+      assert.equal(await replica.count('migrations'), 2);
+      assert.equal(await replica.dataSource.showMigrations(), false, 'no migration pending');
+    });
+
+    it('seeds the category master table (life, economy, gossip, ...)', async () => {
+      const categories = await replica.catalog.listCategories();
+      assert.deepEqual(
+        categories.map((c) => c.slug),
+        SEEDED_CATEGORIES.map((c) => c.slug),
+      );
+      for (const slug of ['life', 'economy', 'gossip', 'politics', 'other']) assert.ok(categories.some((c) => c.slug === slug), slug);
+      assert.equal(categories.find((c) => c.slug === 'economy')!.nameKo, '경제');
+    });
+
+    it('reopens without re-running migrations, and migrates down and up again', async () => {
+      const second = await Replica.open(db);
+      try {
+        assert.equal(await second.count('migrations'), 2);
+        assert.equal(await second.count('category'), SEEDED_CATEGORIES.length);
+        await second.dataSource.undoLastMigration();
+        assert.equal(await second.count('category'), 0);
+        await second.dataSource.undoLastMigration();
+        await assert.rejects(second.count('article'));
+        await second.dataSource.runMigrations();
+        assert.equal(await second.count('category'), SEEDED_CATEGORIES.length);
+      } finally {
+        await second.close();
+      }
+    });
+
+    it('compares keys byte for byte on both dialects (MySQL would fold case by default)', async () => {
+      const lower = await replica.retention.register({ key: 'media/aB/x.jpg', bytes: 1, sha256: 'a'.repeat(64), contentType: null, fileClass: 'scraped' });
+      const upper = await replica.retention.register({ key: 'media/Ab/x.jpg', bytes: 1, sha256: 'a'.repeat(64), contentType: null, fileClass: 'scraped' });
+      assert.equal(lower.created, true);
+      assert.equal(upper.created, true);
+      assert.notEqual(lower.fileId, upper.fileId);
+    });
+  });
+}
