@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// `npm start`: installs what is missing, builds, starts a local nats-server when NATS_URL is not
+// set, provisions streams, then runs every app in apps/ as its own supervised process with one
+// prefixed log stream. Ctrl-C stops them all (in-flight messages finish first).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const dataDir = process.env.DATA_DIR ?? join(root, '.data');
+const colors = [36, 33, 35, 32, 34, 91, 92, 93, 94, 95, 96];
+const children = new Map();
+let stopping = false;
+
+function say(message) {
+  process.stdout.write(`\x1b[1m[start]\x1b[0m ${message}\n`);
+}
+
+function run(command, args, what) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: process.env });
+  if (result.status !== 0) {
+    say(`${what} failed (exit ${result.status ?? result.signal}).`);
+    process.exit(1);
+  }
+}
+
+function portOpen(port, host = '127.0.0.1') {
+  return new Promise((done) => {
+    const socket = connect({ port, host });
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
+function onPath(binary) {
+  return spawnSync('sh', ['-c', `command -v ${binary}`]).status === 0;
+}
+
+async function ensureNats() {
+  if (process.env.NATS_URL) {
+    say(`using NATS at ${process.env.NATS_URL}`);
+    return null;
+  }
+  process.env.NATS_URL = 'nats://127.0.0.1:4222';
+  if (await portOpen(4222)) {
+    say('a NATS server already listens on 127.0.0.1:4222; using it (set NATS_URL to pick another)');
+    return null;
+  }
+  if (!onPath('nats-server')) {
+    say('nats-server is not installed. Install it (Debian/Ubuntu: sudo apt-get install nats-server),');
+    say('or point NATS_URL at a running server with JetStream (nats-server -js).');
+    process.exit(1);
+  }
+  mkdirSync(join(dataDir, 'nats'), { recursive: true });
+  const server = spawn('nats-server', ['-c', join(root, 'config/nats/dev.conf'), '-sd', join(dataDir, 'nats')], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  pipe('nats', server, 0);
+  for (let i = 0; i < 100 && !(await portOpen(4222)); i++) await new Promise((r) => setTimeout(r, 100));
+  say('nats-server started: clients on 127.0.0.1:4222, monitoring on http://127.0.0.1:8222 (/varz /connz /jsz?consumers=true)');
+  return server;
+}
+
+function pipe(name, child, index) {
+  const color = colors[index % colors.length];
+  const prefix = `\x1b[${color}m${name.padEnd(10)}|\x1b[0m `;
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffered = '';
+    stream.on('data', (chunk) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop();
+      for (const line of lines) process.stdout.write(prefix + line + '\n');
+    });
+  }
+}
+
+function apps() {
+  const dir = join(root, 'dist/apps');
+  return readdirSync(dir)
+    .filter((name) => existsSync(join(dir, name, 'src/main.js')))
+    .sort();
+}
+
+function startApp(name, index, restarts = 0) {
+  const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'dist/apps', name, 'src/main.js')], {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const startedAt = Date.now();
+  children.set(name, child);
+  pipe(name, child, index + 1);
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (stopping) return;
+    // A crash loop backs off; a process that ran a while restarts at once.
+    const next = Date.now() - startedAt > 30_000 ? 0 : restarts + 1;
+    const delay = Math.min(30_000, 500 * 2 ** next);
+    say(`${name} exited (${signal ?? code}); restarting in ${delay} ms`);
+    setTimeout(() => !stopping && startApp(name, index, next), delay);
+  });
+}
+
+async function main() {
+  if (!existsSync(join(root, 'node_modules/.package-lock.json'))) {
+    say('installing npm packages (npm ci)...');
+    run('npm', ['ci'], 'npm ci');
+  }
+  say('building...');
+  run('npx', ['tsc', '-p', 'tsconfig.json'], 'the TypeScript build');
+  const nats = await ensureNats();
+  say('provisioning streams and consumers...');
+  run(process.execPath, [join(root, 'dist/libs/messaging/src/provision.cli.js')], 'provisioning');
+  const names = apps();
+  say(`starting ${names.length} apps: ${names.join(', ')} (data in ${dataDir}); Ctrl-C stops everything`);
+  names.forEach((name, index) => startApp(name, index));
+
+  const stop = async (signal) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: stopping ${children.size} apps...`);
+    const exits = [...children.values()].map((child) => new Promise((done) => child.once('exit', done)));
+    for (const child of children.values()) child.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      for (const child of children.values()) child.kill('SIGKILL');
+    }, 15_000);
+    await Promise.all(exits);
+    clearTimeout(timer);
+    if (nats) {
+      nats.kill('SIGTERM');
+      await new Promise((done) => nats.once('exit', done));
+    }
+    say('stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+await main();
