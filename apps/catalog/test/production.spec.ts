@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { CatalogError } from '../src/catalog.errors.js';
+import { articleRequest, DIALECTS, Replica, TestDatabase } from './catalog-fixture.js';
+
+const isCode = (code: string) => (e: unknown) => e instanceof CatalogError && e.code === code;
+
+for (const dialect of DIALECTS) {
+  describe(`catalog production chain (${dialect})`, () => {
+    const db = TestDatabase.create(dialect);
+    let a: Replica;
+    let b: Replica;
+    let articleId: number;
+
+    before(async () => {
+      a = await Replica.open(db);
+      b = await Replica.open(db);
+      articleId = (await a.catalog.upsertArticle(articleRequest(1))).articleId;
+    });
+    after(async () => {
+      await a?.close();
+      await b?.close();
+      await db.drop();
+    });
+
+    const trend = () => ({
+      text: '20-30대가 성수동 팝업에 몰린다',
+      category: 'life',
+      windowStart: '2026-01-01T00:00:00.000Z',
+      windowEnd: '2026-01-02T00:00:00+09:00',
+      score: 0.87,
+      detector: 'stand-in-trends',
+      articleIds: [articleId],
+    });
+
+    async function chain(externalId: string) {
+      const t = await a.production.createTrend(trend());
+      const s = await a.production.createStory({ trendId: t.trendId, articleId, model: 'llm', standIn: true, textKey: 'stories/1.txt', variant: 0 });
+      const v = await a.production.createVideo({ storyId: s.storyId, model: 'av', standIn: true, fileKey: `videos/${externalId}.mp4`, durationS: 31.5, hasAudio: true, generatedAt: '2026-01-02T01:00:00Z', variant: 0 });
+      const e = await a.production.createEdit({ videoId: v.videoId, editor: 'ffmpeg', standIn: true, platformProfile: 'youtube-shorts', fileKey: `edits/${externalId}.mp4`, durationS: 30, editedAt: '2026-01-02T02:00:00Z' });
+      return { t, s, v, e };
+    }
+
+    it('creates trend, story, video and edit once each, whoever retries', async () => {
+      const [first, second] = await Promise.all([a.production.createTrend(trend()), b.production.createTrend(trend())]);
+      assert.equal(first.trendId, second.trendId);
+      assert.equal([first, second].filter((r) => r.created).length, 1);
+      const story = { trendId: first.trendId, articleId, model: 'llm', standIn: true, textKey: 'stories/1.txt', variant: 0 };
+      const s1 = await a.production.createStory(story);
+      const s2 = await b.production.createStory({ ...story, textKey: 'stories/1-retry.txt' });
+      assert.equal(s2.storyId, s1.storyId);
+      assert.equal(s2.created, false);
+      assert.equal(s2.textKey, 'stories/1.txt', 'the stored text key wins');
+      const rewrite = await a.production.createStory({ ...story, variant: 1 });
+      assert.notEqual(rewrite.storyId, s1.storyId);
+      assert.equal(await a.count('trend'), 1);
+      assert.equal(await a.count('trend_article'), 1);
+    });
+
+    it('refuses references to rows that do not exist', async () => {
+      await assert.rejects(a.production.createTrend({ ...trend(), articleIds: [999_999] }), isCode('not-found'));
+      await assert.rejects(a.production.createStory({ trendId: 999_999, articleId, model: 'm', standIn: true, textKey: 'k', variant: 0 }), isCode('not-found'));
+      await assert.rejects(
+        a.production.createVideo({ storyId: 999_999, model: 'm', standIn: true, fileKey: 'k', durationS: 1, hasAudio: false, generatedAt: '2026-01-01T00:00:00Z', variant: 0 }),
+        isCode('not-found'),
+      );
+      await assert.rejects(a.production.addMetric({ publicationId: 999_999, views: 1, likes: 0, comments: 0, capturedAt: '2026-01-01T00:00:00Z' }), isCode('not-found'));
+    });
+
+    it('records a publication once per (platform, external id)', async () => {
+      const { e } = await chain('pub1');
+      const request = { editId: e.editId, platform: 'youtube', account: 'channel-a', externalId: 'dQw4w9WgXcQ', url: 'https://youtu.be/dQw4w9WgXcQ', publishedAt: '2026-01-03T00:00:00Z' };
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).production.recordPublication(request)));
+      assert.equal(results.filter((r) => r.created).length, 1);
+      assert.equal(new Set(results.map((r) => r.publicationId)).size, 1);
+      // Platform ids are case-sensitive: another case is another upload.
+      const other = await a.production.recordPublication({ ...request, externalId: 'DQW4W9WGXCQ' });
+      assert.equal(other.created, true);
+      assert.equal(await a.count('publication'), 2);
+    });
+
+    it('refuses the same platform id for another edit', async () => {
+      const one = await chain('conflict-1');
+      const two = await a.production.createEdit({
+        videoId: one.v.videoId,
+        editor: 'ffmpeg',
+        standIn: true,
+        platformProfile: 'youtube',
+        fileKey: 'edits/conflict-2.mp4',
+        durationS: 30,
+        editedAt: '2026-01-02T02:00:00Z',
+      });
+      await a.production.recordPublication({ editId: one.e.editId, platform: 'youtube', account: 'a', externalId: 'same-id', publishedAt: '2026-01-03T00:00:00Z' });
+      await assert.rejects(
+        a.production.recordPublication({ editId: two.editId, platform: 'youtube', account: 'a', externalId: 'same-id', publishedAt: '2026-01-03T00:00:00Z' }),
+        isCode('conflict'),
+      );
+    });
+
+    it('adds metric snapshots, one per capture time', async () => {
+      const { e } = await chain('metrics');
+      const { publicationId } = await a.production.recordPublication({ editId: e.editId, platform: 'youtube', account: 'a', externalId: 'metrics-1', publishedAt: '2026-01-03T00:00:00Z' });
+      const first = await a.production.addMetric({ publicationId, views: 10, likes: 1, comments: 0, capturedAt: '2026-01-03T01:00:00.000Z' });
+      const repeat = await b.production.addMetric({ publicationId, views: 10, likes: 1, comments: 0, capturedAt: '2026-01-03T10:00:00.000+09:00' });
+      assert.equal(first.created, true);
+      assert.equal(repeat.created, false, 'the same instant in another offset is the same snapshot');
+      assert.equal(repeat.snapshotId, first.snapshotId);
+      await a.production.addMetric({ publicationId, views: 9_000_000_000, likes: 2, comments: 3, capturedAt: '2026-01-04T01:00:00Z' });
+      const rows = (await a.dataSource.query(`SELECT views FROM metric_snapshot WHERE publication_id = ${publicationId} ORDER BY captured_at`)) as { views: number | string }[];
+      assert.deepEqual(
+        rows.map((r) => Number(r.views)),
+        [10, 9_000_000_000],
+      );
+    });
+  });
+}
