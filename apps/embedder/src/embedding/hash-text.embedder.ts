@@ -28,6 +28,7 @@ export class HashTextEmbedder implements TextEmbedder {
   readonly standIn = true;
   private readonly chunkChars: number;
   private readonly chunkOverlap: number;
+  private readonly counter = new GramCounter();
 
   constructor(options: HashTextEmbedderOptions = {}) {
     this.dim = options.dim ?? DEFAULT_DIM;
@@ -61,29 +62,74 @@ export class HashTextEmbedder implements TextEmbedder {
   }
 
   private embedCodePoints(codePoints: Uint32Array): Float32Array {
-    const counts = new Map<number, number>();
     // Padding with a space gives word-initial and word-final grams at the text's edges too.
     const padded = new Uint32Array(codePoints.length + 2);
     padded[0] = 0x20;
     padded.set(codePoints, 1);
     padded[padded.length - 1] = 0x20;
+    const counts = this.counter.reset(padded.length * (MAX_GRAM - MIN_GRAM + 1));
     for (let start = 0; start < padded.length - 1; start++) {
       let hash = FNV_OFFSET;
       const last = Math.min(padded.length, start + MAX_GRAM);
       for (let end = start; end < last; end++) {
         hash = Math.imul(hash ^ padded[end], FNV_PRIME);
         if (end - start + 1 < MIN_GRAM) continue;
-        const key = fmix32(hash);
-        counts.set(key, (counts.get(key) ?? 0) + 1);
+        counts.add(fmix32(hash));
       }
     }
     const vector = new Float32Array(this.dim);
-    for (const [key, count] of counts) {
+    counts.forEach((key, count) => {
       const weight = 1 + Math.log(count);
       const bucket = (key & 0x7fffffff) % this.dim;
       vector[bucket] += key < 0 ? -weight : weight;
-    }
+    });
     return vector;
+  }
+}
+
+/**
+ * Counts 32-bit gram hashes in a reused open-addressing table: a Map allocates per entry and was
+ * the main cost of a 3,000-character article.
+ */
+class GramCounter {
+  private keys = new Int32Array(0);
+  private counts = new Uint32Array(0);
+  private slots = new Uint32Array(0);
+  private used = 0;
+
+  reset(maxEntries: number): this {
+    const size = 2 ** Math.ceil(Math.log2(Math.max(64, maxEntries * 2)));
+    if (size > this.keys.length) {
+      this.keys = new Int32Array(size);
+      this.counts = new Uint32Array(size);
+      this.slots = new Uint32Array(size);
+    } else {
+      for (let i = 0; i < this.used; i++) this.counts[this.slots[i]] = 0;
+    }
+    this.used = 0;
+    return this;
+  }
+
+  add(key: number): void {
+    const mask = this.keys.length - 1;
+    let slot = key & mask;
+    for (;;) {
+      if (this.counts[slot] === 0) {
+        this.keys[slot] = key;
+        this.counts[slot] = 1;
+        this.slots[this.used++] = slot;
+        return;
+      }
+      if (this.keys[slot] === key) {
+        this.counts[slot]++;
+        return;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  forEach(visit: (key: number, count: number) => void): void {
+    for (let i = 0; i < this.used; i++) visit(this.keys[this.slots[i]], this.counts[this.slots[i]]);
   }
 }
 
