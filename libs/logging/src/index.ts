@@ -1,2 +1,1 @@
-export * from './log-context.js';
 export * from './logger.js';

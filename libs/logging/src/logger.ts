@@ -1,19 +1,11 @@
 import type { LoggerService } from '@nestjs/common';
 import winston from 'winston';
-import { currentLogContext } from './log-context.js';
 
 export interface LoggingOptions {
   app: string;
   level?: string;
   format?: 'text' | 'json';
 }
-
-const withContext = winston.format((info) => {
-  const context = currentLogContext();
-  if (context?.subject && info.subject === undefined) info.subject = context.subject;
-  if (context?.correlationId && info.correlationId === undefined) info.correlationId = context.correlationId;
-  return info;
-});
 
 const text = winston.format.printf((info) => {
   const parts = [String(info.timestamp), String(info.level).toUpperCase().padEnd(5), `[${String(info.app)}]`];
@@ -25,14 +17,16 @@ const text = winston.format.printf((info) => {
   return parts.join(' ');
 });
 
-/** One winston logger per process: app, subject and correlation id on every line. */
+/**
+ * One winston logger per process, the app on every line; handlers log through `ctx.log`, a child
+ * with the message's subject and correlation id.
+ */
 export function createLogger(options: LoggingOptions): winston.Logger {
   return winston.createLogger({
     level: options.level ?? 'info',
     defaultMeta: { app: options.app },
     format: winston.format.combine(
       winston.format.errors({ stack: true }),
-      withContext(),
       winston.format.timestamp(),
       options.format === 'json' ? winston.format.json() : text,
     ),

@@ -18,21 +18,21 @@ export class RequestClient {
     payload: z.input<Q>,
     options: { timeoutMs?: number } = {},
   ): Promise<z.infer<R>> {
-    const checked = contract.request.safeParse(payload);
-    if (!checked.success) {
-      throw new InvalidMessageError(`Invalid ${contract.subject} request: ${describeIssues(checked.error)}`);
-    }
+    // The owner validates the request (and says what is wrong); the caller validates the reply.
     const timeout = options.timeoutMs ?? this.defaultTimeoutMs;
     let reply;
     try {
-      reply = await this.nc.request(this.ns.subject(contract.subject), encodeJson(checked.data), { timeout });
+      reply = await this.nc.request(this.ns.subject(contract.subject), encodeJson(payload), { timeout });
     } catch (error) {
       throw translate(error, contract.subject, timeout);
     }
     const decoded = decodeJson(reply.data);
     if (!decoded.ok) throw new InvalidMessageError(`${contract.subject}: reply is ${decoded.error}`);
     const body = decoded.value as ReplyBody;
-    if (body.ok === false) throw new RemoteError(body.error.code, body.error.message, contract.subject);
+    if (body.ok === false) {
+      if (body.error.code === 'bad-request') throw new InvalidMessageError(`Invalid ${contract.subject} request: ${body.error.message}`);
+      throw new RemoteError(body.error.code, body.error.message, contract.subject);
+    }
     const response = contract.response.safeParse(body.data);
     if (!response.success) {
       throw new InvalidMessageError(`${contract.subject}: reply does not match its contract: ${describeIssues(response.error)}`);

@@ -1,0 +1,148 @@
+// npm run bench:bus — JetStream consume+ack rate and request/reply latency, raw @nats-io client
+// versus our NestJS transport, side by side in one run on the local nats-server.
+import { performance } from 'node:perf_hooks';
+import { defineRequest, ScrapeRequestedV1 } from '#contracts';
+import { OnEvent, OnRequest, type EventContext } from '#messaging';
+import { TestBus } from '#testing';
+import { AckPolicy } from '@nats-io/jetstream';
+import { Controller, Module } from '@nestjs/common';
+import { z } from 'zod';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5_000);
+const ROUNDS = 3;
+const BATCH = 128;
+
+const EchoV1 = defineRequest('bench.echo.v1', z.object({ n: z.number() }), z.object({ n: z.number() }));
+
+let handled = 0;
+let firstAt = 0;
+let onTarget: (() => void) | null = null;
+let target = 0;
+
+@Controller()
+class SinkHandler {
+  @OnEvent(ScrapeRequestedV1)
+  async sink(_payload: ScrapeRequestedV1, _ctx: EventContext): Promise<void> {
+    if (handled === 0) firstAt = performance.now();
+    if (++handled === target) onTarget?.();
+  }
+
+  @OnRequest(EchoV1)
+  async echo(request: { n: number }): Promise<{ n: number }> {
+    return request;
+  }
+}
+
+@Module({ controllers: [SinkHandler] })
+class SinkModule {}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  const consumers: Record<string, Record<string, unknown>[]> = {};
+  for (let r = 0; r < ROUNDS; r++) {
+    consumers[`sink${r}`] = [{ durable: `sink${r}`, stream: 'PIPELINE', filter: 'pipeline.scrape.requested.v1', concurrency: BATCH / 2 }];
+  }
+  const bus = await TestBus.create({ consumers });
+  try {
+    process.stdout.write(`publishing ${EVENTS} events...\n`);
+    const pending: Promise<unknown>[] = [];
+    for (let i = 0; i < EVENTS; i++) {
+      pending.push(bus.publisher.publish(ScrapeRequestedV1, { requestedBy: 'bench' }, { key: `e${i}` }));
+      if (pending.length >= 500) await Promise.all(pending.splice(0));
+    }
+    await Promise.all(pending);
+    const stream = bus.ns.stream('PIPELINE');
+
+    const rawRates: number[] = [];
+    const oursRates: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      // Raw: a durable pull consumer of the same stream, consume + ack, nothing else.
+      await bus.jsm.consumers.add(stream, { durable_name: `raw${r}`, ack_policy: AckPolicy.Explicit, filter_subject: bus.ns.subject('pipeline.scrape.requested.v1') });
+      const consumer = await bus.js.consumers.get(stream, `raw${r}`);
+      // Both sides are timed from the first message to the last, so start-up is not counted.
+      const messages = await consumer.consume({ max_messages: BATCH });
+      let count = 0;
+      let rawStart = 0;
+      for await (const msg of messages) {
+        if (count === 0) rawStart = performance.now();
+        msg.ack();
+        if (++count === EVENTS) break;
+      }
+      const rawSeconds = (performance.now() - rawStart) / 1000;
+      await messages.close();
+      rawRates.push(EVENTS / rawSeconds);
+
+      // Ours: the same events through the NestJS transport to a no-op handler.
+      handled = 0;
+      target = EVENTS;
+      const done = new Promise<void>((resolve) => (onTarget = resolve));
+      const app = await bus.startApp(SinkModule, `sink${r}`);
+      await done;
+      const oursSeconds = (performance.now() - firstAt) / 1000;
+      oursRates.push(EVENTS / oursSeconds);
+      await app.close();
+      bus.apps.length = 0;
+    }
+
+    // Request/reply: a raw core NATS echo responder versus an @OnRequest handler in NestJS.
+    const rawSub = bus.nc.subscribe(bus.ns.subject('bench.raw.echo'), {
+      callback: (_error, msg) => {
+        msg.respond(msg.data);
+      },
+    });
+    const requester = await (await import('@nats-io/transport-node')).connect({ servers: bus.natsUrl, noAsyncTraces: true });
+    const payload = JSON.stringify({ n: 1 });
+    const rawLatencies: number[] = [];
+    for (let i = 0; i < REQUESTS + 200; i++) {
+      const t = performance.now();
+      await requester.request(bus.ns.subject('bench.raw.echo'), payload, { timeout: 2000 });
+      if (i >= 200) rawLatencies.push(performance.now() - t);
+    }
+    rawSub.unsubscribe();
+    await requester.close();
+
+    await bus.startApp(SinkModule, 'sink0');
+    const oursLatencies: number[] = [];
+    for (let i = 0; i < REQUESTS + 200; i++) {
+      const t = performance.now();
+      await bus.requests.request(EchoV1, { n: i });
+      if (i >= 200) oursLatencies.push(performance.now() - t);
+    }
+
+    rawLatencies.sort((a, b) => a - b);
+    oursLatencies.sort((a, b) => a - b);
+    const raw = Math.max(...rawRates);
+    const ours = Math.max(...oursRates);
+    const figures = {
+      events: EVENTS,
+      raw_consume_per_s: Math.round(raw),
+      ours_consume_per_s: Math.round(ours),
+      consume_ratio: Number((ours / raw).toFixed(3)),
+      requests: REQUESTS,
+      raw_request_p50_ms: Number(percentile(rawLatencies, 50).toFixed(3)),
+      raw_request_p99_ms: Number(percentile(rawLatencies, 99).toFixed(3)),
+      ours_request_p50_ms: Number(percentile(oursLatencies, 50).toFixed(3)),
+      ours_request_p99_ms: Number(percentile(oursLatencies, 99).toFixed(3)),
+      request_p50_ratio: 0,
+    };
+    figures.request_p50_ratio = Number((figures.ours_request_p50_ms / figures.raw_request_p50_ms).toFixed(3));
+
+    const rows = [
+      ['JetStream consume + ack', `${figures.raw_consume_per_s} msg/s`, `${figures.ours_consume_per_s} msg/s`, `${figures.consume_ratio}x (target >= 0.8)`],
+      ['request/reply p50', `${figures.raw_request_p50_ms} ms`, `${figures.ours_request_p50_ms} ms`, `${figures.request_p50_ratio}x (target <= 1.25)`],
+      ['request/reply p99', `${figures.raw_request_p99_ms} ms`, `${figures.ours_request_p99_ms} ms`, ''],
+    ];
+    process.stdout.write(`\n${'measure'.padEnd(26)}${'raw @nats-io'.padEnd(18)}${'our transport'.padEnd(18)}ratio\n`);
+    for (const row of rows) process.stdout.write(`${row[0]!.padEnd(26)}${row[1]!.padEnd(18)}${row[2]!.padEnd(18)}${row[3]}\n`);
+    process.stdout.write(`(best of ${ROUNDS} rounds of ${EVENTS} events; ${REQUESTS} sequential requests after 200 warm-up)\n`);
+    process.stdout.write(`${JSON.stringify(figures)}\n`);
+  } finally {
+    await bus.close();
+  }
+}
+
+await main();
