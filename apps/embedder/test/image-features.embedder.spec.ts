@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { IMAGE_FEATURES_MODEL_ID, ImageFeatureEmbedder, ImageInputError, dot } from '../src/embedding/index.js';
+import { IMAGE_FEATURES_MODEL_ID, ImageFeatureEmbedder, ImageInputError, dot, embedImagesEach } from '../src/embedding/index.js';
 import { NEAR_DUPLICATE_EDITS, SCENE_COUNT, renderScene } from './synthetic-images.fixture.js';
 
 function nearest(query: Float32Array, candidates: Float32Array[]): number {
@@ -66,6 +66,16 @@ describe('ImageFeatureEmbedder (stand-in)', () => {
     await assert.rejects(embedder.embedImages([Buffer.alloc(0)]), { name: 'ImageInputError', code: 'EMPTY', index: 0 });
     const truncated = (await sharp(scenes[2]).jpeg().toBuffer()).subarray(0, 600);
     await assert.rejects(embedder.embedImages([truncated]), { name: 'ImageInputError', code: 'UNDECODABLE' });
+  });
+
+  it('embeds the good images of a batch and reports each bad one (embedImagesEach)', async () => {
+    const outcomes = await embedImagesEach(embedder, [scenes[0], Buffer.from('GIF89a broken'), scenes[2], Buffer.alloc(0)]);
+    assert.deepEqual(outcomes.map((outcome) => outcome.status), ['embedded', 'failed', 'embedded', 'failed']);
+    const [first, second, , fourth] = outcomes;
+    assert.ok(first.status === 'embedded' && dot(first.vector, originals[0]) > 0.9999);
+    assert.ok(second.status === 'failed' && second.error instanceof ImageInputError && second.error.index === 1);
+    assert.match(second.status === 'failed' ? second.error.message : '', /^image 1: could not be decoded|^image 1: not an image format/);
+    assert.ok(fourth.status === 'failed' && fourth.error instanceof ImageInputError && fourth.error.index === 3);
   });
 
   it('refuses a decompression bomb before decoding it', async () => {

@@ -6,6 +6,7 @@ import {
   EmbeddingServerError,
   HttpImageEmbedder,
   ImageInputError,
+  embedImagesEach,
   OpenAiEmbeddingClient,
   l2Normalise,
   parseRetryAfter,
@@ -199,6 +200,33 @@ describe('OpenAiEmbeddingClient against a local OpenAI-compatible server', () =>
     assertClose(vectors[1], expected(`data:image/jpeg;base64,${jpeg.toString('base64')}`));
     assert.equal(images.standIn, false);
     assert.equal(images.modelId, server.model);
+  });
+
+  it('finds the image the server refused by retrying one at a time (embedImagesEach)', async () => {
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#0000ff' } }).png().toBuffer();
+    const refused = reply.status(400, { object: 'error', message: 'cannot identify image file', type: 'BadRequestError', code: 400 });
+    server.next(refused, server.ok(), refused, server.ok());
+    const outcomes = await embedImagesEach(new HttpImageEmbedder(client(), 8), [png, png, png]);
+    assert.deepEqual(outcomes.map((outcome) => outcome.status), ['embedded', 'failed', 'embedded']);
+    assert.equal(server.requests.length, 4);
+    const failed = outcomes[1];
+    assert.ok(failed.status === 'failed' && failed.error instanceof EmbeddingServerError && failed.error.status === 400);
+  });
+
+  it('lets a retryable failure of the whole batch through (embedImagesEach)', async () => {
+    const busy = reply.status(503, { error: 'overloaded' });
+    server.next(busy, busy);
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#0000ff' } }).png().toBuffer();
+    await assert.rejects(embedImagesEach(new HttpImageEmbedder(client({ maxRetries: 1 }), 8), [png]), { name: 'EmbeddingServerError', retryable: true });
+  });
+
+  it('never retries a 4xx other than 429', async () => {
+    for (const status of [401, 403, 404, 408, 413, 422]) {
+      server.next(reply.status(status, { error: 'no' }));
+      const error = await rejection(client({ maxRetries: 3 }).embed(['x']));
+      assert.equal(error.retryable, false, `status ${status}`);
+    }
+    assert.equal(server.requests.length, 6);
   });
 
   it('refuses bytes that are not an image before sending anything', async () => {

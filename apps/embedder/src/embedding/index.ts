@@ -7,4 +7,5 @@ export * from './ffmpeg-keyframe.extractor.js';
 export * from './video.embedder.js';
 export * from './openai-embedding.client.js';
 export * from './http.embedder.js';
+export * from './image-batch.util.js';
 export * from './embedder.factory.js';

@@ -13,7 +13,7 @@ export interface OpenAiEmbeddingClientOptions {
   batchSize?: number;
   /** Per request, from connect to the last byte of the answer. */
   timeoutMs?: number;
-  /** Further attempts after the first on 429, 5xx (not 501), timeouts and network errors. */
+  /** Further attempts after the first on 429, 5xx (not 501), timeouts and network errors; never on other 4xx. */
   maxRetries?: number;
   /** First backoff; doubled per attempt, capped at maxBackoffMs, with jitter. */
   backoffMs?: number;
@@ -175,7 +175,7 @@ export class OpenAiEmbeddingClient {
   }
 
   private statusError(status: number, body: string, retryAfterHeader: string | undefined): EmbeddingServerError {
-    const retryable = status === 408 || status === 429 || (status >= 500 && status !== 501);
+    const retryable = status === 429 || (status >= 500 && status !== 501);
     const excerpt = body.slice(0, 500);
     const hint = retryable
       ? 'the server is busy or failing; retried with backoff'
