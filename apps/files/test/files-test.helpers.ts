@@ -60,7 +60,9 @@ export function http(
   options: { headers?: Record<string, string | number>; body?: Buffer | string } = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, url), { method, headers: options.headers, agent: false }, (res) => {
+    // host/port/path rather than a URL object: a URL would normalise away `..` before sending.
+    const { hostname, port } = new URL(url);
+    const req = request({ host: hostname, port, path, method, headers: options.headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));

@@ -187,6 +187,7 @@ export class FilesHttpServer {
 
   private async get(req: IncomingMessage, res: ServerResponse, key: string, headOnly: boolean): Promise<void> {
     const file = await this.store.openRead(key, { checksum: headOnly ? 'compute' : 'ledger' });
+    let handedOver = false;
     try {
       res.setHeader('Accept-Ranges', 'bytes');
       res.setHeader('Content-Type', contentTypeOf(file.key));
@@ -216,11 +217,9 @@ export class FilesHttpServer {
         res.end();
         return;
       }
-      const body = file.handle.createReadStream({
-        start: range?.start ?? 0,
-        end: range?.end ?? file.bytes - 1,
-        autoClose: false,
-      });
+      // The stream owns the handle from here and closes it when it ends or is destroyed.
+      const body = file.handle.createReadStream({ start: range?.start ?? 0, end: range?.end ?? file.bytes - 1 });
+      handedOver = true;
       try {
         await pipeline(body, res);
       } catch (error) {
@@ -228,7 +227,7 @@ export class FilesHttpServer {
         this.logger.debug(`GET ${file.key} ended early: ${(error as Error).message}`, { context: 'FilesHttpServer' });
       }
     } finally {
-      await file.handle.close();
+      if (!handedOver) await file.handle.close();
     }
   }
 

@@ -66,11 +66,8 @@ export class ChecksumLedger {
   async heal(dir: string, name: string, identity: FileIdentity): Promise<string> {
     const hash = createHash('sha256');
     const handle = await open(join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW);
-    try {
-      await pipeline(handle.createReadStream({ autoClose: false }), hash);
-    } finally {
-      await handle.close();
-    }
+    // The stream owns the handle and closes it on end or error.
+    await pipeline(handle.createReadStream(), hash);
     const sha256 = hash.digest('hex');
     await this.append(dir, name, sha256, identity).catch(() => undefined);
     return sha256;

@@ -2,8 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { link, mkdir, open, readdir, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { ChecksumLedger, LEDGER_NAME, type FileIdentity } from './checksum-ledger.js';
 import { SafePathResolver, type ResolvedPath } from './safe-path.js';
 import {
@@ -105,15 +104,16 @@ export class FileStore {
       const hash = createHash('sha256');
       let bytes = 0;
       const limit = this.options.maxUploadBytes;
-      const meter = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          bytes += chunk.length;
-          if (bytes > limit) return done(new FileTooLargeError(limit));
-          hash.update(chunk);
-          done(null, chunk);
-        },
-      });
-      await pipeline(body, meter, this.tempWriter(handle), options.signal ? { signal: options.signal } : {});
+      // A plain loop rather than pipeline(): a client abort surfaces here as the iterator's error,
+      // and a FileHandle stays ours to fsync and close.
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        options.signal?.throwIfAborted();
+        bytes += chunk.length;
+        if (bytes > limit) throw new FileTooLargeError(limit);
+        hash.update(chunk);
+        await this.writeChunk(handle, chunk);
+      }
+      options.signal?.throwIfAborted();
       if (options.expectedBytes !== undefined && bytes !== options.expectedBytes) {
         throw new LengthMismatchError(options.expectedBytes, bytes);
       }
@@ -135,9 +135,13 @@ export class FileStore {
     }
   }
 
-  /** Where the body's bytes go; a seam for tests that simulate a failing disk. */
-  protected tempWriter(handle: FileHandle): Writable {
-    return handle.createWriteStream({ autoClose: false });
+  /** Writes one chunk completely; a seam for tests that simulate a failing disk. */
+  protected async writeChunk(handle: FileHandle, chunk: Buffer): Promise<void> {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
+      offset += bytesWritten;
+    }
   }
 
   private async commit(target: ResolvedPath, temp: string, sha256: string, identity: FileIdentity): Promise<boolean> {
@@ -188,6 +192,8 @@ export class FileStore {
     const target = await this.paths.resolve(key);
     let handle: FileHandle;
     try {
+      // The folder's real path is checked before the open; the file itself is opened O_NOFOLLOW.
+      await this.paths.assertInside(target.dir, target.parsed.key);
       handle = await open(target.file, constants.O_RDONLY | constants.O_NOFOLLOW);
     } catch (error) {
       const code = errnoCode(error);
@@ -198,7 +204,6 @@ export class FileStore {
     try {
       const info = await handle.stat({ bigint: true });
       if (!info.isFile()) throw new UnsafePathError(`Refusing key ${target.parsed.key}: not a regular file`);
-      await this.paths.assertInside(target.file, target.parsed.key);
       const identity = identityOf(info);
       let sha256 = await this.ledger.lookup(target.dir, target.parsed.name, identity);
       if (sha256 === null && options.checksum === 'compute') {
