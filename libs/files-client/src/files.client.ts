@@ -19,6 +19,7 @@ import {
   errorFromResponse,
   FilesChecksumError,
   FilesError,
+  FilesInvalidKeyError,
   FilesRequestError,
   FilesUnavailableError,
 } from './files-client.errors.js';
@@ -243,6 +244,7 @@ export class FilesClient {
 
   /** One request; on a connection failure before any answer, asks for the endpoint again and retries once. */
   private async send(method: string, key: string, headers: OutgoingHttpHeaders, body: Body, replayable: boolean): Promise<IncomingMessage> {
+    checkKey(key);
     for (let attempt = 1; ; attempt++) {
       const base = await this.baseUrl().catch((error: unknown) => {
         throw new FilesUnavailableError(`Cannot find the files service: ${(error as Error).message}`, 'no-endpoint', null, true, { cause: error });
@@ -311,6 +313,16 @@ export class FilesClient {
     req.addTrailers({ 'X-Content-SHA256': hash.digest('hex') });
     req.end();
   }
+}
+
+/**
+ * The server owns the key grammar; this only stops keys that a URL would rewrite (`..`, `%2e`,
+ * `?`, `#`), so what is checked there is exactly what the caller passed.
+ */
+function checkKey(key: string): void {
+  const segments = key.split('/');
+  const bad = !/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(key) || segments.some((s) => s === '.' || s === '..');
+  if (bad) throw new FilesInvalidKeyError(`Invalid file key ${JSON.stringify(key.slice(0, 200))}: ask files.allocate.v1 for keys`, 'invalid-key', null, false);
 }
 
 async function readAll(stream: Readable): Promise<Buffer> {
