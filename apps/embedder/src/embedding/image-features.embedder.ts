@@ -80,7 +80,7 @@ export class ImageFeatureEmbedder implements ImageEmbedder {
     let pixels: Buffer;
     try {
       pixels = await sharp(image, { limitInputPixels: this.limitInputPixels, failOn: 'error', animated: false })
-        .rotate()
+        .autoOrient()
         .flatten({ background: '#ffffff' })
         .toColourspace('srgb')
         .resize(WORK_SIZE, WORK_SIZE, { fit: 'fill', kernel: 'cubic' })
