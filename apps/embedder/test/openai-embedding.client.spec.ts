@@ -142,7 +142,7 @@ describe('OpenAiEmbeddingClient against a local OpenAI-compatible server', () =>
 
   it('recovers when only the first answer is slow', async () => {
     server.next(reply.slow(1500, server.ok()));
-    const [vector] = await client({ timeoutMs: 300, maxRetries: 1 }).embed(['x']);
+    const [vector] = await client({ timeoutMs: 600, maxRetries: 1 }).embed(['x']);
     assertClose(vector, expected('x'));
     assert.equal(server.requests.length, 2);
   });
