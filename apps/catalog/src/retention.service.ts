@@ -124,7 +124,7 @@ export class RetentionService {
    */
   async *candidates(scan: CandidateScan): AsyncGenerator<EvictionCandidate> {
     const now = scan.now ?? new Date();
-    const pageSize = scan.pageSize ?? 2000;
+    const pageSize = scan.pageSize ?? 5000;
     const phases = [
       { rank: EVICT_RANK.publishedVideo, createdBefore: null, reason: 'published' as const },
       { rank: EVICT_RANK.scraped, createdBefore: new Date(now.getTime() - scan.minAgeSeconds * 1000), reason: 'age' as const },
