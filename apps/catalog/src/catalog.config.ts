@@ -20,8 +20,11 @@ export function loadCatalogConfig(env: NodeJS.ProcessEnv): CatalogConfig {
   const dbUrl = parsed.CATALOG_DB_URL ?? `sqlite:${join(parsed.DATA_DIR, 'catalog.sqlite')}`;
   try {
     databaseKind(dbUrl);
-  } catch (error) {
-    throw new ConfigError(`Invalid environment:\n  CATALOG_DB_URL ("${redact(dbUrl)}"): ${(error as Error).message}`);
+  } catch {
+    // Not the driver's message: it repeats the URL with its password.
+    throw new ConfigError(
+      `Invalid environment:\n  CATALOG_DB_URL ("${redact(dbUrl)}"): use sqlite:<path> or mysql://user:pass@host:3306/catalog`,
+    );
   }
   return { dbUrl, logLevel: parsed.LOG_LEVEL, logFormat: parsed.LOG_FORMAT };
 }
