@@ -142,8 +142,10 @@ export class FilesClient {
     const opened = await this.open(key);
     const buffer = await readAll(opened.stream);
     const actual = createHash('sha256').update(buffer).digest('hex');
-    if (opened.sha256 && actual !== opened.sha256) {
-      throw new FilesChecksumError(`Downloaded ${key} hashes to ${actual}, the server says ${opened.sha256}`, 'checksum-mismatch', null, true);
+    // GET carries the checksum only when the ledger vouches for the file; HEAD always computes it.
+    const expected = opened.sha256 ?? (await this.stat(key))?.sha256 ?? null;
+    if (expected !== null && actual !== expected) {
+      throw new FilesChecksumError(`Downloaded ${key} hashes to ${actual}, the server says ${expected}`, 'checksum-mismatch', null, true);
     }
     return buffer;
   }

@@ -76,9 +76,23 @@ describe('FilesClient against the real file server (request function faked)', ()
   it('re-uploads identical bytes as a no-op (200, no body sent after 100-continue) and refuses others', async () => {
     const key = await client.allocate({ articleId: 501, role: 'video', ext: 'mp4', index: 1 });
     const data = randomBytes(200_000);
-    assert.equal((await client.put(key, data)).created, true);
-    assert.equal((await client.put(key, data)).created, false);
-    await assert.rejects(client.put(key, randomBytes(200_000)), FilesConflictError);
+    let received = 0;
+    const server = (h.server as unknown as { server: import('node:http').Server }).server;
+    const count = (socket: import('node:net').Socket): void => void socket.on('data', (d: Buffer) => (received += d.length));
+    server.on('connection', count);
+    // A fresh client, so its connections open after the counter is in place.
+    const counted = new FilesClient({ request: (client as unknown as { options: { request: RequestFn } }).options.request });
+    try {
+      assert.equal((await counted.put(key, data)).created, true);
+      assert.ok(received > data.length);
+      received = 0;
+      assert.equal((await counted.put(key, data)).created, false);
+      await assert.rejects(counted.put(key, randomBytes(200_000)), FilesConflictError);
+      assert.ok(received < 2000, `only headers crossed the wire (${received} bytes)`);
+    } finally {
+      server.off('connection', count);
+      counted.close();
+    }
   });
 
   it('streams an upload of unknown hash with the checksum in a trailer', async () => {
