@@ -18,6 +18,9 @@ import { insertOnce } from './database/insert-once.js';
 import { FileRegistryRepository } from './repositories/file-registry.repository.js';
 import { PublicationRepository } from './repositories/publication.repository.js';
 
+/** What `until: null` stores: DATETIME's last day, so holds compare as times on both dialects. */
+export const HOLD_WITHOUT_END = new Date('9999-12-31T00:00:00.000Z');
+
 /** Eviction ranks, in eviction order. Classes without a rank are never planned for eviction. */
 export const EVICT_RANK = { publishedVideo: 0, scraped: 1 } as const;
 
@@ -82,8 +85,8 @@ export class RetentionService {
   async hold(request: CatalogFileHoldRequestV1): Promise<CatalogFileHoldResponseV1> {
     const found = await this.files.byKeys([...new Set(request.keys)]);
     const now = new Date();
-    // A release keeps the hold row and moves its end to now: rows are history, never deleted.
-    const until = request.until === null ? now : new Date(request.until);
+    // A release is a hold ending now or earlier: the row stays as history, rows are never deleted.
+    const until = request.until === null ? HOLD_WITHOUT_END : new Date(request.until);
     await this.files.hold(
       found.map((f) => f.id),
       request.holder,

@@ -117,24 +117,32 @@ for (const dialect of DIALECTS) {
       await file('s/held.jpg', 'scraped', 100, 90);
       await file('s/free.jpg', 'scraped', 100, 30);
       const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
-      assert.deepEqual(await a.retention.hold({ keys: ['s/held.jpg', 'unknown/key'], until: inAnHour, holder: 'story:1' }), { held: 1 });
+      assert.deepEqual(await a.retention.hold({ keys: ['s/held.jpg', 'unknown/key'], until: null, holder: 'story:1' }), { held: 1 });
       await a.retention.hold({ keys: ['s/held.jpg'], until: inAnHour, holder: 'render:7' });
       assert.deepEqual(
         (await plan(10_000)).candidates.map((c) => c.key),
         ['s/free.jpg'],
       );
-      await a.retention.hold({ keys: ['s/held.jpg'], until: null, holder: 'story:1' });
+      await a.retention.hold({ keys: ['s/held.jpg'], until: new Date().toISOString(), holder: 'render:7' });
       assert.deepEqual(
         (await plan(10_000)).candidates.map((c) => c.key),
         ['s/free.jpg'],
-        'render:7 still holds it',
+        'story:1 holds it with no end',
       );
-      await a.retention.hold({ keys: ['s/held.jpg'], until: new Date(Date.now() - 1000).toISOString(), holder: 'render:7' });
+      await a.retention.hold({ keys: ['s/held.jpg'], until: new Date(Date.now() - 1000).toISOString(), holder: 'story:1' });
       assert.deepEqual(
         (await plan(10_000)).candidates.map((c) => c.key),
         ['s/held.jpg', 's/free.jpg'],
       );
       assert.equal(await a.count('file_hold'), 2, 'released holds stay as history');
+    });
+
+    it('lets a hold expire by itself', async () => {
+      await file('s/short.jpg', 'scraped', 100, 90);
+      await a.retention.hold({ keys: ['s/short.jpg'], until: new Date(Date.now() + 300).toISOString(), holder: 'render:8' });
+      assert.equal((await plan(10_000)).candidates.length, 0);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.equal((await plan(10_000)).candidates.length, 1);
     });
 
     it('does not plan purged files, and revives a key stored again', async () => {

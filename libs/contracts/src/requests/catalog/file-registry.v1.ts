@@ -28,8 +28,8 @@ export type CatalogFileRegisterResponseV1 = ResponseOf<typeof CatalogFileRegiste
 
 /**
  * A running story or render holds its input files until `until`; held files are never evicted.
- * Holds are per holder: `until: null` releases this holder's hold (other holders keep theirs).
- * `held` counts the keys found in the registry.
+ * Holds are per holder: `until: null` holds with no end; the holder releases by sending a time
+ * that is not in the future (other holders keep theirs). `held` counts the keys found in the registry.
  */
 export const CatalogFileHoldV1 = defineRequest(
   Requests.CatalogFileHoldV1,
