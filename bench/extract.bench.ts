@@ -1,0 +1,226 @@
+// Article-extraction benchmark: our extractor against Mozilla Readability (on linkedom) on the
+// scrapinghub article-extraction-benchmark pages, scored with the upstream shingle metric.
+//
+//   npm run bench:extract                 table + one JSON line
+//   npm run bench:extract -- --worst 15   also list the 15 pages with the lowest F1 (ours)
+//   npm run bench:extract -- --dump DIR   write our text per page to DIR/<id>.txt for inspection
+//
+// Data: $EXTRACTION_BENCH_DIR, else ../shared/bench/article-extraction beside the repo root, else
+// /work/shared/bench/article-extraction.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { performance } from 'node:perf_hooks';
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+import { bootstrapSpread, extractArticle, scoreCorpus, scorePage, type CorpusScore, type PageScore } from '#extraction';
+
+interface Page {
+  id: string;
+  url: string;
+  truth: string;
+  bytes: Buffer;
+}
+
+interface RunResult {
+  name: string;
+  scores: PageScore[];
+  corpus: CorpusScore;
+  msPerPage: number;
+  failures: number;
+  texts: string[];
+}
+
+type Extractor = (page: Page) => string;
+
+const WARMUP_PAGES = 5;
+
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'libs'))) return dir;
+    dir = dirname(dir);
+  }
+  return process.cwd();
+}
+
+function dataDir(): string {
+  // An explicit EXTRACTION_BENCH_DIR is the only place looked at: a typo must not fall back silently.
+  const explicit = process.env['EXTRACTION_BENCH_DIR'];
+  const candidates = explicit
+    ? [explicit]
+    : [resolve(repoRoot(), '..', 'shared', 'bench', 'article-extraction'), '/work/shared/bench/article-extraction'];
+  for (const dir of candidates) {
+    if (existsSync(join(dir, 'ground-truth.json')) && existsSync(join(dir, 'html'))) return dir;
+  }
+  throw new Error(
+    `article-extraction benchmark data not found (looked in: ${candidates.join(', ')}); ` +
+      'set EXTRACTION_BENCH_DIR to a folder holding ground-truth.json and html/<id>.html.gz',
+  );
+}
+
+function loadPages(dir: string): Page[] {
+  const truth = JSON.parse(readFileSync(join(dir, 'ground-truth.json'), 'utf8')) as Record<
+    string,
+    { articleBody?: string; url?: string }
+  >;
+  const files = new Set(readdirSync(join(dir, 'html')));
+  const pages: Page[] = [];
+  for (const [id, entry] of Object.entries(truth)) {
+    const file = `${id}.html.gz`;
+    if (!files.has(file)) throw new Error(`benchmark page missing: html/${file}`);
+    pages.push({
+      id,
+      url: entry.url ?? '',
+      truth: entry.articleBody ?? '',
+      bytes: gunzipSync(readFileSync(join(dir, 'html', file))),
+    });
+  }
+  return pages.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+const ours: Extractor = (page) => extractArticle(page.bytes, { url: page.url }).text;
+
+const readability: Extractor = (page) => {
+  const { document } = parseHTML(page.bytes.toString('utf8'));
+  const article = new Readability(document as never).parse();
+  return article?.textContent ?? '';
+};
+
+/**
+ * Runs the extractors page by page, alternating which goes first, so that a busy machine or a
+ * garbage collection weighs on both alike. Only the extraction call is timed.
+ */
+function runAll(extractors: { name: string; extract: Extractor }[], pages: Page[]): RunResult[] {
+  for (const page of pages.slice(0, WARMUP_PAGES)) {
+    for (const { extract } of extractors) {
+      try {
+        extract(page);
+      } catch {
+        // a warm-up failure is counted in the measured run below
+      }
+    }
+  }
+  const texts = extractors.map(() => [] as string[]);
+  const elapsed = extractors.map(() => 0);
+  const failures = extractors.map(() => 0);
+  pages.forEach((page, p) => {
+    for (let k = 0; k < extractors.length; k++) {
+      const i = (k + p) % extractors.length;
+      let text = '';
+      const start = performance.now();
+      try {
+        text = extractors[i]!.extract(page);
+      } catch {
+        failures[i]!++;
+      }
+      elapsed[i]! += performance.now() - start;
+      texts[i]!.push(text);
+    }
+  });
+  return extractors.map(({ name }, i) => {
+    const scores = pages.map((page, j) => scorePage(page.truth, texts[i]![j]!));
+    return { name, scores, corpus: scoreCorpus(scores), msPerPage: elapsed[i]! / pages.length, failures: failures[i]!, texts: texts[i]! };
+  });
+}
+
+function f1Of(score: PageScore): number {
+  return score.precision + score.recall > 0 ? (2 * score.precision * score.recall) / (score.precision + score.recall) : 0;
+}
+
+function printTable(results: RunResult[]): void {
+  const header = ['extractor', 'F1', 'precision', 'recall', 'accuracy', 'ms/page', 'failures'];
+  const rows = results.map((r) => {
+    const spread = (pick: (s: CorpusScore) => number): string => bootstrapSpread(r.scores, pick).toFixed(3);
+    return [
+      r.name,
+      `${r.corpus.f1.toFixed(3)} ± ${spread((s) => s.f1)}`,
+      `${r.corpus.precision.toFixed(3)} ± ${spread((s) => s.precision)}`,
+      `${r.corpus.recall.toFixed(3)} ± ${spread((s) => s.recall)}`,
+      r.corpus.accuracy.toFixed(3),
+      r.msPerPage.toFixed(2),
+      String(r.failures),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+  console.log('(± is the standard deviation over 1000 bootstrap resamples of the pages)');
+}
+
+function argValue(args: string[], flag: string): string | undefined {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const dir = dataDir();
+  const pages = loadPages(dir);
+  console.log(`article extraction benchmark: ${pages.length} pages from ${dir}`);
+
+  const [result, reference] = runAll(
+    [
+      { name: 'ours (#extraction)', extract: ours },
+      { name: 'readability (linkedom)', extract: readability },
+    ],
+    pages,
+  ) as [RunResult, RunResult];
+  printTable([result, reference]);
+
+  const worst = Number(argValue(args, '--worst') ?? 0);
+  if (worst > 0) {
+    const order = pages.map((_, i) => i).sort((a, b) => f1Of(result.scores[a]!) - f1Of(result.scores[b]!));
+    console.log(`\nlowest F1 (ours): id  url  P  R  | reference P R`);
+    for (const i of order.slice(0, worst)) {
+      const s = result.scores[i]!;
+      const r = reference.scores[i]!;
+      console.log(
+        `${pages[i]!.id.slice(0, 12)}  ${pages[i]!.url.slice(0, 70)}  ${s.precision.toFixed(2)} ${s.recall.toFixed(2)}  | ${r.precision.toFixed(2)} ${r.recall.toFixed(2)}`,
+      );
+    }
+  }
+  const dump = argValue(args, '--dump');
+  if (dump) {
+    mkdirSync(dump, { recursive: true });
+    pages.forEach((page, i) => {
+      writeFileSync(join(dump, `${page.id}.txt`), result.texts[i]!);
+      writeFileSync(join(dump, `${page.id}.ref.txt`), reference.texts[i]!);
+      writeFileSync(join(dump, `${page.id}.truth.txt`), page.truth);
+    });
+    console.log(`texts written to ${dump}`);
+  }
+
+  console.log(
+    JSON.stringify({
+      pages: pages.length,
+      f1: round(result.corpus.f1),
+      precision: round(result.corpus.precision),
+      recall: round(result.corpus.recall),
+      accuracy: round(result.corpus.accuracy),
+      ms_per_page: round(result.msPerPage, 2),
+      failures: result.failures,
+      reference: 'readability-0.6.0+linkedom',
+      reference_f1: round(reference.corpus.f1),
+      reference_precision: round(reference.corpus.precision),
+      reference_recall: round(reference.corpus.recall),
+      reference_accuracy: round(reference.corpus.accuracy),
+      reference_ms_per_page: round(reference.msPerPage, 2),
+    }),
+  );
+}
+
+function round(value: number, digits = 4): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
+
+try {
+  main();
+} catch (error) {
+  console.error(`bench:extract failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

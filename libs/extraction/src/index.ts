@@ -1,0 +1,118 @@
+// Article extraction: bytes or HTML in, the main text with its media and metadata out.
+import { load } from 'cheerio/slim';
+import { selectContent, type ContentSelection, type Flags } from './content.js';
+import { decodeHtml } from './decode.js';
+import type { AnyNode, ParentNode } from './dom.js';
+import { detectLanguage } from './lang.js';
+import { extractMetadata } from './metadata.js';
+import { findBody, prepare } from './prepare.js';
+import { render, type Rendered } from './serialize.js';
+import type { ExtractedArticle, ExtractedMedia, ExtractOptions } from './types.js';
+
+export type { ExtractedArticle, ExtractedMedia, ExtractOptions, MediaKind } from './types.js';
+export { decodeHtml, detectCharset } from './decode.js';
+export { detectLanguage } from './lang.js';
+export { cleanUrl } from './url.js';
+export { bootstrapSpread, scoreCorpus, scorePage, shingles, tokenize, type CorpusScore, type PageScore } from './metric.js';
+
+/** Below this many characters a result is retried with fewer filters (as Readability does). */
+const CHAR_THRESHOLD = 500;
+/** Less text than this is not an article... */
+const MIN_ARTICLE_CHARS = 140;
+/** ...nor is text without one real paragraph (menus, error pages, link lists). */
+const MIN_PARAGRAPH_CHARS = 80;
+
+const ATTEMPTS: Flags[] = [
+  { stripUnlikely: true, weightClasses: true, cleanConditionally: true },
+  { stripUnlikely: false, weightClasses: true, cleanConditionally: true },
+  { stripUnlikely: false, weightClasses: false, cleanConditionally: true },
+  { stripUnlikely: false, weightClasses: false, cleanConditionally: false },
+];
+
+function textLength(rendered: Rendered): number {
+  let total = 0;
+  for (const paragraph of rendered.paragraphs) total += paragraph.length;
+  return total;
+}
+
+function articleBodyParagraphs(body: string | null): string[] {
+  if (!body) return [];
+  const plain = body.includes('<') ? textOfHtml(body) : body;
+  const paragraphs = plain
+    .split(/\n\s*\n|\r\n\s*\r\n/)
+    .map((p) => p.replace(/[ \t\u00a0]+/g, ' ').trim())
+    .filter(Boolean);
+  return looksLikeArticle({ paragraphs, media: [] }) ? paragraphs : [];
+}
+
+function textOfHtml(html: string): string {
+  const $ = load(`<body>${html}</body>`);
+  const body = findBody($.root()[0] as unknown as ParentNode);
+  return body ? render([body], new Set(), null).paragraphs.join('\n\n') : '';
+}
+
+function looksLikeArticle(rendered: Rendered): boolean {
+  return textLength(rendered) >= MIN_ARTICLE_CHARS && rendered.paragraphs.some((p) => p.length >= MIN_PARAGRAPH_CHARS);
+}
+
+/**
+ * True when a retry's text comes mostly from containers the strict pass had ruled out (comments,
+ * related links): a short article is better than a long comment thread.
+ */
+function mostlyBoilerplate(selection: ContentSelection, strictRemoved: ReadonlySet<AnyNode>, length: number, base: string | null): boolean {
+  const dropped = new Set<AnyNode>(selection.dropped);
+  for (const node of strictRemoved) dropped.add(node);
+  const nodes = selection.nodes.filter((node) => !insideAny(node, strictRemoved));
+  const kept = textLength(render(nodes, dropped, base, selection.mediaOnly));
+  return kept < length * 0.5;
+}
+
+function insideAny(node: AnyNode, set: ReadonlySet<AnyNode>): boolean {
+  for (let up: AnyNode | null = node; up; up = up.parent) if (set.has(up)) return true;
+  return false;
+}
+
+export function extractArticle(input: Buffer | Uint8Array | string, opts: ExtractOptions = {}): ExtractedArticle {
+  const html = decodeHtml(input, opts.contentType);
+  const $ = load(html);
+  const root = $.root()[0] as unknown as ParentNode;
+  const meta = extractMetadata(root, opts.url);
+  prepare(root);
+  const body = findBody(root);
+
+  let best: Rendered = { paragraphs: [], media: [] };
+  if (body) {
+    let firstRemoved: ReadonlySet<AnyNode> | null = null;
+    for (const flags of ATTEMPTS) {
+      const selection = selectContent(body, flags, meta.title);
+      const rendered = render(selection.nodes, selection.dropped, meta.base, selection.mediaOnly);
+      const length = textLength(rendered);
+      // The strict pass's exclusions still count against a retry, unless it found nothing at all.
+      if (firstRemoved === null) firstRemoved = selection.nodes[0] === body ? new Set() : selection.removed;
+      else if (textLength(best) >= MIN_ARTICLE_CHARS && mostlyBoilerplate(selection, firstRemoved, length, meta.base)) continue;
+      if (length > textLength(best)) best = rendered;
+      if (textLength(best) >= CHAR_THRESHOLD) break;
+    }
+  }
+
+  let paragraphs = best.paragraphs;
+  let media: ExtractedMedia[] = best.media;
+  if (!looksLikeArticle(best)) {
+    // Nothing in the markup reads as an article: JSON-LD articleBody is the last word, if any.
+    paragraphs = articleBodyParagraphs(meta.articleBody);
+    media = [];
+  }
+  if (meta.image && !media.some((item) => item.src === meta.image) && paragraphs.length > 0 && !media.some((m) => m.kind === 'image')) {
+    media = [{ kind: 'image', src: meta.image, caption: null, position: -1 }, ...media];
+  }
+  const text = paragraphs.join('\n\n');
+  return {
+    url: meta.url,
+    title: meta.title,
+    byline: meta.byline,
+    publishedAt: meta.publishedAt,
+    lang: meta.lang ?? detectLanguage(text || meta.title || ''),
+    text,
+    media,
+  };
+}

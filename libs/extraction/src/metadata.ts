@@ -1,0 +1,313 @@
+// Page metadata: title, byline, publication date, language, canonical URL and JSON-LD hints,
+// read from <head> meta tags, JSON-LD and a few microdata / markup conventions.
+import { attr, collapseSpaces, forEachElement, textOf, type AnyNode, type Element } from './dom.js';
+import { normalizeLang } from './lang.js';
+import { absoluteUrl, cleanUrl } from './url.js';
+
+export interface PageMetadata {
+  url: string | null;
+  /** Base for resolving relative links: <base href> against the page URL. */
+  base: string | null;
+  title: string | null;
+  byline: string | null;
+  publishedAt: string | null;
+  lang: string | null;
+  /** JSON-LD articleBody, when the page ships one. */
+  articleBody: string | null;
+  image: string | null;
+}
+
+interface Collected {
+  htmlLang: string | null;
+  baseHref: string | null;
+  titleTag: string | null;
+  meta: Map<string, string>;
+  canonical: string | null;
+  jsonLd: string[];
+  times: { datetime: string; published: boolean }[];
+  authorNodes: string[];
+  h1: string[];
+}
+
+const ARTICLE_TYPES =
+  /^(Article|AdvertiserContentArticle|NewsArticle|AnalysisNewsArticle|AskPublicNewsArticle|BackgroundNewsArticle|OpinionNewsArticle|ReportageNewsArticle|ReviewNewsArticle|Report|SatiricalArticle|ScholarlyArticle|MedicalScholarlyArticle|SocialMediaPosting|BlogPosting|LiveBlogPosting|DiscussionForumPosting|TechArticle|APIReference|WebPage|Review|Recipe|HowTo|VideoObject)$/;
+
+function collect(root: AnyNode): Collected {
+  const out: Collected = {
+    htmlLang: null,
+    baseHref: null,
+    titleTag: null,
+    meta: new Map(),
+    canonical: null,
+    jsonLd: [],
+    times: [],
+    authorNodes: [],
+    h1: [],
+  };
+  forEachElement(root, (el) => {
+    switch (el.name) {
+      case 'html':
+        out.htmlLang ??= attr(el, 'lang') ?? attr(el, 'xml:lang') ?? null;
+        return;
+      case 'base':
+        out.baseHref ??= attr(el, 'href') ?? null;
+        return false;
+      case 'title':
+        if (out.titleTag === null && !closestSvg(el)) out.titleTag = textOf(el);
+        return false;
+      case 'meta': {
+        const key = (attr(el, 'property') ?? attr(el, 'name') ?? attr(el, 'itemprop') ?? attr(el, 'http-equiv'))?.toLowerCase().trim();
+        const content = attr(el, 'content');
+        if (key && content && !out.meta.has(key)) out.meta.set(key, content.trim());
+        return false;
+      }
+      case 'link':
+        if (out.canonical === null && (attr(el, 'rel') ?? '').toLowerCase().split(/\s+/).includes('canonical')) {
+          out.canonical = attr(el, 'href') ?? null;
+        }
+        return false;
+      case 'script':
+        if ((attr(el, 'type') ?? '').toLowerCase().includes('ld+json')) out.jsonLd.push(scriptText(el));
+        return false;
+      case 'style':
+        return false;
+      case 'time': {
+        const datetime = attr(el, 'datetime');
+        if (datetime) {
+          const prop = (attr(el, 'itemprop') ?? '').toLowerCase();
+          out.times.push({ datetime, published: prop.includes('datepublished') || attr(el, 'pubdate') !== undefined });
+        }
+        break;
+      }
+      case 'h1':
+        if (out.h1.length < 5) out.h1.push(textOf(el));
+        break;
+    }
+    const itemprop = (attr(el, 'itemprop') ?? '').toLowerCase();
+    if (itemprop === 'datepublished') {
+      const value = attr(el, 'content') ?? attr(el, 'datetime');
+      if (value) out.times.push({ datetime: value, published: true });
+    }
+    const rel = (attr(el, 'rel') ?? '').toLowerCase();
+    if ((rel === 'author' || itemprop === 'author') && out.authorNodes.length < 5) {
+      const name = textOf(el);
+      if (name && name.length < 100) out.authorNodes.push(name);
+      return false;
+    }
+    return undefined;
+  });
+  return out;
+}
+
+function closestSvg(el: Element): boolean {
+  let node = el.parent;
+  while (node && (node as Element).name) {
+    if ((node as Element).name === 'svg') return true;
+    node = node.parent;
+  }
+  return false;
+}
+
+/** A script's raw content (htmlparser2 keeps it as text children, undecoded). */
+function scriptText(el: Element): string {
+  let text = '';
+  for (const child of el.children) if (child.type === 'text') text += child.data;
+  return text;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+function parseJsonLd(sources: string[]): Record<string, Json>[] {
+  const objects: Record<string, Json>[] = [];
+  for (const source of sources) {
+    let data: Json;
+    try {
+      // Raw control characters inside strings are common in hand-written JSON-LD; JSON.parse rejects them.
+      data = JSON.parse(source.replace(/^\s*<!--|-->\s*$/g, '').replace(/[\u0000-\u001f]+/g, ' ')) as Json;
+    } catch {
+      continue;
+    }
+    const stack: Json[] = [data];
+    let guard = 0;
+    while (stack.length > 0 && guard++ < 1000) {
+      const item = stack.pop()!;
+      if (Array.isArray(item)) stack.push(...item);
+      else if (item && typeof item === 'object') {
+        objects.push(item);
+        if (item['@graph']) stack.push(item['@graph']);
+        if (item['mainEntity'] && typeof item['mainEntity'] === 'object') stack.push(item['mainEntity']);
+      }
+    }
+  }
+  return objects;
+}
+
+function types(obj: Record<string, Json>): string[] {
+  const t = obj['@type'];
+  if (typeof t === 'string') return [t];
+  if (Array.isArray(t)) return t.filter((x): x is string => typeof x === 'string');
+  return [];
+}
+
+function str(value: Json | undefined): string | null {
+  if (typeof value === 'string') return value.trim() || null;
+  if (Array.isArray(value)) return str(value[0]);
+  if (value && typeof value === 'object') return str(value['name'] ?? value['@value'] ?? value['url'] ?? value['@id']);
+  return null;
+}
+
+function names(value: Json | undefined): string[] {
+  if (!value) return [];
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap((v) => names(v));
+  if (typeof value === 'object') {
+    const name = value['name'];
+    return typeof name === 'string' ? [name] : [];
+  }
+  return [];
+}
+
+/** An ISO timestamp for a date string, or null when it is not a plausible date. */
+export function toIsoDate(value: string | null | undefined): string | null {
+  if (!value) return null;
+  let text = value.trim();
+  if (!text) return null;
+  let ms: number;
+  if (/^\d{10}$/.test(text)) ms = Number(text) * 1000;
+  else if (/^\d{13}$/.test(text)) ms = Number(text);
+  else {
+    // Date-times without a zone are taken as UTC, so the answer does not depend on the machine.
+    if (/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) text = `${text.replace(' ', 'T')}Z`;
+    else if (/^\d{4}\/\d{2}\/\d{2}$/.test(text)) text = `${text.replace(/\//g, '-')}`;
+    else if (/^\d{8}$/.test(text)) text = `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6)}`;
+    else if (/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*[+-]\d{2}:?\d{2}$/.test(text)) text = text.replace(' ', 'T').replace(/\s+/g, '');
+    ms = Date.parse(text);
+  }
+  if (!Number.isFinite(ms)) return null;
+  const year = new Date(ms).getUTCFullYear();
+  if (year < 1990 || year > new Date().getUTCFullYear() + 1) return null;
+  return new Date(ms).toISOString();
+}
+
+function cleanByline(value: string | null | undefined): string | null {
+  if (!value) return null;
+  let text = collapseSpaces(value).trim();
+  if (!text || /^https?:\/\//i.test(text) || text.length > 150) return null;
+  text = text.replace(/^(by|written by|posted by|von|par|por|di)\s*[:\-]?\s+/i, '').trim();
+  return text || null;
+}
+
+const TITLE_SEPARATOR = /\s+[|\-–—:»·•]\s+|\s+::\s+/;
+
+function cleanTitleTag(title: string | null, h1: string[]): string | null {
+  if (!title) return null;
+  const text = collapseSpaces(title).trim();
+  for (const heading of h1) {
+    if (heading.length >= 15 && text.includes(heading)) return heading;
+  }
+  const parts = text.split(TITLE_SEPARATOR);
+  if (parts.length < 2) return text || null;
+  // Site names sit at either end; keep the longest part when it reads like a headline.
+  const longest = parts.reduce((a, b) => (b.length > a.length ? b : a));
+  return longest.split(/\s+/).length >= 3 ? longest : text;
+}
+
+/** "Headline - Site Name" → "Headline" when the site name is known. */
+function stripSiteName(title: string | null, siteName: string | null): string | null {
+  if (!title || !siteName) return title;
+  const site = collapseSpaces(siteName).trim();
+  if (!site || site.length >= title.length) return title;
+  for (const part of title.split(TITLE_SEPARATOR)) {
+    if (part.trim().toLowerCase() === site.toLowerCase()) {
+      const rest = title.split(TITLE_SEPARATOR).filter((p) => p.trim().toLowerCase() !== site.toLowerCase()).join(' - ').trim();
+      return rest || title;
+    }
+  }
+  return title;
+}
+
+export function extractMetadata(root: AnyNode, pageUrl: string | undefined): PageMetadata {
+  const c = collect(root);
+  const meta = c.meta;
+  const ld = parseJsonLd(c.jsonLd);
+  const articles = ld.filter((obj) => types(obj).some((t) => ARTICLE_TYPES.test(t)));
+  const article = articles.find((obj) => !types(obj).includes('WebPage')) ?? articles[0] ?? null;
+
+  const base = absoluteUrl(c.baseHref, pageUrl) ?? absoluteUrl(pageUrl) ?? null;
+  const url =
+    cleanUrl(c.canonical, base) ?? cleanUrl(meta.get('og:url'), base) ?? cleanUrl(pageUrl) ?? null;
+
+  const ldHeadline = article ? str(article['headline']) ?? str(article['name']) : null;
+  const title = stripSiteName(
+    firstNonEmpty(meta.get('og:title'), ldHeadline, meta.get('twitter:title')) ?? cleanTitleTag(c.titleTag, c.h1) ?? c.h1[0] ?? null,
+    meta.get('og:site_name') ?? meta.get('application-name') ?? null,
+  );
+
+  const ldAuthors = article ? names(article['author'] ?? article['creator']).map((n) => cleanByline(n)).filter((n): n is string => !!n) : [];
+  const byline =
+    (ldAuthors.length > 0 ? [...new Set(ldAuthors)].join(', ') : null) ??
+    cleanByline(meta.get('author')) ??
+    cleanByline(meta.get('article:author')) ??
+    cleanByline(meta.get('dc.creator')) ??
+    cleanByline(meta.get('sailthru.author')) ??
+    cleanByline(meta.get('parsely-author')) ??
+    cleanByline(c.authorNodes[0]) ??
+    null;
+
+  const dateCandidates: (string | null | undefined)[] = [
+    article ? str(article['datePublished']) : null,
+    meta.get('article:published_time'),
+    meta.get('og:published_time'),
+    meta.get('published_time'),
+    meta.get('datepublished'),
+    ...c.times.filter((t) => t.published).map((t) => t.datetime),
+    meta.get('pubdate'),
+    meta.get('publishdate'),
+    meta.get('publish-date'),
+    meta.get('parsely-pub-date'),
+    meta.get('sailthru.date'),
+    meta.get('dc.date.issued'),
+    meta.get('dc.date'),
+    meta.get('dcterms.created'),
+    meta.get('date'),
+    article ? str(article['dateCreated']) : null,
+    ...c.times.map((t) => t.datetime),
+    article ? str(article['dateModified']) : null,
+    meta.get('article:modified_time'),
+  ];
+  let publishedAt: string | null = null;
+  for (const candidate of dateCandidates) {
+    publishedAt = toIsoDate(candidate);
+    if (publishedAt) break;
+  }
+
+  const lang =
+    normalizeLang(c.htmlLang) ??
+    normalizeLang(meta.get('content-language')) ??
+    normalizeLang(meta.get('language')) ??
+    normalizeLang(meta.get('dc.language')) ??
+    normalizeLang(meta.get('og:locale')) ??
+    (article ? normalizeLang(str(article['inLanguage'])) : null);
+
+  const body = article ? str(article['articleBody']) : null;
+  const image = absoluteUrl(meta.get('og:image') ?? meta.get('twitter:image') ?? meta.get('twitter:image:src'), base);
+
+  return {
+    url,
+    base,
+    title: title ? collapseSpaces(title).trim() : null,
+    byline,
+    publishedAt,
+    lang,
+    articleBody: body,
+    image,
+  };
+}
+
+function firstNonEmpty(...values: (string | null | undefined)[]): string | null {
+  for (const value of values) {
+    const text = value ? collapseSpaces(value).trim() : '';
+    if (text) return text;
+  }
+  return null;
+}
