@@ -122,6 +122,9 @@ describe('retention with the catalog (files app + catalog process over NATS)', (
     assert.equal((await bus.requests.request(CatalogArticleGetV1, { articleId: article.articleId })).article.articleId, article.articleId);
     const plan = await bus.requests.request(CatalogRetentionPlanV1, { bytesToFree: 1e12, minAgeSeconds: 0, limit: 100 });
     assert.deepEqual(plan.candidates.map((c) => c.key), [keys[2]], 'purged and held files are not planned again');
+    await client.release([keys[0]!], 'story:1');
+    const released = await bus.requests.request(CatalogRetentionPlanV1, { bytesToFree: 1e12, minAgeSeconds: 0, limit: 100 });
+    assert.deepEqual(released.candidates.map((c) => c.key), [keys[0], keys[2]], 'a released file is evictable again, oldest first');
 
     // file.purged went into the pipeline stream.
     const message = await bus.jsm.streams.getMessage(bus.ns.stream('PIPELINE'), { last_by_subj: bus.ns.subject(Events.FilePurgedV1) });

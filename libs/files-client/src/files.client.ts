@@ -105,10 +105,18 @@ export class FilesClient {
     return this.options.request(FilesUsageV1, {});
   }
 
-  /** Keeps files from retention while a story or render uses them (`until` null: until released). */
+  /**
+   * Keeps files from retention while a story or render uses them (`until` null: until released).
+   * Give a deadline when you can: a crashed holder's hold then ends by itself.
+   */
   async hold(keys: string[], holder: string, until: Date | null): Promise<number> {
     const response = await this.options.request(CatalogFileHoldV1, { keys, holder, until: until?.toISOString() ?? null });
     return response.held;
+  }
+
+  /** Ends this holder's hold on the keys (other holders keep theirs). */
+  async release(keys: string[], holder: string): Promise<number> {
+    return this.hold(keys, holder, new Date());
   }
 
   async put(key: string, data: Buffer | Uint8Array | string): Promise<PutResult> {
