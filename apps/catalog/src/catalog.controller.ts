@@ -11,6 +11,8 @@ import {
   CatalogMediaAddV1,
   CatalogMediaUpdateV1,
   CatalogMetricAddV1,
+  CatalogPublicationGetV1,
+  CatalogPublicationListV1,
   CatalogPublicationRecordV1,
   CatalogRetentionPlanV1,
   CatalogSourceUpsertV1,
@@ -112,6 +114,16 @@ export class CatalogController {
   @OnRequest(CatalogPublicationRecordV1)
   recordPublication(request: Req<typeof CatalogPublicationRecordV1>): Res<typeof CatalogPublicationRecordV1> {
     return answer(() => this.production.recordPublication(request));
+  }
+
+  @OnRequest(CatalogPublicationListV1)
+  listPublications(request: Req<typeof CatalogPublicationListV1>): Res<typeof CatalogPublicationListV1> {
+    return answer(() => this.production.listPublications(request));
+  }
+
+  @OnRequest(CatalogPublicationGetV1)
+  getPublication(request: Req<typeof CatalogPublicationGetV1>): Res<typeof CatalogPublicationGetV1> {
+    return answer(() => this.production.getPublication(request.publicationId, request.metricsLimit));
   }
 
   @OnRequest(CatalogMetricAddV1)

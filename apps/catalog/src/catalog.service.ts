@@ -18,6 +18,7 @@ import type winston from 'winston';
 import { CatalogError, notFound } from './catalog.errors.js';
 import { toArticleV1, toCategoryV1, toMediaV1 } from './catalog.mapper.js';
 import { CATALOG_LOGGER } from './catalog.tokens.js';
+import { decodeCursor, encodeCursor } from './list-cursor.js';
 import { canonicalUrl, InvalidUrlError, sha256Hex } from './canonical-url.js';
 import { normaliseCategoryLabel } from './category-slugs.js';
 import { isForeignKeyViolation, isTransient, isUniqueViolation } from './database/db-errors.js';
@@ -206,7 +207,7 @@ export class CatalogService {
     const page = rows.slice(0, request.pageSize);
     const last = page.at(-1);
     const nextCursor =
-      rows.length > request.pageSize && last ? encodeCursor(request.by === 'published' ? last.publishedAt! : last.scrapedAt, last.id) : null;
+      rows.length > request.pageSize && last ? encodeCursor({ at: request.by === 'published' ? last.publishedAt! : last.scrapedAt, id: last.id }) : null;
     return { articles: await this.describeMany(page), nextCursor };
   }
 
@@ -273,20 +274,4 @@ export class CatalogService {
     const categories = new Map((await this.categories.list()).map((c) => [c.id, c.slug]));
     return articles.map((a) => toArticleV1(a, categories.get(a.categoryId) ?? 'other', a.sourceId === null ? null : (sourceKeys.get(a.sourceId) ?? null)));
   }
-}
-
-function encodeCursor(at: Date, id: number): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
-}
-
-/** The cursor comes back from a caller: checked, never trusted. */
-function decodeCursor(cursor: string): { at: Date; id: number } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    const date = typeof at === 'string' ? new Date(at) : new Date(NaN);
-    if (!Number.isNaN(date.getTime()) && Number.isSafeInteger(id) && (id as number) > 0) return { at: date, id: id as number };
-  } catch {
-    // fall through to the error below
-  }
-  throw new CatalogError('invalid', 'the cursor is not one this service issued: pass nextCursor back unchanged');
 }

@@ -3,7 +3,11 @@ import type {
   CatalogEditCreateResponseV1,
   CatalogMetricAddRequestV1,
   CatalogMetricAddResponseV1,
+  CatalogPublicationGetResponseV1,
+  CatalogPublicationListRequestV1,
+  CatalogPublicationListResponseV1,
   CatalogPublicationRecordRequestV1,
+  PublicationV1,
   CatalogPublicationRecordResponseV1,
   CatalogStoryCreateRequestV1,
   CatalogStoryCreateResponseV1,
@@ -18,6 +22,9 @@ import { CatalogError, notFound } from './catalog.errors.js';
 import { CatalogService } from './catalog.service.js';
 import { CATALOG_LOGGER } from './catalog.tokens.js';
 import { sha256Hex } from './canonical-url.js';
+import type { PublicationEntity } from './entities/publication.entity.js';
+import { decodeCursor, encodeCursor } from './list-cursor.js';
+import { CategoryRepository } from './repositories/category.repository.js';
 import { insertOnce } from './database/insert-once.js';
 import { ArticleRepository } from './repositories/article.repository.js';
 import { EditRepository } from './repositories/edit.repository.js';
@@ -42,6 +49,7 @@ export class ProductionService {
     private readonly edits: EditRepository,
     private readonly publications: PublicationRepository,
     private readonly files: FileRegistryRepository,
+    private readonly categories: CategoryRepository,
     @Inject(CATALOG_LOGGER) private readonly logger: winston.Logger,
   ) {}
 
@@ -172,4 +180,90 @@ export class ProductionService {
     );
     return { snapshotId: row.id, created };
   }
+
+  async listPublications(request: CatalogPublicationListRequestV1): Promise<CatalogPublicationListResponseV1> {
+    const from = new Date(request.from);
+    const to = new Date(request.to);
+    if (from > to) throw new CatalogError('invalid', `the window starts (${request.from}) after it ends (${request.to})`);
+    const rows = await this.publications.list({
+      platform: request.platform ?? null,
+      from,
+      to,
+      limit: request.pageSize + 1,
+      after: request.cursor ? decodeCursor(request.cursor) : null,
+    });
+    const page = rows.slice(0, request.pageSize);
+    const last = page.at(-1);
+    return {
+      publications: page.map(toPublicationV1),
+      nextCursor: rows.length > request.pageSize && last ? encodeCursor({ at: last.publishedAt, id: last.id }) : null,
+    };
+  }
+
+  /** The whole chain behind one publication: what the console shows and evaluation reads. */
+  async getPublication(publicationId: number, metricsLimit: number): Promise<CatalogPublicationGetResponseV1> {
+    const publication = await this.publications.byId(publicationId);
+    if (!publication) throw notFound(`publication ${publicationId}`);
+    // Foreign keys guarantee every link below exists; a miss means the database was edited by hand.
+    const edit = await this.edits.byId(publication.editId);
+    const video = edit && (await this.videos.byId(edit.videoId));
+    const story = video && (await this.stories.byId(video.storyId));
+    const trend = story && (await this.trends.byId(story.trendId));
+    if (!edit || !video || !story || !trend) throw new Error(`publication ${publicationId}: its chain is broken (edit, video, story or trend row missing)`);
+    const category = trend.categoryId === null ? null : await this.categories.byId(trend.categoryId);
+    const metrics = await this.publications.latestSnapshots(publicationId, metricsLimit);
+    return {
+      publication: toPublicationV1(publication),
+      edit: {
+        editId: edit.id,
+        editor: edit.editor,
+        standIn: edit.standIn,
+        platformProfile: edit.platformProfile,
+        fileKey: edit.fileKey,
+        durationS: edit.durationS,
+        editedAt: edit.editedAt.toISOString(),
+      },
+      video: {
+        videoId: video.id,
+        model: video.model,
+        standIn: video.standIn,
+        fileKey: video.fileKey,
+        durationS: video.durationS,
+        hasAudio: video.hasAudio,
+        generatedAt: video.generatedAt.toISOString(),
+      },
+      story: {
+        storyId: story.id,
+        model: story.model,
+        standIn: story.standIn,
+        variant: story.variant,
+        textKey: story.textKey,
+        promptKey: story.promptKey,
+        createdAt: story.createdAt.toISOString(),
+      },
+      trend: {
+        trendId: trend.id,
+        text: trend.text,
+        category: category?.slug ?? null,
+        windowStart: trend.windowStart.toISOString(),
+        windowEnd: trend.windowEnd.toISOString(),
+        score: trend.score,
+        detector: trend.detector,
+      },
+      articleId: story.articleId,
+      metrics: metrics.map((m) => ({ views: m.views, likes: m.likes, comments: m.comments, capturedAt: m.capturedAt.toISOString() })),
+    };
+  }
+}
+
+function toPublicationV1(p: PublicationEntity): PublicationV1 {
+  return {
+    publicationId: p.id,
+    editId: p.editId,
+    platform: p.platform,
+    account: p.account,
+    externalId: p.externalId,
+    url: p.url,
+    publishedAt: p.publishedAt.toISOString(),
+  };
 }

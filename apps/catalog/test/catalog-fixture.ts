@@ -79,7 +79,8 @@ export class Replica {
     const articles = new ArticleRepository(dataSource);
     const files = new FileRegistryRepository(dataSource);
     const publications = new PublicationRepository(dataSource);
-    const catalog = new CatalogService(new CategoryRepository(dataSource), new SourceRepository(dataSource), articles, new MediaRepository(dataSource), logger);
+    const categories = new CategoryRepository(dataSource);
+    const catalog = new CatalogService(categories, new SourceRepository(dataSource), articles, new MediaRepository(dataSource), logger);
     const production = new ProductionService(
       catalog,
       articles,
@@ -89,6 +90,7 @@ export class Replica {
       new EditRepository(dataSource),
       publications,
       files,
+      categories,
       logger,
     );
     const retention = new RetentionService(files, publications, logger);

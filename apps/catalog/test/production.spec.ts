@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { CatalogError } from '../src/catalog.errors.js';
 import { articleRequest, DIALECTS, Replica, TestDatabase } from './catalog-fixture.js';
 
+const DAY = 86_400_000;
 const isCode = (code: string) => (e: unknown) => e instanceof CatalogError && e.code === code;
 
 for (const dialect of DIALECTS) {
@@ -33,9 +34,11 @@ for (const dialect of DIALECTS) {
       articleIds: [articleId],
     });
 
+    let variant = 10;
+    /** A fresh story (its own variant), video and edit. */
     async function chain(externalId: string) {
       const t = await a.production.createTrend(trend());
-      const s = await a.production.createStory({ trendId: t.trendId, articleId, model: 'llm', standIn: true, textKey: 'stories/1.txt', variant: 0 });
+      const s = await a.production.createStory({ trendId: t.trendId, articleId, model: 'llm', standIn: true, textKey: `stories/${externalId}.txt`, variant: variant++ });
       const v = await a.production.createVideo({ storyId: s.storyId, model: 'av', standIn: true, fileKey: `videos/${externalId}.mp4`, durationS: 31.5, hasAudio: true, generatedAt: '2026-01-02T01:00:00Z', variant: 0 });
       const e = await a.production.createEdit({ videoId: v.videoId, editor: 'ffmpeg', standIn: true, platformProfile: 'youtube-shorts', fileKey: `edits/${externalId}.mp4`, durationS: 30, editedAt: '2026-01-02T02:00:00Z' });
       return { t, s, v, e };
@@ -111,6 +114,49 @@ for (const dialect of DIALECTS) {
         rows.map((r) => Number(r.views)),
         [10, 9_000_000_000],
       );
+    });
+
+    it('lists publications newest first and returns the whole chain behind one', async () => {
+      const base = Date.UTC(2026, 5, 1);
+      const ids: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const { e } = await chain(`list-${i}`);
+        const platform = i === 4 ? 'tiktok' : 'youtube';
+        ids.push((await a.production.recordPublication({ editId: e.editId, platform, account: 'acct', externalId: `list-${i}`, publishedAt: new Date(base + i * 60_000).toISOString() })).publicationId);
+      }
+      const window = { from: new Date(base).toISOString(), to: new Date(base + DAY).toISOString() };
+      const first = await b.production.listPublications({ ...window, platform: 'youtube', pageSize: 3 });
+      assert.deepEqual(
+        first.publications.map((p) => p.externalId),
+        ['list-3', 'list-2', 'list-1'],
+      );
+      const rest = await b.production.listPublications({ ...window, platform: 'youtube', pageSize: 3, cursor: first.nextCursor });
+      assert.deepEqual(
+        rest.publications.map((p) => p.externalId),
+        ['list-0'],
+      );
+      assert.equal(rest.nextCursor, null);
+      assert.equal((await b.production.listPublications({ ...window, pageSize: 100 })).publications.length, 5);
+
+      const publicationId = ids[0]!;
+      for (let h = 0; h < 3; h++) {
+        await a.production.addMetric({ publicationId, views: 100 * (h + 1), likes: h, comments: h, capturedAt: new Date(base + (h + 1) * 3_600_000).toISOString() });
+      }
+      const lineage = await b.production.getPublication(publicationId, 2);
+      assert.equal(lineage.publication.externalId, 'list-0');
+      assert.equal(lineage.edit.fileKey, 'edits/list-0.mp4');
+      assert.equal(lineage.video.fileKey, 'videos/list-0.mp4');
+      assert.equal(lineage.video.hasAudio, true);
+      assert.equal(lineage.story.textKey, 'stories/list-0.txt');
+      assert.equal(lineage.trend.category, 'life');
+      assert.equal(lineage.trend.windowEnd, '2026-01-01T15:00:00.000Z', 'stored in UTC');
+      assert.equal(lineage.articleId, articleId);
+      assert.deepEqual(
+        lineage.metrics.map((m) => m.views),
+        [200, 300],
+        'the latest two, oldest first',
+      );
+      await assert.rejects(b.production.getPublication(999_999, 10), isCode('not-found'));
     });
   });
 }

@@ -30,6 +30,8 @@ export const Requests = {
   CatalogVideoCreateV1: 'catalog.video.create.v1',
   CatalogEditCreateV1: 'catalog.edit.create.v1',
   CatalogPublicationRecordV1: 'catalog.publication.record.v1',
+  CatalogPublicationListV1: 'catalog.publication.list.v1',
+  CatalogPublicationGetV1: 'catalog.publication.get.v1',
   CatalogMetricAddV1: 'catalog.metric.add.v1',
   CatalogFileRegisterV1: 'catalog.file.register.v1',
   CatalogFileHoldV1: 'catalog.file.hold.v1',

@@ -51,8 +51,26 @@ export class PublicationRepository {
     return this.metrics.findOneBy({ publicationId, capturedAt });
   }
 
-  listSnapshots(publicationId: number): Promise<MetricSnapshotEntity[]> {
-    return this.metrics.find({ where: { publicationId }, order: { capturedAt: 'ASC' } });
+  /** The latest `limit` snapshots, oldest first. */
+  async latestSnapshots(publicationId: number, limit: number): Promise<MetricSnapshotEntity[]> {
+    if (limit === 0) return [];
+    const rows = await this.metrics.find({ where: { publicationId }, order: { capturedAt: 'DESC' }, take: limit });
+    return rows.reverse();
+  }
+
+  /** Newest first by (published_at, id), served by the index of the same columns. */
+  list(query: { platform: string | null; from: Date; to: Date; limit: number; after: { at: Date; id: number } | null }): Promise<PublicationEntity[]> {
+    const qb = this.repo
+      .createQueryBuilder('p')
+      .where('p.published_at >= :from AND p.published_at < :to', { from: query.from, to: query.to })
+      .orderBy('p.published_at', 'DESC')
+      .addOrderBy('p.id', 'DESC')
+      .limit(query.limit);
+    if (query.platform) qb.andWhere('p.platform = :platform', { platform: query.platform });
+    if (query.after) {
+      qb.andWhere('(p.published_at < :afterAt OR (p.published_at = :afterAt AND p.id < :afterId))', { afterAt: query.after.at, afterId: query.after.id });
+    }
+    return qb.getMany();
   }
 
   async insertSnapshot(fields: Omit<MetricSnapshotEntity, 'id'>): Promise<MetricSnapshotEntity> {
