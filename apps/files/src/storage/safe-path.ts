@@ -25,33 +25,49 @@ export class SafePathResolver {
     return new SafePathResolver(await realpath(root));
   }
 
-  /** Validates the key and checks every existing component; missing ones are fine (not written yet). */
+  /**
+   * Validates the key and checks the filesystem under it. The deepest existing folder of the key
+   * must have a real path equal to its plain path: that holds only if no component on the way is a
+   * symbolic link (one realpath instead of an lstat per component). The file itself must not be a
+   * link either; missing folders and files are fine (not written yet).
+   */
   async resolve(rawKey: unknown): Promise<ResolvedPath> {
     const parsed = parseKey(rawKey);
     const segments = parsed.key.split('/');
-    let current = this.root;
-    for (let i = 0; i < segments.length; i++) {
-      current = join(current, segments[i]!);
-      const last = i === segments.length - 1;
-      let info;
+    const folders = segments.slice(0, -1);
+    const dir = join(this.root, ...folders);
+    const file = join(dir, segments[segments.length - 1]!);
+    for (let depth = folders.length; depth >= 0; depth--) {
+      const path = join(this.root, ...folders.slice(0, depth));
+      let real: string;
       try {
-        info = await lstat(current);
+        real = await realpath(path);
       } catch (error) {
-        if (errnoCode(error) === 'ENOENT') break;
+        const code = errnoCode(error);
+        if (code === 'ENOENT') continue;
+        if (code === 'ENOTDIR') throw new UnsafePathError(`Refusing key ${parsed.key}: a component of its folder is not a folder`);
+        if (code === 'ELOOP') throw new UnsafePathError(`Refusing key ${parsed.key}: its folder is a symbolic link loop`);
         throw error;
       }
-      if (info.isSymbolicLink()) {
-        throw new UnsafePathError(`Refusing key ${parsed.key}: ${segments.slice(0, i + 1).join('/')} is a symbolic link`);
+      if (real !== path) {
+        throw new UnsafePathError(`Refusing key ${parsed.key}: ${folders.slice(0, depth).join('/')} is or passes through a symbolic link`);
       }
-      if (!last && !info.isDirectory()) {
-        throw new UnsafePathError(`Refusing key ${parsed.key}: ${segments.slice(0, i + 1).join('/')} is not a folder`);
-      }
-      if (last && !info.isFile()) {
-        throw new UnsafePathError(`Refusing key ${parsed.key}: it names something that is not a regular file`);
-      }
+      if (depth === folders.length) await this.checkFile(parsed.key, file);
+      break;
     }
-    const file = join(this.root, ...segments);
-    return { parsed, file, dir: join(this.root, ...segments.slice(0, -1)) };
+    return { parsed, file, dir };
+  }
+
+  private async checkFile(key: string, file: string): Promise<void> {
+    let info;
+    try {
+      info = await lstat(file);
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return;
+      throw error;
+    }
+    if (info.isSymbolicLink()) throw new UnsafePathError(`Refusing key ${key}: it is a symbolic link`);
+    if (!info.isFile()) throw new UnsafePathError(`Refusing key ${key}: it names something that is not a regular file`);
   }
 
   /** Creates the key's folder and proves its real path is inside the root. */
@@ -61,11 +77,6 @@ export class SafePathResolver {
     if (!this.contains(real)) {
       throw new UnsafePathError(`Refusing key ${resolved.parsed.key}: its folder resolves outside the file root`);
     }
-  }
-
-  async assertInside(path: string, key: string): Promise<void> {
-    const real = await realpath(path);
-    if (!this.contains(real)) throw new UnsafePathError(`Refusing key ${key}: it resolves outside the file root`);
   }
 
   private contains(real: string): boolean {
