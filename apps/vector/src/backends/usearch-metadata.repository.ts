@@ -60,7 +60,8 @@ CREATE TABLE IF NOT EXISTS vectors (
   vector BLOB NOT NULL,
   UNIQUE (sid, id)
 );
-CREATE INDEX IF NOT EXISTS vectors_category ON vectors (sid, category, created_at);
+-- Covers the usual filters (category, kinds, window) so bounded counts read the index only.
+CREATE INDEX IF NOT EXISTS vectors_category ON vectors (sid, category, kind, created_at);
 CREATE INDEX IF NOT EXISTS vectors_created ON vectors (sid, created_at);
 CREATE INDEX IF NOT EXISTS vectors_article ON vectors (sid, article_id);
 -- Keys removed from the index since it was last saved; replayed on load after a crash.
@@ -71,7 +72,10 @@ CREATE TABLE IF NOT EXISTS tombstones (
 ) WITHOUT ROWID;
 `;
 
-const META_COLUMNS = 'key, id, article_id, category, source, kind, created_at';
+// Qualified: json_each, joined in below, has columns named key and id too.
+const META_COLUMNS = ['key', 'id', 'article_id', 'category', 'source', 'kind', 'created_at']
+  .map((column) => `vectors.${column}`)
+  .join(', ');
 
 function toBlob(vector: Float32Array): Buffer {
   return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
@@ -230,9 +234,12 @@ export class UsearchMetadataRepository {
   metaByKeys(sid: number, keys: readonly number[], filter: PreparedFilter = {}): KeyedMeta[] {
     if (keys.length === 0) return [];
     const where = filterSql(filter);
+    // CROSS JOIN fixes the loop order: one rowid lookup per key. Left to itself the planner may
+    // prefer an index on (sid, ...) and walk every row of the space instead.
     const rows = this
       .sql(
-        `SELECT ${META_COLUMNS} FROM vectors WHERE key IN (SELECT value FROM json_each(?)) AND sid = ?${where.sql}`,
+        `SELECT ${META_COLUMNS} FROM json_each(?) AS wanted CROSS JOIN vectors ON vectors.key = wanted.value ` +
+          `WHERE sid = ?${where.sql}`,
       )
       .all(JSON.stringify(keys), sid, ...where.params) as MetaRow[];
     return rows.map(toMeta);
@@ -242,9 +249,10 @@ export class UsearchMetadataRepository {
     if (ids.length === 0) return [];
     const rows = this
       .sql(
-        `SELECT ${META_COLUMNS}, vector FROM vectors WHERE sid = ? AND id IN (SELECT value FROM json_each(?))`,
+        `SELECT ${META_COLUMNS}, vectors.vector FROM json_each(?) AS wanted CROSS JOIN vectors ` +
+          'ON vectors.sid = ? AND vectors.id = wanted.value',
       )
-      .all(sid, JSON.stringify(ids)) as MetaRow[];
+      .all(JSON.stringify(ids), sid) as MetaRow[];
     return rows.map(toVector);
   }
 
@@ -252,10 +260,20 @@ export class UsearchMetadataRepository {
     if (keys.length === 0) return [];
     const rows = this
       .sql(
-        `SELECT ${META_COLUMNS}, vector FROM vectors WHERE key IN (SELECT value FROM json_each(?)) AND sid = ?`,
+        `SELECT ${META_COLUMNS}, vectors.vector FROM json_each(?) AS wanted CROSS JOIN vectors ON vectors.key = wanted.value ` +
+          'WHERE sid = ?',
       )
       .all(JSON.stringify(keys), sid) as MetaRow[];
     return rows.map(toVector);
+  }
+
+  /** min(matching rows, limit): a bounded count, so deciding how to search never walks the whole space. */
+  countUpTo(sid: number, filter: PreparedFilter, limit: number): number {
+    const where = filterSql(filter);
+    return this
+      .sql(`SELECT COUNT(*) FROM (SELECT 1 FROM vectors WHERE sid = ?${where.sql} LIMIT ?)`)
+      .pluck()
+      .get(sid, ...where.params, limit) as number;
   }
 
   count(sid: number, filter: PreparedFilter = {}): number {
@@ -270,7 +288,7 @@ export class UsearchMetadataRepository {
   matchingVectors(sid: number, filter: PreparedFilter): KeyedVector[] {
     const where = filterSql(filter);
     const rows = this
-      .sql(`SELECT ${META_COLUMNS}, vector FROM vectors WHERE sid = ?${where.sql}`)
+      .sql(`SELECT ${META_COLUMNS}, vectors.vector FROM vectors WHERE sid = ?${where.sql}`)
       .all(sid, ...where.params) as MetaRow[];
     return rows.map(toVector);
   }

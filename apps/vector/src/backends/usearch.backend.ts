@@ -50,7 +50,7 @@ export interface UsearchBackendOptions {
 
 export const USEARCH_DEFAULTS: Omit<UsearchBackendOptions, 'dataDir' | 'logger'> = {
   connectivity: 16,
-  expansionAdd: 128,
+  expansionAdd: 64,
   expansionSearch: 64,
   saveDebounceMs: 2000,
   saveMaxWaitMs: 30000,
@@ -193,12 +193,13 @@ export class UsearchBackend implements VectorBackend {
     if (!open || empty || open.index.size() === 0) return [];
     if (!hasFilter(filter)) return this.annSearch(open, query, k, filter, k);
 
-    const matching = this.repository.count(open.record.sid, filter);
+    const matching = this.repository.countUpTo(open.record.sid, filter, this.options.exactScanMax + 1);
     if (matching === 0) return [];
     if (matching <= this.options.exactScanMax) return this.exactSearch(open, query, k, filter);
-    // Start from the fetch size at which k filtered hits are expected, given the filter's share.
+    // A filter matching many rows: ask the index for more than k and keep the matches, growing
+    // the fetch until k are found or the whole index has been returned.
     const total = open.index.size();
-    let fetch = Math.min(total, Math.max(2 * k, Math.ceil((1.5 * k * total) / matching)));
+    let fetch = Math.min(total, Math.max(4 * k, 64));
     for (;;) {
       const hits = this.annSearch(open, query, k, filter, fetch);
       if (hits.length >= k || fetch >= total) return hits;
@@ -395,6 +396,8 @@ export class UsearchBackend implements VectorBackend {
   }
 
   private annSearch(open: OpenSpace, query: Float32Array, k: number, filter: PreparedFilter, fetch: number): VectorHit[] {
+    // `query` must own its buffer: usearch's native code ignores a typed array's byteOffset, so a
+    // subarray would be read from the wrong place. checkVector always returns a fresh array.
     const matches = open.index.search(query, fetch, 1);
     const scores = new Map<number, number>();
     for (let i = 0; i < matches.keys.length; i++) {
