@@ -1,7 +1,9 @@
+import { redact } from '#database';
 import { createLogger } from '#logging';
 import { APP_ENV } from '#messaging';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type winston from 'winston';
 import { CATALOG_CONFIG, loadCatalogConfig, type CatalogConfig } from './catalog.config.js';
 import { CatalogController } from './catalog.controller.js';
 import { CatalogService } from './catalog.service.js';
@@ -38,7 +40,15 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
       inject: [CATALOG_CONFIG],
       useFactory: (config: CatalogConfig) => createLogger({ app: 'catalog', level: config.logLevel, format: config.logFormat }),
     },
-    { provide: DataSource, inject: [CATALOG_CONFIG], useFactory: (config: CatalogConfig) => openCatalogDatabase(config.dbUrl) },
+    {
+      provide: DataSource,
+      inject: [CATALOG_CONFIG, CATALOG_LOGGER],
+      useFactory: async (config: CatalogConfig, logger: winston.Logger) => {
+        const dataSource = await openCatalogDatabase(config.dbUrl);
+        logger.info(`catalog database ${redact(config.dbUrl)} ready`);
+        return dataSource;
+      },
+    },
     CatalogDatabaseCloser,
     CategoryRepository,
     SourceRepository,
