@@ -32,7 +32,7 @@ export interface FilesHttpHooks {
   afterWrite?: (result: WriteResult) => Promise<void>;
   /** False when the volume clearly cannot take `bytes` more: answer 507 before reading the body. */
   hasRoomFor?: (bytes: number) => Promise<boolean>;
-  /** Called when a writer was refused for lack of space. */
+  /** Called when a writer is refused up front because its Content-Length exceeds the free space. */
   onStorageFull?: () => void;
 }
 
@@ -148,6 +148,7 @@ export class FilesHttpServer {
     const length = contentLength(req);
     if (length !== undefined && length > this.store.maxUploadBytes) throw new FileTooLargeError(this.store.maxUploadBytes);
     if (length !== undefined && this.hooks.hasRoomFor && !(await this.hooks.hasRoomFor(length))) {
+      this.hooks.onStorageFull?.();
       throw new StorageFullError(`${length} bytes do not fit on the volume`);
     }
     if (header !== undefined) {
@@ -232,7 +233,6 @@ export class FilesHttpServer {
   }
 
   private fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
-    if (error instanceof StorageFullError) this.hooks.onStorageFull?.();
     if (error instanceof StorageError) {
       if (error.status >= 500) this.logger.warn(`${req.method} ${req.url}: ${error.message}`, { context: 'FilesHttpServer' });
       if (error instanceof RangeNotSatisfiableError) res.setHeader('Content-Range', `bytes */${error.size}`);
