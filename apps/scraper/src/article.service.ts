@@ -1,0 +1,204 @@
+import { ArticleStoredV1, type ArticleV1, type MediaInputV1 } from '#contracts';
+import { cleanUrl, extractArticle, type ExtractedArticle } from '#extraction';
+import type { FilesClient } from '#files-client';
+import type { EventPublisher } from '#messaging';
+import type { CatalogClient } from './catalog.client.js';
+import type { SettledArticle } from './dedup/fingerprint.book.js';
+import { contentHash, simhash } from './dedup/fingerprint.js';
+import { FetchError } from './fetch/fetch.errors.js';
+import type { MediaService } from './media/media.service.js';
+import type { ArticleOutcome, RunContext } from './run.types.js';
+import { describe, failureCode, isInfrastructureFailure } from './scraper.errors.js';
+import type { DiscoveredLink } from './sources/discovery.service.js';
+import { isoDate } from './sources/xml.util.js';
+
+export interface ArticleLimits {
+  pageBytes: number;
+  mediaPerArticle: number;
+}
+
+const HTML_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.1';
+const SUMMARY_CHARS = 300;
+
+/**
+ * One article, in the order that keeps every step safe to repeat: known URL? -> fetch -> extract ->
+ * near-duplicate check -> category -> catalog upsert (the idempotency point) -> text and media to
+ * the files service -> media rows updated -> `article.stored` published with a key derived from
+ * the command and the article, so a retried command cannot announce an article twice.
+ */
+export class ArticleService {
+  constructor(
+    private readonly catalog: CatalogClient,
+    private readonly files: FilesClient,
+    private readonly media: MediaService,
+    private readonly publisher: EventPublisher,
+    private readonly limits: ArticleLimits,
+  ) {}
+
+  async store(link: DiscoveredLink, run: RunContext): Promise<ArticleOutcome> {
+    try {
+      return await this.storeOnce(link, run);
+    } catch (error) {
+      if (isInfrastructureFailure(error)) throw error;
+      const retryable = error instanceof FetchError && error.retryable;
+      const outcome: ArticleOutcome = { status: 'skipped', url: link.url, code: failureCode(error), message: describe(error), retryable };
+      if (!(error instanceof FetchError)) run.log.error(`article ${link.url.slice(0, 300)} failed: ${describe(error)}`);
+      return outcome;
+    }
+  }
+
+  private async storeOnce(link: DiscoveredLink, run: RunContext): Promise<ArticleOutcome> {
+    const resumable = new Map<number, boolean>();
+    const mayResume = async (article: ArticleV1): Promise<boolean> => {
+      if (!resumable.has(article.articleId)) resumable.set(article.articleId, await this.shouldResume(article, run));
+      return resumable.get(article.articleId)!;
+    };
+
+    // A known URL costs one catalog lookup and no request to the site.
+    let known = await this.catalog.articleByUrl(link.url);
+    if (known && !(await mayResume(known))) return { status: 'exists', url: link.url, articleId: known.articleId };
+
+    const page = await run.session.fetch({ url: link.url, maxBytes: this.limits.pageBytes, accept: HTML_ACCEPT });
+    if (!isHtml(page.contentType)) {
+      return { status: 'skipped', url: link.url, code: 'content-type', message: `${page.url} is ${page.contentType}, not an HTML page`, retryable: false };
+    }
+    const extracted = extractArticle(page.body, { url: page.url, contentType: page.contentType ?? undefined });
+    const url = canonicalOf(extracted, page.url);
+    if (!extracted.text) {
+      return { status: 'skipped', url, code: 'no-article', message: `no article text found on ${page.url.slice(0, 300)}`, retryable: false };
+    }
+    if (!known && url !== link.url) known = await this.catalog.articleByUrl(url);
+
+    const hash = contentHash(extracted.text);
+    const claim = run.book.claim(url, hash, simhash(extracted.text));
+    try {
+      if (known && !(await mayResume(known))) {
+        claim.settle({ articleId: known.articleId, contentHash: known.contentHash });
+        return { status: 'exists', url, articleId: known.articleId };
+      }
+      const title = (extracted.title ?? link.title ?? extracted.text.split('\n')[0]!.slice(0, 200)).slice(0, 1000);
+      const category = run.rule.decide({ hint: run.source.category, title, text: extracted.text });
+      const fields = {
+        url,
+        sourceKey: run.source.id,
+        category: category.slug,
+        title,
+        summary: summaryOf(extracted.text),
+        lang: langOf(extracted.lang ?? run.source.lang ?? null),
+        publishedAt: isoDate(extracted.publishedAt) ?? link.publishedAt,
+        scrapedAt: new Date().toISOString(),
+      };
+
+      if (claim.match) {
+        const original = await claim.match.settled;
+        if (original) {
+          // Stored under the original's content hash, the catalog keeps this URL as an alias of it.
+          const linked = await this.catalog.upsertArticle({ ...fields, contentHash: original.contentHash, media: [] });
+          run.log.info(`${url} is a near-duplicate of ${claim.match.url} (SimHash distance ${claim.match.distance}): linked to article ${linked.articleId}`);
+          return { status: 'near-duplicate', url, articleId: linked.articleId, distance: claim.match.distance, of: claim.match.url };
+        }
+      }
+
+      const response = await this.catalog.upsertArticle({ ...fields, contentHash: hash, media: this.mediaInputs(extracted) });
+      if (response.duplicateOf !== null) {
+        claim.settle({ articleId: response.duplicateOf, contentHash: hash });
+        return { status: 'duplicate', url, articleId: response.duplicateOf };
+      }
+      const { article, media } = await this.catalog.article(response.articleId);
+      claim.settle({ articleId: article.articleId, contentHash: article.contentHash });
+      if (!response.created && !(await mayResume(article))) return { status: 'exists', url, articleId: article.articleId };
+      if (run.finished.has(article.articleId)) return { status: 'exists', url, articleId: article.articleId };
+      run.finished.add(article.articleId);
+
+      const textKey = await this.textKey(article);
+      await this.files.put(textKey, extracted.text);
+      run.heartbeat();
+      const outcomes = await this.media.storeAll(article, media, run.session, run.log, run.heartbeat);
+      await this.publisher.publish(
+        ArticleStoredV1,
+        {
+          articleId: article.articleId,
+          url: article.url,
+          title: article.title,
+          category: article.category,
+          lang: article.lang,
+          textKey,
+          contentHash: article.contentHash,
+          media: outcomes.map((m) => ({ mediaId: m.mediaId, kind: m.kind, key: m.key, position: m.position })),
+          duplicateOf: null,
+        },
+        { causedBy: run.envelope, key: `article:${article.articleId}` },
+      );
+      const resumed = !response.created;
+      run.log.info(
+        `article ${article.articleId} ${resumed ? 'finished' : 'stored'}: ${article.category} "${article.title.slice(0, 80)}" ` +
+          `(${category.by}${category.by === 'keywords' ? ` ${category.score}` : ''}), ${outcomes.filter((m) => m.key).length}/${outcomes.length} media stored`,
+      );
+      return { status: 'stored', url, articleId: article.articleId, category: article.category, resumed, media: outcomes };
+    } finally {
+      claim.settle(null);
+    }
+  }
+
+  /**
+   * An existing row is finished here (text, media, event) when an earlier attempt of this very
+   * command created it (its event may be lost: the deterministic key makes publishing again safe),
+   * or when its text file is missing, i.e. whoever created it stopped half-way.
+   */
+  private async shouldResume(article: ArticleV1, run: RunContext): Promise<boolean> {
+    if (run.finished.has(article.articleId)) return false;
+    if (run.attempt > 1 && Date.parse(article.createdAt) >= Date.parse(run.envelope.occurredAt)) return true;
+    return (await this.files.stat(await this.textKey(article))) === null;
+  }
+
+  private textKey(article: ArticleV1): Promise<string> {
+    return this.files.allocate({ articleId: article.articleId, ownerCreatedAt: article.createdAt, role: 'text', ext: 'txt' });
+  }
+
+  private mediaInputs(extracted: ExtractedArticle): MediaInputV1[] {
+    const inputs: MediaInputV1[] = [];
+    const seen = new Set<string>();
+    for (const item of extracted.media) {
+      if (inputs.length >= this.limits.mediaPerArticle) break;
+      if (!item.src || item.src.length > 2048 || seen.has(item.src)) continue;
+      seen.add(item.src);
+      inputs.push({ kind: item.kind, position: inputs.length, sourceUrl: item.src, caption: item.caption ? item.caption.slice(0, 1000) : null });
+    }
+    return inputs;
+  }
+}
+
+function isHtml(contentType: string | null): boolean {
+  if (!contentType) return true;
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  return type === '' || type === 'text/html' || type === 'application/xhtml+xml';
+}
+
+/**
+ * The page's canonical URL is believed only on the page's own host (a leading `www.` aside): a
+ * page must not be able to claim another site's address and pre-empt its article.
+ */
+export function canonicalOf(extracted: ExtractedArticle, pageUrl: string): string {
+  const fallback = cleanUrl(pageUrl) ?? pageUrl;
+  if (!extracted.url) return fallback;
+  try {
+    const claimed = new URL(extracted.url);
+    const page = new URL(pageUrl);
+    const host = (u: URL): string => u.hostname.replace(/^www\./, '');
+    return host(claimed) === host(page) && claimed.href.length <= 2048 ? claimed.href : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function summaryOf(text: string): string {
+  const first = text.split(/\n\s*\n/)[0]!.replace(/\s+/g, ' ').trim();
+  if (first.length <= SUMMARY_CHARS) return first;
+  const cut = first.slice(0, SUMMARY_CHARS);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > SUMMARY_CHARS * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+function langOf(lang: string | null): string | null {
+  return lang && lang.length >= 2 && lang.length <= 16 ? lang : null;
+}
