@@ -91,6 +91,11 @@ async function createMysqlDatabase(rawUrl: string): Promise<void> {
   });
   try {
     await connection.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } catch (error) {
+    // A production user may lack CREATE; the database then has to exist already, which the
+    // connection that follows checks with its own clear error.
+    const code = (error as { code?: string }).code;
+    if (code !== 'ER_DBACCESS_DENIED_ERROR' && code !== 'ER_ACCESS_DENIED_ERROR') throw error;
   } finally {
     await connection.end();
   }

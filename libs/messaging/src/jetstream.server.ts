@@ -97,6 +97,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         this.runners.push(runner);
       }
     }
+    // Subscriptions are sent lazily; flush so a request right after boot finds its responder.
+    await this.options.nc.flush();
     this.options.logger.info(
       `listening: ${consumers.map((c) => `${c.durable}<-${c.filter}`).join(', ') || 'no pipeline consumers'}; ` +
         `${this.subscriptions.length} request subjects`,
