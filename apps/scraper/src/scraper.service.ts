@@ -81,7 +81,10 @@ export class ScraperService {
       await forEachLimit(links, this.options.articleConcurrency, async (link) => {
         const outcome = await this.articles.store(link, run);
         report.outcomes.push(outcome);
-        if (outcome.status === 'skipped') log.warn(`skipped ${outcome.url.slice(0, 300)} (${outcome.code}): ${outcome.message}`);
+        if (outcome.status === 'skipped') {
+          // robots.txt saying no is the politeness rule working, not a problem to look at.
+          log.log(outcome.code === 'robots' ? 'info' : 'warn', `skipped ${outcome.url.slice(0, 300)} (${outcome.code}): ${outcome.message}`);
+        }
         delivery.working();
       });
       return report;
