@@ -56,7 +56,11 @@ describe('retention with the catalog (files app + catalog process over NATS)', (
       env: { ...process.env, ...bus.env({ CATALOG_DB_URL: `sqlite:${join(dataDir, 'catalog.sqlite')}`, DATA_DIR: dataDir }) },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    await waitFor('the catalog to answer', () => bus!.requests.request(CatalogCategoryListV1, {}, { timeoutMs: 500 }), 30_000, 200);
+    const exited = new Promise<never>((_, reject) =>
+      catalog!.once('exit', (code) => reject(new Error(`the catalog process exited (code ${code}) before answering; its stderr is above`))),
+    );
+    await Promise.race([waitFor('the catalog to answer', () => bus!.requests.request(CatalogCategoryListV1, {}, { timeoutMs: 500 }), 30_000, 200), exited]);
+    exited.catch(() => undefined);
     await bus.startApp(FilesModule, 'files', {
       FILES_ROOT: root,
       FILES_SCRAPED_MIN_AGE_SECONDS: '0',
