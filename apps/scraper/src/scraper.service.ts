@@ -71,7 +71,7 @@ export class ScraperService {
       } catch (error) {
         if (isInfrastructureFailure(error) || !(error instanceof FetchError || error instanceof SourceFormatError)) throw error;
         const permanent = error instanceof SourceFormatError || !error.retryable;
-        report.failure = { code: failureCode(error), message: `source ${source.id}: ${describe(error)}`, permanent };
+        report.failure = { code: failureCode(error), message: describe(error), permanent };
         log.error(`cannot read ${source.url}: ${describe(error)}`);
         return report;
       }

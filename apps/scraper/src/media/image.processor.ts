@@ -31,7 +31,8 @@ export class ImageProcessor {
   async process(input: Buffer): Promise<ProcessedImage> {
     let meta: Metadata;
     try {
-      meta = await sharp(input, { limitInputPixels: this.limits.maxPixels, failOn: 'error' }).metadata();
+      // Headers only, no pixels: the declared size is read here so the refusal can say what it was.
+      meta = await sharp(input, { limitInputPixels: false, failOn: 'error' }).metadata();
     } catch (error) {
       throw rejected(error, this.limits.maxPixels);
     }
