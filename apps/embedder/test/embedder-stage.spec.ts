@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { DeadLetterV1, Events, VectorGetV1, VectorSimilarV1, type ArticleEmbeddedV1, type Envelope } from '#contracts';
 import { waitFor } from '#testing';
 import sharp from 'sharp';
-import { readEvents, StageHarness, type StoredArticle, type VectorStore } from './stage.fixture.js';
+import { milvusCount, readEvents, StageHarness, type StoredArticle, type VectorStore } from './stage.fixture.js';
 import { renderScene } from './synthetic-images.fixture.js';
 
 const run = promisify(execFile);
@@ -117,6 +117,7 @@ for (const store of ['usearch', 'milvus'] as VectorStore[]) {
 
       assert.equal(await harness.count(text), 4 + 2 + 2);
       assert.equal(await harness.count(image), 3);
+      if (store === 'milvus') assert.deepEqual([await milvusCount(text), await milvusCount(image)], [8, 3], 'the rows are in Milvus');
       const eventC = byArticle(events, c.articleId)[0]!;
       assert.deepEqual(eventC.payload.failedParts, []);
       assert.deepEqual(eventC.payload.spaces, [{ space: text.name, dim: 512, vectors: 2 }]);

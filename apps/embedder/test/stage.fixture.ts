@@ -76,7 +76,7 @@ export class StageHarness {
 
   vectorEnv(): Record<string, string> {
     return this.store === 'milvus'
-      ? { VECTOR_BACKEND: 'milvus', MILVUS_ADDRESS, MILVUS_INDEX_TYPE: 'FLAT', DATA_DIR: this.dir }
+      ? { MILVUS_ADDRESS, MILVUS_INDEX_TYPE: 'FLAT', DATA_DIR: this.dir }
       : { VECTOR_BACKEND: 'usearch', DATA_DIR: this.dir };
   }
 
@@ -157,6 +157,16 @@ export class StageHarness {
     await this.bus.close();
     if (this.store === 'milvus') await dropSpaces([this.spaces.text, this.spaces.image]);
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Rows of a space counted by Milvus itself, not through the vector service. */
+export async function milvusCount(space: { name: string; dim: number }): Promise<number> {
+  const milvus = new MilvusBackend({ ...MILVUS_DEFAULTS, address: MILVUS_ADDRESS, indexType: 'FLAT' });
+  try {
+    return await milvus.count({ ...space, metric: 'cosine' });
+  } finally {
+    await milvus.close();
   }
 }
 

@@ -9,7 +9,10 @@ const int = (min: number, max: number, fallback: number) => z.coerce.number().in
 /** The variables of the vector service; every one has a default that works on one machine. */
 export const VectorEnv = {
   DATA_DIR: CommonEnv.DATA_DIR,
-  /** usearch: embedded, in-process, one replica. milvus: a Milvus server, any number of replicas. */
+  /**
+   * usearch: embedded, in-process, one replica. milvus: a Milvus server, any number of replicas.
+   * Unset: milvus when MILVUS_ADDRESS is set, else usearch.
+   */
   VECTOR_BACKEND: z.enum(['usearch', 'milvus']).default('usearch'),
   /** Where the embedded backend keeps its files; default `$DATA_DIR/vector`. */
   VECTOR_DIR: z.string().optional(),
@@ -75,7 +78,9 @@ export function milvusOptions(env: z.infer<z.ZodObject<typeof VectorEnv>>): Milv
 /** Reads the environment once; a bad variable stops the start with a message naming it. */
 export function loadVectorConfig(env: NodeJS.ProcessEnv = process.env): VectorConfig {
   const parsed = loadEnv(VectorEnv, env);
-  return parsed.VECTOR_BACKEND === 'milvus'
+  // A MILVUS_ADDRESS given without VECTOR_BACKEND means Milvus: the deployment names only the address.
+  const backend = env.VECTOR_BACKEND ? parsed.VECTOR_BACKEND : env.MILVUS_ADDRESS ? 'milvus' : 'usearch';
+  return backend === 'milvus'
     ? { backend: 'milvus', milvus: milvusOptions(parsed) }
     : { backend: 'usearch', usearch: usearchOptions(parsed) };
 }

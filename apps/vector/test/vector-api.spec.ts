@@ -18,6 +18,7 @@ import { Module } from '@nestjs/common';
 import { MILVUS_DEFAULTS, MilvusBackend } from '../src/backends/milvus.backend.js';
 import { VECTOR_BACKEND, type VectorBackend } from '../src/backends/vector-backend.js';
 import { VectorStoreUnavailableError } from '../src/backends/vector.errors.js';
+import { loadVectorConfig } from '../src/vector.config.js';
 import { VectorController } from '../src/vector.controller.js';
 import { VectorModule } from '../src/vector.module.js';
 import { VectorService } from '../src/vector.service.js';
@@ -207,5 +208,14 @@ describe('vector API error codes', () => {
     } finally {
       await bus.close();
     }
+  });
+});
+
+describe('vector backend choice', () => {
+  it('takes Milvus when MILVUS_ADDRESS is set, usearch under DATA_DIR/vector otherwise, VECTOR_BACKEND over both', () => {
+    assert.equal(loadVectorConfig({ MILVUS_ADDRESS: 'milvus:19530' }).backend, 'milvus');
+    const embedded = loadVectorConfig({ DATA_DIR: '/srv/pipeline' });
+    assert.deepEqual([embedded.backend, embedded.backend === 'usearch' && embedded.usearch.dataDir], ['usearch', '/srv/pipeline/vector']);
+    assert.equal(loadVectorConfig({ MILVUS_ADDRESS: 'milvus:19530', VECTOR_BACKEND: 'usearch' }).backend, 'usearch');
   });
 });
