@@ -41,7 +41,10 @@ export interface UsearchBackendOptions {
   saveDebounceMs: number;
   /** ...but no later than this after its first unsaved change. */
   saveMaxWaitMs: number;
-  /** A filtered search whose filter matches at most this many rows scans them exactly. */
+  /**
+   * Upper bound for scanning a filter's matching rows exactly instead of post-filtering the
+   * index (the actual cut-off is sqrt(k · rows), at least 256, at most this).
+   */
   exactScanMax: number;
   /** Threads for batch inserts; 0 = one per core. */
   threads: number;
@@ -54,7 +57,7 @@ export const USEARCH_DEFAULTS: Omit<UsearchBackendOptions, 'dataDir' | 'logger'>
   expansionSearch: 64,
   saveDebounceMs: 2000,
   saveMaxWaitMs: 30000,
-  exactScanMax: 2048,
+  exactScanMax: 4096,
   threads: 0,
 };
 
@@ -193,12 +196,16 @@ export class UsearchBackend implements VectorBackend {
     if (!open || empty || open.index.size() === 0) return [];
     if (!hasFilter(filter)) return this.annSearch(open, query, k, filter, k);
 
-    const matching = this.repository.countUpTo(open.record.sid, filter, this.options.exactScanMax + 1);
-    if (matching === 0) return [];
-    if (matching <= this.options.exactScanMax) return this.exactSearch(open, query, k, filter);
-    // A filter matching many rows: ask the index for more than k and keep the matches, growing
-    // the fetch until k are found or the whole index has been returned.
+    // Exact scan over the matching rows costs ~m row reads; post-filtering the index needs a fetch
+    // of ~k·total/m. They break even near m = sqrt(k·total), so that is where the exact path stops.
     const total = open.index.size();
+    const exactUpTo = Math.min(this.options.exactScanMax, Math.max(256, Math.round(Math.sqrt(k * total))));
+    const matching = this.repository.countUpTo(open.record.sid, filter, exactUpTo + 1);
+    if (matching === 0) return [];
+    if (matching <= exactUpTo) return this.exactSearch(open, query, k, filter);
+    // Many rows match: ask the index for more than k and keep the matches, growing the fetch
+    // until k are found or the whole index has been returned.
+
     let fetch = Math.min(total, Math.max(4 * k, 64));
     for (;;) {
       const hits = this.annSearch(open, query, k, filter, fetch);
