@@ -15,6 +15,8 @@ import { isoDate } from './sources/xml.util.js';
 export interface ArticleLimits {
   pageBytes: number;
   mediaPerArticle: number;
+  /** An article left without its text for this long is presumed abandoned and finished by the next run. */
+  resumeAfterMs: number;
 }
 
 const HTML_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.1';
@@ -143,11 +145,16 @@ export class ArticleService {
   /**
    * An existing row is finished here (text, media, event) when an earlier attempt of this very
    * command created it (its event may be lost: the deterministic key makes publishing again safe),
-   * or when its text file is missing, i.e. whoever created it stopped half-way.
+   * or when its text file is still missing long after it was created, i.e. whoever created it
+   * stopped half-way. A young row without text is left alone: another run (a second source listing
+   * the same page, another replica) is most likely storing it right now, and finishing it here too
+   * would announce the article twice.
    */
   private async shouldResume(article: ArticleV1, run: RunContext): Promise<boolean> {
     if (run.finished.has(article.articleId)) return false;
-    if (run.attempt > 1 && Date.parse(article.createdAt) >= Date.parse(run.envelope.occurredAt)) return true;
+    const createdAt = Date.parse(article.createdAt);
+    if (run.attempt > 1 && createdAt >= Date.parse(run.envelope.occurredAt)) return true;
+    if (Date.now() - createdAt < this.limits.resumeAfterMs) return false;
     return (await this.files.stat(await this.textKey(article))) === null;
   }
 

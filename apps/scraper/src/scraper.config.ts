@@ -41,6 +41,8 @@ export const ScraperEnv = {
   SCRAPER_RETRY_BASE: Duration.default(1000),
   SCRAPER_MAX_RETRY_AFTER: Duration.default(60_000),
   SCRAPER_MAX_REDIRECTS: z.coerce.number().int().min(0).max(10).default(5),
+  /** An article row still without its text this long after creation is finished by the next run that meets it. */
+  SCRAPER_RESUME_AFTER: Duration.default(15 * 60_000),
   /** Hamming distance of 64-bit SimHashes at or below which two texts are near-duplicates. */
   SCRAPER_NEAR_DUPLICATE_BITS: z.coerce.number().int().min(0).max(16).default(3),
   /** `host=addr[,addr];host2=addr`: static answers that win over DNS (like /etc/hosts); checked like any answer. */

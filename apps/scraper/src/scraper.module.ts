@@ -108,7 +108,11 @@ class ScraperLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
       provide: ArticleService,
       inject: [CatalogClient, FilesClient, MediaService, EventPublisher, SCRAPER_CONFIG],
       useFactory: (catalog: CatalogClient, files: FilesClient, media: MediaService, publisher: EventPublisher, config: ScraperConfig) =>
-        new ArticleService(catalog, files, media, publisher, { pageBytes: config.SCRAPER_MAX_PAGE_BYTES, mediaPerArticle: config.SCRAPER_MEDIA_PER_ARTICLE }),
+        new ArticleService(catalog, files, media, publisher, {
+          pageBytes: config.SCRAPER_MAX_PAGE_BYTES,
+          mediaPerArticle: config.SCRAPER_MEDIA_PER_ARTICLE,
+          resumeAfterMs: config.SCRAPER_RESUME_AFTER,
+        }),
     },
     { provide: RunJournal, useValue: new RunJournal() },
     {

@@ -29,6 +29,8 @@ export interface Pipeline {
   journal: RunJournal;
   /** Every TCP connection the scraper made: `address` is what it really connected to. */
   connections: Array<{ host: string; address: string; port: number }>;
+  /** Starts the files app when the pipeline was started without it. */
+  startFiles(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,10 @@ export async function startPipeline(options: {
   sources: (origin: string) => SourceInput[];
   site?: (site: SampleSiteServer) => void;
   env?: Record<string, string>;
+  /** Overrides of the scraper's consumer (short backoffs). */
+  consumer?: Record<string, unknown>;
+  /** false: start without the files app (an outage), `startFiles()` later. */
+  files?: boolean;
 }): Promise<Pipeline> {
   const dir = mkdtempSync(join(tmpdir(), 'scraper-test-'));
   const site = new SampleSiteServer();
@@ -43,11 +49,18 @@ export async function startPipeline(options: {
   const origin = await site.listen(0);
   const sourcesFile = join(dir, 'sources.yaml');
   writeFileSync(sourcesFile, stringify({ sources: options.sources(origin) }));
-  const bus = await TestBus.create();
+  const consumers = options.consumer
+    ? { scraper: [{ durable: 'scraper', stream: 'PIPELINE', filter: 'pipeline.scrape.requested.v1', ack_wait: '5m', concurrency: 2, ...options.consumer }] }
+    : undefined;
+  const bus = await TestBus.create({ consumers });
   const filesRoot = join(dir, 'files');
+  const startFiles = async (): Promise<void> => {
+    const files = await bus.startApp(FilesModule, 'files', { FILES_ROOT: filesRoot, DATA_DIR: dir });
+    await files.nc.flush();
+  };
   try {
     await bus.startApp(CatalogModule, 'catalog', { CATALOG_DB_URL: `sqlite:${join(dir, 'catalog.sqlite')}`, DATA_DIR: dir });
-    await bus.startApp(FilesModule, 'files', { FILES_ROOT: filesRoot, DATA_DIR: dir });
+    if (options.files !== false) await startFiles();
     const scraper = await bus.startApp(ScraperModule, 'scraper', {
       DATA_DIR: dir,
       SCRAPER_SOURCES: sourcesFile,
@@ -68,6 +81,7 @@ export async function startPipeline(options: {
       filesRoot,
       journal: scraper.app.get(RunJournal),
       connections,
+      startFiles,
       async close() {
         await bus.close();
         await site.close();

@@ -87,8 +87,9 @@ export class DiscoveryService {
     if (rootName !== 'urlset') throw new SourceFormatError(`${url} is not a sitemap (its root element is <${rootName || 'nothing'}>)`);
     for (const entry of elementsNamed($, ['url'])) {
       if (links.full) break;
-      const published = isoDate(text($, entry, ['publication_date'])) ?? isoDate(text($, entry, ['lastmod']));
-      links.add(text($, entry, ['loc']), fetched.url, text($, entry, ['title']), published);
+      // Google News fields sit one level down, in <news:news>.
+      const published = isoDate(descendantText($, entry, 'publication_date')) ?? isoDate(text($, entry, ['lastmod']));
+      links.add(text($, entry, ['loc']), fetched.url, descendantText($, entry, 'title'), published);
     }
     return [];
   }
@@ -162,6 +163,16 @@ function text($: CheerioAPI, parent: Element, names: string[]): string | null {
     }
   }
   return null;
+}
+
+/** The text of the first descendant with this local name; null when there is none. */
+function descendantText($: CheerioAPI, parent: Element, name: string): string | null {
+  const found = $(parent)
+    .find('*')
+    .toArray()
+    .find((el) => el.type === 'tag' && localName((el as Element).tagName) === name);
+  const value = found ? $(found).text().trim() : '';
+  return value || null;
 }
 
 /** RSS `<link>` (or a permalink `<guid>`), Atom `<link rel="alternate" href>`. */
