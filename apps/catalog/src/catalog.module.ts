@@ -4,12 +4,15 @@ import { APP_ENV } from '#messaging';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type winston from 'winston';
+import { ArticleEmbeddingController } from './article-embedding.controller.js';
+import { ArticleEmbeddingService } from './article-embedding.service.js';
 import { CATALOG_CONFIG, loadCatalogConfig, type CatalogConfig } from './catalog.config.js';
 import { CatalogController } from './catalog.controller.js';
 import { CatalogService } from './catalog.service.js';
 import { CATALOG_LOGGER } from './catalog.tokens.js';
 import { openCatalogDatabase } from './database/catalog-database.js';
 import { ProductionService } from './production.service.js';
+import { ArticleEmbeddingRepository } from './repositories/article-embedding.repository.js';
 import { ArticleRepository } from './repositories/article.repository.js';
 import { CategoryRepository } from './repositories/category.repository.js';
 import { EditRepository } from './repositories/edit.repository.js';
@@ -32,7 +35,7 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
 }
 
 @Module({
-  controllers: [CatalogController],
+  controllers: [CatalogController, ArticleEmbeddingController],
   providers: [
     { provide: CATALOG_CONFIG, inject: [APP_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadCatalogConfig(env) },
     {
@@ -60,9 +63,11 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
     EditRepository,
     PublicationRepository,
     FileRegistryRepository,
+    ArticleEmbeddingRepository,
     CatalogService,
     ProductionService,
     RetentionService,
+    ArticleEmbeddingService,
   ],
 })
 export class CatalogModule {}

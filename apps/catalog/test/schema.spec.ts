@@ -18,6 +18,7 @@ const TABLES = [
   'metric_snapshot',
   'file_registry',
   'file_hold',
+  'article_embedding',
 ];
 
 for (const dialect of DIALECTS) {
@@ -35,7 +36,7 @@ for (const dialect of DIALECTS) {
 
     it('migrates an empty database up to every table', async () => {
       for (const table of TABLES) assert.equal(await replica.count(table) >= 0, true, table);
-      assert.equal(await replica.count('migrations'), 2);
+      assert.equal(await replica.count('migrations'), 3);
       assert.equal(await replica.dataSource.showMigrations(), false, 'no migration pending');
     });
 
@@ -52,8 +53,10 @@ for (const dialect of DIALECTS) {
     it('reopens without re-running migrations, and migrates down and up again', async () => {
       const second = await Replica.open(db);
       try {
-        assert.equal(await second.count('migrations'), 2);
+        assert.equal(await second.count('migrations'), 3);
         assert.equal(await second.count('category'), SEEDED_CATEGORIES.length);
+        await second.dataSource.undoLastMigration();
+        await assert.rejects(second.count('article_embedding'));
         await second.dataSource.undoLastMigration();
         assert.equal(await second.count('category'), 0);
         await second.dataSource.undoLastMigration();

@@ -1,4 +1,4 @@
-import { CatalogArticleGetV1, type CatalogArticleGetResponseV1 } from '#contracts';
+import { CatalogArticleEmbeddedV1, CatalogArticleGetV1, type CatalogArticleEmbeddedRequestV1, type CatalogArticleGetResponseV1 } from '#contracts';
 import { RemoteError, RequestClient } from '#messaging';
 import { Injectable } from '@nestjs/common';
 
@@ -15,5 +15,10 @@ export class CatalogClient {
       if (error instanceof RemoteError && error.code === 'not-found') return null;
       throw error;
     }
+  }
+
+  /** Marks the article embedded (per space, idempotent); the catalog keeps the first time. */
+  async recordEmbedded(request: CatalogArticleEmbeddedRequestV1): Promise<void> {
+    await this.requests.request(CatalogArticleEmbeddedV1, request);
   }
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ArticleEmbeddedV1, ArticleV1, MediaV1, VectorRowV1 } from '#contracts';
+import type { ArticleEmbeddedV1, ArticleV1, CatalogArticleEmbeddedRequestV1, MediaV1, VectorRowV1 } from '#contracts';
 import { FilesClient, FilesError } from '#files-client';
 import { PoisonMessageError } from '#messaging';
 import { Inject, Injectable } from '@nestjs/common';
@@ -32,6 +32,8 @@ interface PartVector {
 
 interface FailedPart {
   part: string;
+  /** The space its vector would have gone to, for the per-space counts in the catalog. */
+  space: SpaceRef;
   error: string;
 }
 
@@ -96,11 +98,18 @@ export class EmbedderService {
     const spaces = await this.write(article, parts.vectors);
     for (const failure of parts.failed) log.warn(`article ${articleId}: ${failure.part} not embedded: ${failure.error}`);
     const usedImageEmbedder = media.some((item) => item.kind === 'image' || item.kind === 'video');
+    const standIn = this.embedders.text.standIn || (usedImageEmbedder && this.embedders.image.standIn);
+    await this.catalog.recordEmbedded({
+      articleId: article.articleId,
+      standIn,
+      embeddedAt: new Date().toISOString(),
+      spaces: this.spaceOutcomes(parts),
+    });
     return {
       articleId: article.articleId,
       spaces,
       failedParts: parts.failed.map((failure) => ({ part: failure.part, error: failure.error.slice(0, 2000) })),
-      standIn: this.embedders.text.standIn || (usedImageEmbedder && this.embedders.image.standIn),
+      standIn,
       representative: representative
         ? { space: representative.space.name, dim: representative.space.dim, id: representative.id }
         : undefined,
@@ -114,13 +123,13 @@ export class EmbedderService {
       try {
         body = (await this.files.get(article.textKey)).toString('utf8');
       } catch (error) {
-        parts.failed.push({ part: 'text', error: partError(error, `text file ${article.textKey}`) });
+        parts.failed.push({ part: 'text', space: this.spaces.text, error: partError(error, `text file ${article.textKey}`) });
         return;
       }
     }
     const text = body.trimStart().startsWith(article.title) ? body : `${article.title}\n\n${body}`;
     if (text.trim() === '') {
-      parts.failed.push({ part: 'text', error: 'the article has neither title nor text' });
+      parts.failed.push({ part: 'text', space: this.spaces.text, error: 'the article has neither title nor text' });
       return;
     }
     try {
@@ -131,7 +140,7 @@ export class EmbedderService {
         vector: await this.embedLongText(text),
       });
     } catch (error) {
-      parts.failed.push({ part: 'text', error: partError(error, 'text') });
+      parts.failed.push({ part: 'text', space: this.spaces.text, error: partError(error, 'text') });
     }
   }
 
@@ -147,13 +156,13 @@ export class EmbedderService {
     const loaded: { media: MediaV1; bytes: Buffer }[] = [];
     for (const media of images) {
       if (!media.fileKey) {
-        parts.failed.push({ part: vectorIds.media(media.mediaId), error: 'no stored file: its bytes were never downloaded' });
+        parts.failed.push({ part: vectorIds.media(media.mediaId), space: this.spaces.image, error: 'no stored file: its bytes were never downloaded' });
         continue;
       }
       try {
         loaded.push({ media, bytes: await this.files.get(media.fileKey) });
       } catch (error) {
-        parts.failed.push({ part: vectorIds.media(media.mediaId), error: partError(error, `image file ${media.fileKey}`) });
+        parts.failed.push({ part: vectorIds.media(media.mediaId), space: this.spaces.image, error: partError(error, `image file ${media.fileKey}`) });
       }
     }
     if (loaded.length === 0) return;
@@ -168,7 +177,7 @@ export class EmbedderService {
       } else {
         // embedImagesEach already decided this was the image's fault, whatever the status.
         const reason = outcome.error instanceof ImageInputError ? partError(outcome.error, `image ${media.fileKey}`) : `image ${media.fileKey}: the embedding server refused it: ${outcome.error.message}`;
-        parts.failed.push({ part: vectorIds.media(media.mediaId), error: reason });
+        parts.failed.push({ part: vectorIds.media(media.mediaId), space: this.spaces.image, error: reason });
       }
     });
   }
@@ -177,7 +186,7 @@ export class EmbedderService {
   private async embedVideo(video: MediaV1, parts: ArticleParts): Promise<void> {
     const part = vectorIds.media(video.mediaId);
     if (!video.fileKey) {
-      parts.failed.push({ part, error: 'no stored file: its bytes were never downloaded' });
+      parts.failed.push({ part, space: this.spaces.image, error: 'no stored file: its bytes were never downloaded' });
       await this.embedCaptionOnly(video, parts);
       return;
     }
@@ -187,7 +196,7 @@ export class EmbedderService {
       try {
         await this.files.download(video.fileKey, file);
       } catch (error) {
-        parts.failed.push({ part, error: partError(error, `video file ${video.fileKey}`) });
+        parts.failed.push({ part, space: this.spaces.image, error: partError(error, `video file ${video.fileKey}`) });
         await this.embedCaptionOnly(video, parts);
         return;
       }
@@ -198,7 +207,7 @@ export class EmbedderService {
         // The temp path means nothing to a reader (and would make each redelivery's message differ).
         const reason = partError(embedded.frames.error, `video ${video.fileKey}`);
         const shown = reason.split(file).join('the downloaded file').split('the downloaded file: the downloaded file:').join('the downloaded file:');
-        parts.failed.push({ part, error: shown });
+        parts.failed.push({ part, space: this.spaces.image, error: shown });
       }
       if (embedded.caption.status === 'embedded') {
         parts.vectors.push({ id: vectorIds.caption(video.mediaId), space: this.spaces.text, kind: 'video', vector: embedded.caption.vector });
@@ -227,6 +236,25 @@ export class EmbedderService {
     if (fallback.length === 0) return null;
     const vector = fallback.length === 1 ? Float32Array.from(fallback[0]!.vector) : meanPool(fallback.map((part) => part.vector), this.spaces.text.dim);
     return { id: vectorIds.article(articleId), space: this.spaces.text, kind: 'article', vector };
+  }
+
+  /** Vectors written and parts failed, per space, for the catalog's record. */
+  private spaceOutcomes(parts: ArticleParts): CatalogArticleEmbeddedRequestV1['spaces'] {
+    const outcomes = new Map<string, CatalogArticleEmbeddedRequestV1['spaces'][number]>();
+    const entry = (space: SpaceRef) => {
+      let found = outcomes.get(space.name);
+      if (!found) {
+        const model = space.name === this.spaces.text.name ? this.spaces.textModel : this.spaces.imageModel;
+        found = { space: space.name, model: model.slice(0, 255), dim: space.dim, vectors: 0, failedParts: 0 };
+        outcomes.set(space.name, found);
+      }
+      return found;
+    };
+    // The text space is always recorded: every article has a text part, embedded or failed.
+    entry(this.spaces.text);
+    for (const part of parts.vectors) entry(part.space).vectors++;
+    for (const failure of parts.failed) entry(failure.space).failedParts++;
+    return [...outcomes.values()];
   }
 
   private async write(article: ArticleV1, vectors: PartVector[]): Promise<ArticleEmbeddedV1['spaces']> {

@@ -18,6 +18,9 @@ export interface StageSpaces {
    * then parts of every kind are comparable and the representative is their mean.
    */
   joint: boolean;
+  /** The model ids behind the spaces, as the embedders report them (before the name is cleaned). */
+  textModel: string;
+  imageModel: string;
 }
 
 /**
@@ -38,7 +41,13 @@ export function spaceRef(prefix: string, modality: string, space: EmbeddingSpace
 export function stageSpaces(prefix: string, text: EmbeddingSpace, image: EmbeddingSpace): StageSpaces {
   if (text.modelId === image.modelId && text.dim === image.dim) {
     const joint = spaceRef(prefix, 'joint', text);
-    return { text: joint, image: joint, joint: true };
+    return { text: joint, image: joint, joint: true, textModel: text.modelId, imageModel: image.modelId };
   }
-  return { text: spaceRef(prefix, 'text', text), image: spaceRef(prefix, 'image', image), joint: false };
+  return {
+    text: spaceRef(prefix, 'text', text),
+    image: spaceRef(prefix, 'image', image),
+    joint: false,
+    textModel: text.modelId,
+    imageModel: image.modelId,
+  };
 }

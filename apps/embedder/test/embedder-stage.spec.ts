@@ -118,6 +118,15 @@ for (const store of ['usearch', 'milvus'] as VectorStore[]) {
       assert.equal(await harness.count(text), 4 + 2 + 2);
       assert.equal(await harness.count(image), 3);
       if (store === 'milvus') assert.deepEqual([await milvusCount(text), await milvusCount(image)], [8, 3], 'the rows are in Milvus');
+      const records = harness.catalogEmbeddings(a.articleId);
+      assert.deepEqual(
+        records.map((r) => [r.space, r.model, r.dim, r.vectors, r.failed_parts, r.stand_in]),
+        [
+          [image.name, 'standin-image-features-v1', 207, 3, 2, 1],
+          [text.name, 'standin-hash-ngram-v1', 512, 4, 0, 1],
+        ].sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+        'the catalog records per space what was written and what failed',
+      );
       const eventC = byArticle(events, c.articleId)[0]!;
       assert.deepEqual(eventC.payload.failedParts, []);
       assert.deepEqual(eventC.payload.spaces, [{ space: text.name, dim: 512, vectors: 2 }]);
@@ -133,6 +142,7 @@ for (const store of ['usearch', 'milvus'] as VectorStore[]) {
     it('overwrites instead of duplicating when the same article comes again under another message id', async () => {
       const { text, image } = harness.spaces;
       const before = [await harness.count(text), await harness.count(image)];
+      const recordedBefore = harness.catalogEmbeddings(a.articleId);
       await harness.publishStored(a.event, `again:${a.articleId}`);
       const events = await waitFor('a second article.embedded for article A', async () => {
         const found = byArticle(await harness.embeddedEvents(), a.articleId);
@@ -141,6 +151,10 @@ for (const store of ['usearch', 'milvus'] as VectorStore[]) {
       assert.equal(events.length, 2);
       assert.deepEqual(events[1]!.payload.failedParts, events[0]!.payload.failedParts);
       assert.deepEqual([await harness.count(text), await harness.count(image)], before);
+      const recordedAfter = harness.catalogEmbeddings(a.articleId);
+      assert.equal(recordedAfter.length, 2, 'still one catalog row per space');
+      assert.deepEqual(recordedAfter.map((r) => r.embedded_at), recordedBefore.map((r) => r.embedded_at), 'the first embedding time is kept');
+      assert.ok(recordedAfter.every((r, i) => r.updated_at > recordedBefore[i]!.updated_at), 'the repeat is recorded as the latest');
     });
 
     it('dead-letters an article the catalog does not know, at once', async () => {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -21,6 +22,24 @@ import { VectorModule } from '../../vector/src/vector.module.js';
 import { EmbedderModule } from '../src/embedder.module.js';
 import { HashTextEmbedder, IMAGE_FEATURES_MODEL_ID } from '../src/embedding/index.js';
 import { stageSpaces, type StageSpaces } from '../src/vector-spaces.js';
+
+interface SqliteDatabase {
+  prepare(sql: string): { all(...params: unknown[]): unknown[] };
+  close(): void;
+}
+// better-sqlite3 ships no types; the tests only read the catalog's article_embedding rows.
+const Database = createRequire(import.meta.url)('better-sqlite3') as new (path: string, options: { readonly: boolean }) => SqliteDatabase;
+
+export interface EmbeddingRecord {
+  space: string;
+  model: string;
+  dim: number;
+  vectors: number;
+  failed_parts: number;
+  stand_in: number;
+  embedded_at: string;
+  updated_at: string;
+}
 
 export const MILVUS_ADDRESS = process.env.MILVUS_ADDRESS ?? '127.0.0.1:19530';
 export type VectorStore = 'usearch' | 'milvus';
@@ -141,6 +160,18 @@ export class StageHarness {
 
   publishStored(event: ArticleStoredV1, key = `article:${event.articleId}`): Promise<Envelope> {
     return this.bus.publisher.publish(ArticleStoredV1, event, { key, correlationId: `test-${event.articleId}` });
+  }
+
+  /** The catalog's record of what the embedder wrote for an article, read from its SQLite file. */
+  catalogEmbeddings(articleId: number): EmbeddingRecord[] {
+    const db = new Database(join(this.dir, 'catalog.sqlite'), { readonly: true });
+    try {
+      return db
+        .prepare('SELECT space, model, dim, vectors, failed_parts, stand_in, embedded_at, updated_at FROM article_embedding WHERE article_id = ? ORDER BY space')
+        .all(articleId) as EmbeddingRecord[];
+    } finally {
+      db.close();
+    }
   }
 
   async count(space: { name: string; dim: number }): Promise<number> {

@@ -1,4 +1,5 @@
 import { ArticleAliasEntity } from './article-alias.entity.js';
+import { ArticleEmbeddingEntity } from './article-embedding.entity.js';
 import { ArticleEntity } from './article.entity.js';
 import { CategoryEntity } from './category.entity.js';
 import { EditEntity } from './edit.entity.js';
@@ -15,6 +16,7 @@ import { VideoEntity } from './video.entity.js';
 
 export {
   ArticleAliasEntity,
+  ArticleEmbeddingEntity,
   ArticleEntity,
   CategoryEntity,
   EditEntity,
@@ -45,4 +47,5 @@ export const catalogEntities = [
   MetricSnapshotEntity,
   RegisteredFileEntity,
   FileHoldEntity,
+  ArticleEmbeddingEntity,
 ];
