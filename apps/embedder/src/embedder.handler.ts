@@ -14,7 +14,7 @@ export class EmbedderHandler {
   @OnEvent(ArticleStoredV1)
   async onArticleStored(payload: ArticleStoredV1, ctx: EventContext): Promise<void> {
     const started = Date.now();
-    const outcome = await this.embedder.embedArticle(payload.articleId, ctx.log);
+    const outcome = await this.embedder.embedArticle(payload, ctx.log);
     // The key with the cause fixes the message id: a redelivery publishes nothing new.
     await this.publisher.publish(ArticleEmbeddedV1, outcome, { causedBy: ctx.envelope, key: `embedded:${payload.articleId}` });
     const vectors = outcome.spaces.reduce((sum, space) => sum + space.vectors, 0);

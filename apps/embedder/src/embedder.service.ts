@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ArticleEmbeddedV1, ArticleV1, CatalogArticleEmbeddedRequestV1, MediaV1, VectorRowV1 } from '#contracts';
+import type { ArticleEmbeddedV1, ArticleStoredV1, ArticleV1, CatalogArticleEmbeddedRequestV1, MediaV1, VectorRowV1 } from '#contracts';
 import { FilesClient, FilesError } from '#files-client';
 import { PoisonMessageError } from '#messaging';
 import { Inject, Injectable } from '@nestjs/common';
@@ -76,12 +76,17 @@ export class EmbedderService {
     this.spaces = stageSpaces(config.spacePrefix, embedders.text, embedders.image);
   }
 
-  async embedArticle(articleId: number, log: winston.Logger): Promise<ArticleEmbeddedV1> {
+  async embedArticle(stored: ArticleStoredV1, log: winston.Logger): Promise<ArticleEmbeddedV1> {
+    const articleId = stored.articleId;
     const found = await this.catalog.getArticle(articleId);
     if (!found) {
       throw new PoisonMessageError(`article ${articleId} is not in the catalog; nothing to embed (was it stored on another catalog?)`);
     }
-    const { article, media } = found;
+    // The catalog is the owner of the facts, but the scraper writes the text (and may write media)
+    // after the row: the event's keys fill what the row does not have.
+    const article = { ...found.article, textKey: found.article.textKey ?? stored.textKey };
+    const eventKeys = new Map(stored.media.map((item) => [item.mediaId, item.key]));
+    const media = found.media.map((item) => ({ ...item, fileKey: item.fileKey ?? eventKeys.get(item.mediaId) ?? null }));
     const parts: ArticleParts = { vectors: [], failed: [] };
 
     await this.embedText(article, parts);

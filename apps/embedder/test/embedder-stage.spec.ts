@@ -61,7 +61,7 @@ for (const store of ['usearch', 'milvus'] as VectorStore[]) {
           { bytes: noFrames, caption: '폭염 속 공사장 작업 중단' },
         ],
       });
-      b = await harness.storeArticle({ title: '서울시, 폭염 대비 무더위 쉼터 1,200곳 운영', text: ARTICLE_B });
+      b = await harness.storeArticle({ title: '서울시, 폭염 대비 무더위 쉼터 1,200곳 운영', text: ARTICLE_B, textKeyInCatalog: false });
       c = await harness.storeArticle({ title: '한국은행 기준금리 동결', text: ARTICLE_C, category: 'economy' });
     });
 

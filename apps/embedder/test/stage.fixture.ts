@@ -57,6 +57,11 @@ export interface ArticleInput {
   url?: string;
   images?: Buffer[];
   videos?: { bytes: Buffer; caption?: string }[];
+  /**
+   * false: the row gets no text key and only the event carries it, as the scraper does (it writes
+   * the text after the row, under a key of the article).
+   */
+  textKeyInCatalog?: boolean;
 }
 
 /**
@@ -138,9 +143,7 @@ export class StageHarness {
       title: input.title,
       lang: 'ko',
       scrapedAt: new Date().toISOString(),
-      textKey,
-      textBytes: text.bytes,
-      textSha256: text.sha256,
+      ...(input.textKeyInCatalog === false ? {} : { textKey, textBytes: text.bytes, textSha256: text.sha256 }),
       contentHash,
       media,
     });
