@@ -396,8 +396,10 @@ export class MilvusBackend implements VectorBackend {
           `space ${space.name} needs ${space.dim}. A new model or dimension needs a new space name.`,
       );
     }
-    const owner = described.schema.description || described.schema.name;
-    if (owner && described.schema.description && owner !== space.name) {
+    // The space name is kept as the collection's description: two names sanitised alike would
+    // differ in their hash suffix anyway, this also catches a collection made by something else.
+    const owner = described.schema.description;
+    if (owner && owner !== space.name) {
       throw new VectorSpaceMismatchError(`Milvus collection ${collection} belongs to space ${owner}, not ${space.name}.`);
     }
   }

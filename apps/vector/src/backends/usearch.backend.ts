@@ -158,7 +158,7 @@ export class UsearchBackend implements VectorBackend {
   async upsert(space: VectorSpace, rows: readonly VectorRow[]): Promise<{ upserted: number }> {
     checkSpace(space);
     const prepared = prepareRows(space, rows);
-    const open = this.open(space, true)!;
+    const open = this.open(space, true);
     if (prepared.length === 0) return { upserted: 0 };
     const { added, removed } = this.repository.replaceRows(open.record.sid, prepared);
     try {
@@ -205,7 +205,6 @@ export class UsearchBackend implements VectorBackend {
     if (matching <= exactUpTo) return this.exactSearch(open, query, k, filter);
     // Many rows match: ask the index for more than k and keep the matches, growing the fetch
     // until k are found or the whole index has been returned.
-
     let fetch = Math.min(total, Math.max(4 * k, 64));
     for (;;) {
       const hits = this.annSearch(open, query, k, filter, fetch);
