@@ -115,6 +115,11 @@ describe('vector config', () => {
     assert.equal(config.milvus.indexType, 'IVF_FLAT');
   });
 
+  it('takes a MILVUS_ADDRESS alone as the choice of Milvus, unless VECTOR_BACKEND says otherwise', () => {
+    assert.equal(loadVectorConfig({ MILVUS_ADDRESS: 'milvus:19530' }).backend, 'milvus');
+    assert.equal(loadVectorConfig({ MILVUS_ADDRESS: 'milvus:19530', VECTOR_BACKEND: 'usearch' }).backend, 'usearch');
+  });
+
   it('names the bad variable', () => {
     assert.throws(() => loadVectorConfig({ MILVUS_INDEX_TYPE: 'DISKANN' }), /MILVUS_INDEX_TYPE/);
     assert.throws(() => loadVectorConfig({ VECTOR_BACKEND: 'faiss' }), /VECTOR_BACKEND/);
