@@ -1,12 +1,12 @@
-import { ArticleStoredV1, type ArticleV1, type MediaInputV1 } from '#contracts';
+import { ArticleStoredV1, type ArticleV1, type MediaInputV1, type MediaV1 } from '#contracts';
 import { cleanUrl, extractArticle, type ExtractedArticle } from '#extraction';
 import type { FilesClient } from '#files-client';
 import type { EventPublisher } from '#messaging';
 import type { CatalogClient } from './catalog.client.js';
-import type { SettledArticle } from './dedup/fingerprint.book.js';
+import { ArticleClaims } from './dedup/article.claims.js';
 import { contentHash, simhash } from './dedup/fingerprint.js';
 import { FetchError } from './fetch/fetch.errors.js';
-import type { MediaService } from './media/media.service.js';
+import type { MediaOutcome, MediaService } from './media/media.service.js';
 import type { ArticleOutcome, RunContext } from './run.types.js';
 import { describe, failureCode, isInfrastructureFailure } from './scraper.errors.js';
 import type { DiscoveredLink } from './sources/discovery.service.js';
@@ -29,6 +29,8 @@ const SUMMARY_CHARS = 300;
  * the command and the article, so a retried command cannot announce an article twice.
  */
 export class ArticleService {
+  private readonly claims = new ArticleClaims();
+
   constructor(
     private readonly catalog: CatalogClient,
     private readonly files: FilesClient,
@@ -50,15 +52,9 @@ export class ArticleService {
   }
 
   private async storeOnce(link: DiscoveredLink, run: RunContext): Promise<ArticleOutcome> {
-    const resumable = new Map<number, boolean>();
-    const mayResume = async (article: ArticleV1): Promise<boolean> => {
-      if (!resumable.has(article.articleId)) resumable.set(article.articleId, await this.shouldResume(article, run));
-      return resumable.get(article.articleId)!;
-    };
-
     // A known URL costs one catalog lookup and no request to the site.
     let known = await this.catalog.articleByUrl(link.url);
-    if (known && !(await mayResume(known))) return { status: 'exists', url: link.url, articleId: known.articleId };
+    if (known && !(await this.shouldResume(known, run))) return { status: 'exists', url: link.url, articleId: known.articleId };
 
     const page = await run.session.fetch({ url: link.url, maxBytes: this.limits.pageBytes, accept: HTML_ACCEPT });
     if (!isHtml(page.contentType)) {
@@ -74,7 +70,7 @@ export class ArticleService {
     const hash = contentHash(extracted.text);
     const claim = run.book.claim(url, hash, simhash(extracted.text));
     try {
-      if (known && !(await mayResume(known))) {
+      if (known && !(await this.shouldResume(known, run))) {
         claim.settle({ articleId: known.articleId, contentHash: known.contentHash });
         return { status: 'exists', url, articleId: known.articleId };
       }
@@ -108,38 +104,46 @@ export class ArticleService {
       }
       const { article, media } = await this.catalog.article(response.articleId);
       claim.settle({ articleId: article.articleId, contentHash: article.contentHash });
-      if (!response.created && !(await mayResume(article))) return { status: 'exists', url, articleId: article.articleId };
-      if (run.finished.has(article.articleId)) return { status: 'exists', url, articleId: article.articleId };
-      run.finished.add(article.articleId);
-
-      const textKey = await this.textKey(article);
-      await this.files.put(textKey, extracted.text);
-      run.heartbeat();
-      const outcomes = await this.media.storeAll(article, media, run.session, run.log, run.heartbeat);
-      await this.publisher.publish(
-        ArticleStoredV1,
-        {
-          articleId: article.articleId,
-          url: article.url,
-          title: article.title,
-          category: article.category,
-          lang: article.lang,
-          textKey,
-          contentHash: article.contentHash,
-          media: outcomes.map((m) => ({ mediaId: m.mediaId, kind: m.kind, key: m.key, position: m.position })),
-          duplicateOf: null,
-        },
-        { causedBy: run.envelope, key: `article:${article.articleId}` },
-      );
-      const resumed = !response.created;
-      run.log.info(
-        `article ${article.articleId} ${resumed ? 'finished' : 'stored'}: ${article.category} "${article.title.slice(0, 80)}" ` +
-          `(${category.by}${category.by === 'keywords' ? ` ${category.score}` : ''}), ${outcomes.filter((m) => m.key).length}/${outcomes.length} media stored`,
-      );
-      return { status: 'stored', url, articleId: article.articleId, category: article.category, resumed, media: outcomes };
+      return await this.claims.exclusive(article.articleId, async () => {
+        // Decided under the claim: another run of this replica may have finished it meanwhile.
+        if (!response.created && !(await this.shouldResume(article, run))) return { status: 'exists', url, articleId: article.articleId };
+        run.finished.add(article.articleId);
+        const outcomes = await this.finish(article, media, extracted.text, run);
+        const resumed = !response.created;
+        run.log.info(
+          `article ${article.articleId} ${resumed ? 'finished' : 'stored'}: ${article.category} "${article.title.slice(0, 80)}" ` +
+            `(${category.by}${category.by === 'keywords' ? ` ${category.score}` : ''}), ${outcomes.filter((m) => m.key).length}/${outcomes.length} media stored`,
+        );
+        return { status: 'stored', url, articleId: article.articleId, category: article.category, resumed, media: outcomes };
+      });
     } finally {
       claim.settle(null);
     }
+  }
+
+  /** Text and media to the files service, media rows updated, then the announcement. */
+  private async finish(article: ArticleV1, media: MediaV1[], text: string, run: RunContext): Promise<MediaOutcome[]> {
+    const textKey = await this.textKey(article);
+    await this.files.put(textKey, text);
+    run.heartbeat();
+    const outcomes = await this.media.storeAll(article, media, run.session, run.log, run.heartbeat);
+    await this.publisher.publish(
+      ArticleStoredV1,
+      {
+        articleId: article.articleId,
+        url: article.url,
+        title: article.title,
+        category: article.category,
+        lang: article.lang,
+        textKey,
+        contentHash: article.contentHash,
+        media: outcomes.map((m) => ({ mediaId: m.mediaId, kind: m.kind, key: m.key, position: m.position })),
+        duplicateOf: null,
+      },
+      { causedBy: run.envelope, key: `article:${article.articleId}` },
+    );
+    this.claims.announce(article.articleId);
+    return outcomes;
   }
 
   /**
@@ -148,10 +152,10 @@ export class ArticleService {
    * or when its text file is still missing long after it was created, i.e. whoever created it
    * stopped half-way. A young row without text is left alone: another run (a second source listing
    * the same page, another replica) is most likely storing it right now, and finishing it here too
-   * would announce the article twice.
+   * would announce the article twice. An article this replica announced is never finished again.
    */
   private async shouldResume(article: ArticleV1, run: RunContext): Promise<boolean> {
-    if (run.finished.has(article.articleId)) return false;
+    if (run.finished.has(article.articleId) || this.claims.wasAnnounced(article.articleId)) return false;
     const createdAt = Date.parse(article.createdAt);
     if (run.attempt > 1 && createdAt >= Date.parse(run.envelope.occurredAt)) return true;
     if (Date.now() - createdAt < this.limits.resumeAfterMs) return false;

@@ -5,6 +5,13 @@ import type { SourceConfig } from './sources/sources.config.js';
 
 export interface SchedulerOptions {
   tickMs: number;
+  /**
+   * Resolves when a run could work (the catalog answers). The first tick waits for it, up to
+   * `readyTimeoutMs`, so that runs published at start are not all failed and delayed by a backoff
+   * because the apps of `npm start` come up in parallel.
+   */
+  ready?: () => Promise<unknown>;
+  readyTimeoutMs?: number;
   /** A slot is published only within this long after it starts (must stay below the stream's duplicate window). */
   graceMs: number;
   now?: () => number;
@@ -19,6 +26,7 @@ export interface SchedulerOptions {
  */
 export class SchedulerService {
   private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
   private readonly published = new Map<string, number>();
   private readonly now: () => number;
 
@@ -32,16 +40,37 @@ export class SchedulerService {
   }
 
   start(): void {
-    if (this.timer || this.sources.length === 0) return;
-    void this.tick(true);
-    this.timer = setInterval(() => void this.tick(false), this.options.tickMs);
-    this.timer.unref();
+    if (this.timer || this.stopped || this.sources.length === 0) return;
     this.log.info(`scheduler on: ${this.sources.map((s) => `${s.id} every ${Math.round(s.schedule / 60_000)} min`).join(', ')}`);
+    void this.waitReady().then(() => {
+      if (this.stopped) return;
+      void this.tick(true);
+      this.timer = setInterval(() => void this.tick(false), this.options.tickMs);
+      this.timer.unref();
+    });
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  private async waitReady(): Promise<void> {
+    if (!this.options.ready) return;
+    const deadline = Date.now() + (this.options.readyTimeoutMs ?? 60_000);
+    while (!this.stopped) {
+      try {
+        await this.options.ready();
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) {
+          this.log.warn(`scheduling without a ready catalog: ${(error as Error).message}`);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1000).unref());
+      }
+    }
   }
 
   /** Publishes the due slots; returns the keys published (tests drive it with a fake clock). */

@@ -126,9 +126,13 @@ class ScraperLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     },
     {
       provide: SchedulerService,
-      inject: [SourceRegistry, EventPublisher, SCRAPER_LOGGER, SCRAPER_CONFIG],
-      useFactory: (registry: SourceRegistry, publisher: EventPublisher, logger: winston.Logger, config: ScraperConfig) =>
-        new SchedulerService(registry.sources, publisher, logger, { tickMs: config.SCRAPER_SCHEDULE_TICK, graceMs: config.SCRAPER_SCHEDULE_GRACE }),
+      inject: [SourceRegistry, EventPublisher, CatalogClient, SCRAPER_LOGGER, SCRAPER_CONFIG],
+      useFactory: (registry: SourceRegistry, publisher: EventPublisher, catalog: CatalogClient, logger: winston.Logger, config: ScraperConfig) =>
+        new SchedulerService(registry.sources, publisher, logger, {
+          tickMs: config.SCRAPER_SCHEDULE_TICK,
+          graceMs: config.SCRAPER_SCHEDULE_GRACE,
+          ready: () => catalog.categorySlugs(),
+        }),
     },
     ScraperLifecycle,
   ],

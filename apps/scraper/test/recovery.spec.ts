@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { ArticleStoredV1, CatalogArticleGetByUrlV1, CatalogArticleUpsertV1, ScrapeRequestedV1 } from '#contracts';
 import { waitFor } from '#testing';
 import type { ArticleOutcome } from '../src/run.types.js';
-import { scrape, startPipeline, storedEvents, type Pipeline } from './scraper-fixture.js';
+import { html, paragraphs, scrape, startPipeline, storedEvents, type Pipeline } from './scraper-fixture.js';
 
 type Stored = Extract<ArticleOutcome, { status: 'stored' }>;
 
@@ -22,45 +22,54 @@ describe('scraper recovery: half-done work is finished and announced exactly onc
         origin = o;
         return [
           { id: 'rss', kind: 'rss', url: `${o}/feed.xml`, schedule: '30m', allowPrivate: true },
+          { id: 'sitemap', kind: 'sitemap', url: `${o}/sitemap-news.xml`, schedule: '30m', allowPrivate: true },
           { id: 'late', kind: 'sitemap', url: `${o}/late/sitemap.xml`, schedule: '30m', allowPrivate: true },
         ];
       },
-      site: (site) =>
+      site: (site) => {
         site.routes.set('/late/sitemap.xml', (_req, res, base) => {
           res.writeHead(200, { 'content-type': 'application/xml' });
-          res.end(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${base}/articles/sleep-study.html</loc></url></urlset>`);
-        }),
+          res.end(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${base}/late/orphan.html</loc></url></urlset>`);
+        });
+        site.routes.set('/late/orphan.html', (_req, res) => {
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+          res.end(html('An article whose first run stopped half-way', `<img src="/images/pillow.jpg" alt="pillow">${paragraphs('orphan')}`));
+        });
+      },
     });
   });
   after(async () => {
     await p?.close();
   });
 
-  it('a retry after a files outage finishes the rows the failed attempt created, and publishes each once', async () => {
+  it('retries after a files outage finish the rows the failed attempts created, and announce each article once', async () => {
+    // Two overlapping sources at once: both fail, both retry concurrently on this replica.
     await p.bus.publisher.publish(ScrapeRequestedV1, { sourceId: 'rss', requestedBy: 'test' });
-    const first = await waitFor('the failed first attempt', () => p.journal.recent('rss')[0], 30_000);
+    await p.bus.publisher.publish(ScrapeRequestedV1, { sourceId: 'sitemap', requestedBy: 'test' });
+    const first = await waitFor('the failed first attempts', () => p.journal.recent('rss')[0] && p.journal.recent('sitemap')[0], 30_000);
     assert.equal(first.outcomes.filter((o) => o.status === 'stored').length, 0);
     const created = await p.bus.requests.request(CatalogArticleGetByUrlV1, { url: `${origin}/articles/rates-hold.html`, withMedia: false });
     assert.ok(created.article, 'the first attempt created the row before the files service failed');
     assert.equal((await storedEvents(p.bus)).length, 0);
 
     await p.startFiles();
-    const second = await waitFor('the retry', () => p.journal.recent('rss')[1], 30_000);
-    const stored = second.outcomes.filter((o): o is Stored => o.status === 'stored');
-    assert.equal(stored.length, 5, JSON.stringify(second.outcomes));
-    assert.ok(stored.some((s) => s.resumed), 'rows of the first attempt were finished, not skipped');
+    const rss = await waitFor('the rss retry', () => p.journal.recent('rss')[1], 30_000);
+    const sitemap = await waitFor('the sitemap retry', () => p.journal.recent('sitemap')[1], 30_000);
+    const stored = [...rss.outcomes, ...sitemap.outcomes].filter((o): o is Stored => o.status === 'stored');
+    assert.equal(stored.length, 7, JSON.stringify([rss.outcomes, sitemap.outcomes]));
+    assert.ok(stored.some((s) => s.resumed), 'rows of the first attempts were finished, not skipped');
     const events = await storedEvents(p.bus);
-    assert.equal(events.length, 5);
-    assert.equal(new Set(events.map((e) => ArticleStoredV1.schema.parse(e.payload).articleId)).size, 5);
+    assert.equal(events.length, 7);
+    assert.equal(new Set(events.map((e) => ArticleStoredV1.schema.parse(e.payload).articleId)).size, 7);
     for (const event of events) assert.ok(existsSync(join(p.filesRoot, ArticleStoredV1.schema.parse(event.payload).textKey)));
   });
 
   it('a row left without text is left alone while young, and finished by a later run once stale', async () => {
-    const url = `${origin}/articles/sleep-study.html`;
+    const url = `${origin}/late/orphan.html`;
     const orphan = await p.bus.requests.request(CatalogArticleUpsertV1, {
       url,
-      category: 'health',
-      title: 'Short afternoon naps linked to better memory in adults',
+      category: 'other',
+      title: 'An article whose first run stopped half-way',
       scrapedAt: new Date().toISOString(),
       contentHash: 'c'.repeat(64),
     });
