@@ -92,6 +92,8 @@ export class ArticleService {
         if (original) {
           // Stored under the original's content hash, the catalog keeps this URL as an alias of it.
           const linked = await this.catalog.upsertArticle({ ...fields, contentHash: original.contentHash, media: [] });
+          // This very URL was already stored (another run got to it first): nothing was linked.
+          if (linked.matchedBy === 'url') return { status: 'exists', url, articleId: linked.articleId };
           run.log.info(`${url} is a near-duplicate of ${claim.match.url} (SimHash distance ${claim.match.distance}): linked to article ${linked.articleId}`);
           return { status: 'near-duplicate', url, articleId: linked.articleId, distance: claim.match.distance, of: claim.match.url };
         }
