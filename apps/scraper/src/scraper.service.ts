@@ -72,7 +72,7 @@ export class ScraperService {
         if (isInfrastructureFailure(error) || !(error instanceof FetchError || error instanceof SourceFormatError)) throw error;
         const permanent = error instanceof SourceFormatError || !error.retryable;
         report.failure = { code: failureCode(error), message: describe(error), permanent };
-        log.error(`cannot read ${source.url}: ${describe(error)}`);
+        log.warn(`cannot read ${source.url}: ${describe(error)}`);
         return report;
       }
       report.discovered = links.length;

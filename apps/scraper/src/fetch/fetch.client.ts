@@ -166,7 +166,7 @@ export class FetchSession {
       try {
         exchange = await this.exchange(url, target);
       } catch (error) {
-        const failure = toFetchError(error, url, this.client.options.timeoutMs);
+        const failure = toFetchError(error, url, target.timeoutMs ?? this.client.options.timeoutMs);
         if (!failure.retryable || attempt >= retries) throw failure;
         await sleep(backoff(retryBaseMs, attempt));
         continue;
