@@ -2,6 +2,7 @@ import {
   CatalogArticleGetByUrlV1,
   CatalogArticleGetV1,
   CatalogArticleListV1,
+  CatalogArticleTextV1,
   CatalogArticleUpsertV1,
   CatalogCategoryListV1,
   CatalogEditCreateV1,
@@ -64,6 +65,11 @@ export class CatalogController {
   @OnRequest(CatalogArticleUpsertV1)
   upsertArticle(request: Req<typeof CatalogArticleUpsertV1>): Res<typeof CatalogArticleUpsertV1> {
     return answer(() => this.catalog.upsertArticle(request));
+  }
+
+  @OnRequest(CatalogArticleTextV1)
+  async setArticleText(request: Req<typeof CatalogArticleTextV1>): Res<typeof CatalogArticleTextV1> {
+    return answer(async () => ({ article: await this.catalog.setArticleText(request) }));
   }
 
   @OnRequest(CatalogArticleGetV1)

@@ -4,6 +4,7 @@ import type {
   CatalogArticleGetResponseV1,
   CatalogArticleListRequestV1,
   CatalogArticleListResponseV1,
+  CatalogArticleTextRequestV1,
   CatalogArticleUpsertRequestV1,
   CatalogArticleUpsertResponseV1,
   CatalogMediaUpdateRequestV1,
@@ -209,6 +210,17 @@ export class CatalogService {
     const nextCursor =
       rows.length > request.pageSize && last ? encodeCursor({ at: request.by === 'published' ? last.publishedAt! : last.scrapedAt, id: last.id }) : null;
     return { articles: await this.describeMany(page), nextCursor };
+  }
+
+  async setArticleText(request: CatalogArticleTextRequestV1): Promise<ArticleV1> {
+    const { articleId, ...text } = request;
+    if (!(await this.articles.byId(articleId))) throw notFound(`article ${articleId}`);
+    await this.articles.setTextIfEmpty(articleId, text);
+    const article = (await this.articles.byId(articleId))!;
+    if (article.textKey !== text.textKey || article.textSha256 !== text.textSha256) {
+      throw new CatalogError('conflict', `article ${articleId} already has text ${article.textKey} (${article.textSha256})`);
+    }
+    return this.describe(article);
   }
 
   async updateMedia(request: CatalogMediaUpdateRequestV1): Promise<MediaV1> {

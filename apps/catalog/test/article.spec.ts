@@ -40,6 +40,19 @@ for (const dialect of DIALECTS) {
       assert.equal(stored.article.url, 'https://news.example.kr/article/1?a=1&b=2');
     });
 
+    it('records the text file once; the same values again are fine, another key is a conflict', async () => {
+      const { articleId } = await a.catalog.upsertArticle(articleRequest(40));
+      // The upsert may already carry the key alone (the fixture does); size and checksum come later.
+      const text = { articleId, textKey: articleRequest(40).textKey!, textBytes: 1234, textSha256: 'a'.repeat(64) };
+      const [one, two] = await Promise.all([a.catalog.setArticleText(text), b.catalog.setArticleText(text)]);
+      assert.equal(one.textKey, text.textKey);
+      assert.equal(two.textBytes, 1234);
+      assert.equal(one.textSha256, 'a'.repeat(64));
+      await assert.rejects(a.catalog.setArticleText({ ...text, textKey: 'articles/2026/11/26/ab/1/other.txt' }), (error: CatalogError) => error.code === 'conflict');
+      await assert.rejects(a.catalog.setArticleText({ ...text, articleId: 999_999 }), (error: CatalogError) => error.code === 'not-found');
+      assert.equal((await b.catalog.getArticle(articleId)).article.textKey, text.textKey);
+    });
+
     it('keeps different EUC-KR query strings apart (no UTF-8 round trip)', async () => {
       const one = await a.catalog.upsertArticle(articleRequest(2, { url: 'https://news.example.kr/search?q=%C7%D1' }));
       const two = await a.catalog.upsertArticle(articleRequest(3, { url: 'https://news.example.kr/search?q=%B1%DB' }));

@@ -126,7 +126,8 @@ export class ArticleService {
   /** Text and media to the files service, media rows updated, then the announcement. */
   private async finish(article: ArticleV1, media: MediaV1[], text: string, run: RunContext): Promise<MediaOutcome[]> {
     const textKey = await this.textKey(article);
-    await this.files.put(textKey, text);
+    const stored = await this.files.put(textKey, text);
+    await this.catalog.setArticleText({ articleId: article.articleId, textKey, textBytes: stored.bytes, textSha256: stored.sha256 });
     run.heartbeat();
     const outcomes = await this.media.storeAll(article, media, run.session, run.log, run.heartbeat);
     await this.publisher.publish(

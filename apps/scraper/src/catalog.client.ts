@@ -4,6 +4,8 @@ import {
   CatalogArticleUpsertV1,
   CatalogCategoryListV1,
   CatalogMediaUpdateV1,
+  CatalogArticleTextV1,
+  type CatalogArticleTextRequestV1,
   CatalogSourceUpsertV1,
   type ArticleV1,
   type CatalogArticleGetResponseV1,
@@ -39,6 +41,10 @@ export class CatalogClient {
 
   async article(articleId: number): Promise<CatalogArticleGetResponseV1> {
     return this.requests.request(CatalogArticleGetV1, { articleId });
+  }
+
+  async setArticleText(request: CatalogArticleTextRequestV1): Promise<void> {
+    await this.requests.request(CatalogArticleTextV1, request);
   }
 
   async updateMedia(request: CatalogMediaUpdateRequestV1): Promise<void> {

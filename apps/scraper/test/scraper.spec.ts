@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,7 +64,12 @@ describe('scraper stage end to end (catalog, files and the sample site on loopba
       assert.equal(article.contentHash, payload.contentHash);
       assert.equal(payload.media.length, media.length);
       assert.match(payload.textKey, new RegExp(`^articles/\\d{4}/\\d{2}/\\d{2}/[0-9a-f]{2}/${payload.articleId}/text\\.txt$`));
-      assert.ok(readFileSync(join(p.filesRoot, payload.textKey), 'utf8').length > 200, `text file ${payload.textKey}`);
+      const text = readFileSync(join(p.filesRoot, payload.textKey));
+      assert.ok(text.length > 200, `text file ${payload.textKey}`);
+      // The row points at its text file with size and checksum.
+      assert.equal(article.textKey, payload.textKey);
+      assert.equal(article.textBytes, text.length);
+      assert.equal(article.textSha256, createHash('sha256').update(text).digest('hex'));
     }
   });
 

@@ -21,6 +21,7 @@ export const Requests = {
   CatalogArticleGetV1: 'catalog.article.get.v1',
   CatalogArticleGetByUrlV1: 'catalog.article.getByUrl.v1',
   CatalogArticleListV1: 'catalog.article.list.v1',
+  CatalogArticleTextV1: 'catalog.article.text.v1',
   CatalogArticleEmbeddedV1: 'catalog.article.embedded.v1',
   CatalogMediaAddV1: 'catalog.media.add.v1',
   CatalogMediaUpdateV1: 'catalog.media.update.v1',

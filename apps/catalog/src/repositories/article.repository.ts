@@ -49,6 +49,19 @@ export class ArticleRepository {
     return { id, ...fields };
   }
 
+  /**
+   * Sets the text file fields only while they are unset (or the upsert gave the key alone), so a
+   * concurrent set cannot flip them.
+   */
+  async setTextIfEmpty(id: number, text: { textKey: string; textBytes: number; textSha256: string }): Promise<void> {
+    await this.repo
+      .createQueryBuilder()
+      .update()
+      .set(text)
+      .where('id = :id AND (text_key IS NULL OR (text_key = :textKey AND text_sha256 IS NULL))', { id, textKey: text.textKey })
+      .execute();
+  }
+
   async insertAlias(fields: Omit<ArticleAliasEntity, 'id'>): Promise<void> {
     await this.dataSource.getRepository(ArticleAliasEntity).createQueryBuilder().insert().values(fields).execute();
   }

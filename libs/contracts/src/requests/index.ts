@@ -1,6 +1,7 @@
 // One line per request contract file; owners add theirs here.
 export * from './catalog/file-registry.v1.js';
 export * from './catalog/article.v1.js';
+export * from './catalog/article-text.v1.js';
 export * from './catalog/article-embedding.v1.js';
 export * from './catalog/category.v1.js';
 export * from './catalog/edit.v1.js';
