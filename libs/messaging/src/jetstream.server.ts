@@ -270,11 +270,21 @@ class ConsumerRunner {
         await new Promise<void>((resolve) => this.slotFree.push(resolve));
       }
       this.inFlight++;
-      void this.handle(msg).finally(() => {
-        this.inFlight--;
-        this.slotFree.shift()?.();
-        if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
-      });
+      void this.handleCounted(msg);
+    }
+  }
+
+  private async handleCounted(msg: JsMsg): Promise<void> {
+    try {
+      await this.handle(msg);
+    } catch (error) {
+      // handle() settles every message itself; reaching here is a bug, and the message is left to
+      // the ack wait for redelivery rather than lost.
+      this.options.logger.error(`unexpected delivery fault: ${errorMessage(error)}`);
+    } finally {
+      this.inFlight--;
+      this.slotFree.shift()?.();
+      if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
     }
   }
 
