@@ -11,6 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import sharp from 'sharp';
 import usearch from 'usearch';
 import { HashTextEmbedder, ImageFeatureEmbedder } from '../apps/embedder/src/embedding/index.js';
+import { prng } from '#testing';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -18,18 +19,6 @@ function option(name: string, fallback: number): number {
   const value = Number(process.argv[at + 1]);
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a positive integer`);
   return value;
-}
-
-/** mulberry32: small, seeded, the same sequence on every machine. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const KO_NOUNS = [

@@ -21,6 +21,7 @@ import { openCatalogDatabase } from '../apps/catalog/src/database/catalog-databa
 import { FileRegistryRepository } from '../apps/catalog/src/repositories/file-registry.repository.js';
 import { PublicationRepository } from '../apps/catalog/src/repositories/publication.repository.js';
 import { RetentionService } from '../apps/catalog/src/retention.service.js';
+import { prng } from '#testing';
 
 const DAY_MS = 86_400_000;
 const MIN_AGE_DAYS = 7;
@@ -52,18 +53,6 @@ function options(): Options {
     ? `sqlite:${join(tmpdir(), `retention-bench-${rows}.sqlite`)}`
     : (process.env.CATALOG_BENCH_DB_URL ?? 'mysql://root@127.0.0.1:3306/retention_bench');
   return { url, dialect: sqlite ? 'sqlite' : 'mysql', rows, page: int('--page', 5000), deletes: int('--deletes', 20_000) };
-}
-
-/** mulberry32: a fast seeded PRNG, so every populated registry has the same mix. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The mix of a year of a busy pipeline: mostly scraped images and text, few (large) videos. */

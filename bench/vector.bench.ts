@@ -18,6 +18,7 @@ import { MilvusBackend } from '../apps/vector/src/backends/milvus.backend.js';
 import { UsearchBackend } from '../apps/vector/src/backends/usearch.backend.js';
 import type { VectorBackend, VectorRow, VectorSpace } from '../apps/vector/src/backends/vector-backend.js';
 import { loadVectorConfig } from '../apps/vector/src/vector.config.js';
+import { prng } from '#testing';
 
 function envInt(name: string, fallback: number): number {
   const value = Number.parseInt(process.env[name] ?? '', 10);
@@ -31,17 +32,6 @@ const CLUSTERS = envInt('BENCH_CLUSTERS', 300);
 const K = 10;
 const SPREAD_RANK = 12;
 const BATCH = 5000;
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(random: () => number): () => number {
   let spare: number | undefined;

@@ -1,17 +1,8 @@
+import { prng } from '#testing';
+
+export { prng };
 import type { VectorKind, VectorRow, VectorSpace } from '../src/backends/vector-backend.js';
 import { dot, normalize } from '../src/backends/vector-math.js';
-
-/** mulberry32: small, seeded, good enough to make test data that is the same on every run. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function randomVector(random: () => number, dim: number): Float32Array {
   const vector = new Float32Array(dim);

@@ -1,2 +1,3 @@
 export * from './test-bus.js';
 export * from './wait.js';
+export * from './prng.js';
