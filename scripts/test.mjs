@@ -2,6 +2,7 @@
 // Builds once, then runs every compiled spec with node's test runner, one file at a time: the
 // suites share the real NATS, MariaDB and Milvus servers of this machine and a 2-core budget.
 import { spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -21,6 +22,27 @@ function specs(dir) {
     else if (name.endsWith('.spec.js')) found.push(path);
   }
   return found;
+}
+
+function portOpen(port, host = '127.0.0.1') {
+  return new Promise((done) => {
+    const socket = connect({ port, host });
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
+// The Milvus specs need a server; start the project's milvus-lite when it is installed and not
+// running (CI installs it; on a laptop: bash scripts/milvus.sh install).
+if (!process.env.MILVUS_ADDRESS && !(await portOpen(19530))) {
+  if (existsSync(join(root, '.milvus/venv'))) {
+    spawnSync('bash', [join(root, 'scripts/milvus.sh'), 'start'], { cwd: root, stdio: 'inherit' });
+  } else {
+    console.error('test: no Milvus on 127.0.0.1:19530; the Milvus specs will fail. Run: bash scripts/milvus.sh install');
+  }
 }
 
 const filters = process.argv.slice(2);
