@@ -22,6 +22,7 @@ import { FileRegistryRepository } from '../apps/catalog/src/repositories/file-re
 import { PublicationRepository } from '../apps/catalog/src/repositories/publication.repository.js';
 import { RetentionService } from '../apps/catalog/src/retention.service.js';
 import { prng } from '#testing';
+import { dropDatabase } from '#database';
 
 const DAY_MS = 86_400_000;
 const MIN_AGE_DAYS = 7;
@@ -116,16 +117,7 @@ async function populate(ds: DataSource, opts: Options): Promise<void> {
 }
 
 async function resetDatabase(opts: Options): Promise<void> {
-  if (opts.dialect === 'sqlite') {
-    const path = opts.url.slice('sqlite:'.length);
-    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
-    return;
-  }
-  const url = new URL(opts.url);
-  const mysql = await import('mysql2/promise');
-  const connection = await mysql.createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || 'root'), password: decodeURIComponent(url.password) });
-  await connection.query(`DROP DATABASE IF EXISTS \`${url.pathname.slice(1)}\``);
-  await connection.end();
+  await dropDatabase(opts.url);
 }
 
 async function openRegistry(opts: Options): Promise<DataSource> {

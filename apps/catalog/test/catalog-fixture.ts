@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '#logging';
+import { dropDatabase } from '#database';
 import type { DataSource } from 'typeorm';
 import { CatalogService } from '../src/catalog.service.js';
 import { openCatalogDatabase } from '../src/database/catalog-database.js';
@@ -40,27 +41,11 @@ export class TestDatabase {
       return new TestDatabase(dialect, `sqlite:${join(dir, 'catalog.sqlite')}`, async () => rmSync(dir, { recursive: true, force: true }));
     }
     const name = `catalog_test_${suffix}`;
-    return new TestDatabase(dialect, `${MYSQL_SERVER}/${name}`, () => dropMysqlDatabase(name));
+    return new TestDatabase(dialect, `${MYSQL_SERVER}/${name}`, () => dropDatabase(`${MYSQL_SERVER}/${name}`));
   }
 
   drop(): Promise<void> {
     return this.cleanup();
-  }
-}
-
-async function dropMysqlDatabase(name: string): Promise<void> {
-  const url = new URL(MYSQL_SERVER);
-  const mysql = await import('mysql2/promise');
-  const connection = await mysql.createConnection({
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username || 'root'),
-    password: decodeURIComponent(url.password),
-  });
-  try {
-    await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  } finally {
-    await connection.end();
   }
 }
 

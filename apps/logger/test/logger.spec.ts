@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ScrapeRequestedV1 } from '#contracts';
-import { openDatabase } from '#database';
+import { dropDatabase, openDatabase } from '#database';
 import { TestBus, waitFor } from '#testing';
 import type { DataSource } from 'typeorm';
 import { LogRepository } from '../src/log.repository.js';
@@ -36,12 +36,7 @@ const backends: { name: string; url: () => string; cleanup: () => Promise<void> 
     {
       name: 'MariaDB',
       url: () => `mysql://root@127.0.0.1:3306/${dbName}`,
-      cleanup: async () => {
-        const mysql = await import('mysql2/promise');
-        const connection = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
-        await connection.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
-        await connection.end();
-      },
+      cleanup: () => dropDatabase(`mysql://root@127.0.0.1:3306/${dbName}`),
     },
   ];
 })();

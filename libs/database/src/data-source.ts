@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
 
@@ -78,7 +78,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   return dataSource;
 }
 
-async function createMysqlDatabase(rawUrl: string): Promise<void> {
+/** A connection to the MySQL server of a database URL, without selecting the database. */
+async function mysqlServer(rawUrl: string): Promise<{ name: string; connection: import('mysql2/promise').Connection }> {
   const url = new URL(rawUrl.replace(/^mariadb:/, 'mysql:'));
   const name = url.pathname.replace(/^\//, '');
   if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`Database name "${name}" must be letters, digits and _ only`);
@@ -89,6 +90,11 @@ async function createMysqlDatabase(rawUrl: string): Promise<void> {
     user: decodeURIComponent(url.username || 'root'),
     password: decodeURIComponent(url.password),
   });
+  return { name, connection };
+}
+
+async function createMysqlDatabase(rawUrl: string): Promise<void> {
+  const { name, connection } = await mysqlServer(rawUrl);
   try {
     await connection.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   } catch (error) {
@@ -96,6 +102,21 @@ async function createMysqlDatabase(rawUrl: string): Promise<void> {
     // connection that follows checks with its own clear error.
     const code = (error as { code?: string }).code;
     if (code !== 'ER_DBACCESS_DENIED_ERROR' && code !== 'ER_ACCESS_DENIED_ERROR') throw error;
+  } finally {
+    await connection.end();
+  }
+}
+
+/** Removes a whole database (tests and benchmarks): the MySQL schema, or the SQLite file and its WAL. */
+export async function dropDatabase(url: string): Promise<void> {
+  if (databaseKind(url) === 'sqlite') {
+    const path = url.slice('sqlite:'.length);
+    if (path !== ':memory:') for (const suffix of ['', '-wal', '-shm']) rmSync(resolve(path) + suffix, { force: true });
+    return;
+  }
+  const { name, connection } = await mysqlServer(url);
+  try {
+    await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
   } finally {
     await connection.end();
   }
