@@ -6,6 +6,8 @@ import { DataSource } from 'typeorm';
 import type winston from 'winston';
 import { ArticleEmbeddingController } from './article-embedding.controller.js';
 import { ArticleEmbeddingService } from './article-embedding.service.js';
+import { ArticleFingerprintController } from './article-fingerprint.controller.js';
+import { ArticleFingerprintService } from './article-fingerprint.service.js';
 import { CATALOG_CONFIG, loadCatalogConfig, type CatalogConfig } from './catalog.config.js';
 import { CatalogController } from './catalog.controller.js';
 import { CatalogService } from './catalog.service.js';
@@ -13,6 +15,7 @@ import { CATALOG_LOGGER } from './catalog.tokens.js';
 import { openCatalogDatabase } from './database/catalog-database.js';
 import { ProductionService } from './production.service.js';
 import { ArticleEmbeddingRepository } from './repositories/article-embedding.repository.js';
+import { ArticleFingerprintRepository } from './repositories/article-fingerprint.repository.js';
 import { ArticleRepository } from './repositories/article.repository.js';
 import { CategoryRepository } from './repositories/category.repository.js';
 import { EditRepository } from './repositories/edit.repository.js';
@@ -35,7 +38,7 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
 }
 
 @Module({
-  controllers: [CatalogController, ArticleEmbeddingController],
+  controllers: [CatalogController, ArticleEmbeddingController, ArticleFingerprintController],
   providers: [
     { provide: CATALOG_CONFIG, inject: [APP_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadCatalogConfig(env) },
     {
@@ -64,10 +67,12 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
     PublicationRepository,
     FileRegistryRepository,
     ArticleEmbeddingRepository,
+    ArticleFingerprintRepository,
     CatalogService,
     ProductionService,
     RetentionService,
     ArticleEmbeddingService,
+    ArticleFingerprintService,
   ],
 })
 export class CatalogModule {}

@@ -19,6 +19,7 @@ const TABLES = [
   'file_registry',
   'file_hold',
   'article_embedding',
+  'article_fingerprint',
 ];
 
 for (const dialect of DIALECTS) {
@@ -36,7 +37,7 @@ for (const dialect of DIALECTS) {
 
     it('migrates an empty database up to every table', async () => {
       for (const table of TABLES) assert.equal(await replica.count(table) >= 0, true, table);
-      assert.equal(await replica.count('migrations'), 3);
+      assert.equal(await replica.count('migrations'), 4);
       assert.equal(await replica.dataSource.showMigrations(), false, 'no migration pending');
     });
 
@@ -53,8 +54,11 @@ for (const dialect of DIALECTS) {
     it('reopens without re-running migrations, and migrates down and up again', async () => {
       const second = await Replica.open(db);
       try {
-        assert.equal(await second.count('migrations'), 3);
+        assert.equal(await second.count('migrations'), 4);
         assert.equal(await second.count('category'), SEEDED_CATEGORIES.length);
+        await second.dataSource.undoLastMigration();
+        await assert.rejects(second.count('article_fingerprint'));
+        assert.equal(await second.count('article_embedding'), 0);
         await second.dataSource.undoLastMigration();
         await assert.rejects(second.count('article_embedding'));
         await second.dataSource.undoLastMigration();

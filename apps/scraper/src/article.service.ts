@@ -1,10 +1,10 @@
 import { ArticleStoredV1, type ArticleV1, type MediaInputV1, type MediaV1 } from '#contracts';
 import { cleanUrl, extractArticle, type ExtractedArticle } from '#extraction';
 import type { FilesClient } from '#files-client';
-import type { EventPublisher } from '#messaging';
+import { RemoteError, type EventPublisher } from '#messaging';
 import type { CatalogClient } from './catalog.client.js';
 import { ArticleClaims } from './dedup/article.claims.js';
-import { contentHash, simhash } from './dedup/fingerprint.js';
+import { contentHash, simhash, simhashHex } from './dedup/fingerprint.js';
 import { FetchError } from './fetch/fetch.errors.js';
 import type { MediaOutcome, MediaService } from './media/media.service.js';
 import type { ArticleOutcome, RunContext } from './run.types.js';
@@ -21,10 +21,12 @@ export interface ArticleLimits {
 
 const HTML_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.1';
 const SUMMARY_CHARS = 300;
+/** The catalog's band index finds every stored SimHash within 3 bits, and only up to 3. */
+const CATALOG_MAX_DISTANCE = 3;
 
 /**
  * One article, in the order that keeps every step safe to repeat: known URL? -> fetch -> extract ->
- * near-duplicate check -> category -> catalog upsert (the idempotency point) -> text and media to
+ * near-duplicate check (this run, then the catalog) -> category -> catalog upsert (the idempotency point) -> text and media to
  * the files service -> media rows updated -> `article.stored` published with a key derived from
  * the command and the article, so a retried command cannot announce an article twice.
  */
@@ -68,7 +70,8 @@ export class ArticleService {
     if (!known && url !== link.url) known = await this.catalog.articleByUrl(url);
 
     const hash = contentHash(extracted.text);
-    const claim = run.book.claim(url, hash, simhash(extracted.text));
+    const fingerprint = simhash(extracted.text);
+    const claim = run.book.claim(url, hash, fingerprint);
     try {
       if (known && !(await this.shouldResume(known, run))) {
         claim.settle({ articleId: known.articleId, contentHash: known.contentHash });
@@ -99,6 +102,19 @@ export class ArticleService {
         }
       }
 
+      // Not in this run: an original stored by an earlier run. A known URL is its own row (being
+      // resumed), which would only find itself.
+      const earlier = known ? null : await this.storedNearDuplicate(hash, fingerprint, run);
+      if (earlier) {
+        const { article: original, distance } = earlier;
+        // Later copies in this run link to the same original through the book.
+        claim.settle({ articleId: original.articleId, contentHash: original.contentHash });
+        const linked = await this.catalog.upsertArticle({ ...fields, contentHash: original.contentHash, media: [] });
+        if (linked.matchedBy === 'url') return { status: 'exists', url, articleId: linked.articleId };
+        run.log.info(`${url} is a near-duplicate of ${original.url} stored earlier (SimHash distance ${distance}): linked to article ${linked.articleId}`);
+        return { status: 'near-duplicate', url, articleId: linked.articleId, distance, of: original.url };
+      }
+
       const response = await this.catalog.upsertArticle({ ...fields, contentHash: hash, media: this.mediaInputs(extracted) });
       if (response.duplicateOf !== null) {
         claim.settle({ articleId: response.duplicateOf, contentHash: hash });
@@ -110,6 +126,8 @@ export class ArticleService {
         // Decided under the claim: another run of this replica may have finished it meanwhile.
         if (!response.created && !(await this.shouldResume(article, run))) return { status: 'exists', url, articleId: article.articleId };
         run.finished.add(article.articleId);
+        // Before the announcement: a resumed article records it again (idempotent), so it is never lost.
+        await this.recordFingerprint(article.articleId, fingerprint, run);
         const outcomes = await this.finish(article, media, extracted.text, run);
         const resumed = !response.created;
         run.log.info(
@@ -120,6 +138,29 @@ export class ArticleService {
       });
     } finally {
       claim.settle(null);
+    }
+  }
+
+  /**
+   * The closest article stored by an earlier run within the near-duplicate distance, or null. An
+   * exact copy (same content hash) is left to the upsert, which reports it as a duplicate.
+   */
+  private async storedNearDuplicate(hash: string, fingerprint: bigint, run: RunContext): Promise<{ article: ArticleV1; distance: number } | null> {
+    const maxDistance = Math.min(run.book.maxDistance, CATALOG_MAX_DISTANCE);
+    if (maxDistance === 0) return null;
+    const match = await this.catalog.nearDuplicate(simhashHex(fingerprint), maxDistance);
+    if (!match) return null;
+    const { article } = await this.catalog.article(match.articleId);
+    return article.contentHash === hash ? null : { article, distance: match.distance };
+  }
+
+  private async recordFingerprint(articleId: number, fingerprint: bigint, run: RunContext): Promise<void> {
+    try {
+      await this.catalog.recordFingerprint(articleId, simhashHex(fingerprint));
+    } catch (error) {
+      // The row was matched by URL while the page's text changed: the first fingerprint stays.
+      if (!(error instanceof RemoteError && error.code === 'conflict')) throw error;
+      run.log.warn(`article ${articleId} keeps its first SimHash: ${error.message}`);
     }
   }
 

@@ -1,6 +1,8 @@
 import {
   CatalogArticleGetByUrlV1,
+  CatalogArticleFingerprintV1,
   CatalogArticleGetV1,
+  CatalogArticleNearDuplicateV1,
   CatalogArticleUpsertV1,
   CatalogCategoryListV1,
   CatalogMediaUpdateV1,
@@ -9,6 +11,7 @@ import {
   CatalogSourceUpsertV1,
   type ArticleV1,
   type CatalogArticleGetResponseV1,
+  type CatalogArticleNearDuplicateResponseV1,
   type CatalogArticleUpsertResponseV1,
   type CatalogMediaUpdateRequestV1,
   type CatalogSourceUpsertRequestV1,
@@ -45,6 +48,16 @@ export class CatalogClient {
 
   async setArticleText(request: CatalogArticleTextRequestV1): Promise<void> {
     await this.requests.request(CatalogArticleTextV1, request);
+  }
+
+  /** Idempotent; `conflict` (a RemoteError) when the article already has another fingerprint. */
+  async recordFingerprint(articleId: number, simhash: string): Promise<void> {
+    await this.requests.request(CatalogArticleFingerprintV1, { articleId, simhash });
+  }
+
+  async nearDuplicate(simhash: string, maxDistance: number): Promise<CatalogArticleNearDuplicateResponseV1['match']> {
+    const { match } = await this.requests.request(CatalogArticleNearDuplicateV1, { simhash, maxDistance });
+    return match;
   }
 
   async updateMedia(request: CatalogMediaUpdateRequestV1): Promise<void> {

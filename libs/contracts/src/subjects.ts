@@ -23,6 +23,8 @@ export const Requests = {
   CatalogArticleListV1: 'catalog.article.list.v1',
   CatalogArticleTextV1: 'catalog.article.text.v1',
   CatalogArticleEmbeddedV1: 'catalog.article.embedded.v1',
+  CatalogArticleFingerprintV1: 'catalog.article.fingerprint.v1',
+  CatalogArticleNearDuplicateV1: 'catalog.article.nearDuplicate.v1',
   CatalogMediaAddV1: 'catalog.media.add.v1',
   CatalogMediaUpdateV1: 'catalog.media.update.v1',
   CatalogCategoryListV1: 'catalog.category.list.v1',

@@ -1,5 +1,6 @@
 import { ArticleAliasEntity } from './article-alias.entity.js';
 import { ArticleEmbeddingEntity } from './article-embedding.entity.js';
+import { ArticleFingerprintEntity } from './article-fingerprint.entity.js';
 import { ArticleEntity } from './article.entity.js';
 import { CategoryEntity } from './category.entity.js';
 import { EditEntity } from './edit.entity.js';
@@ -18,6 +19,7 @@ export {
   ArticleAliasEntity,
   ArticleEmbeddingEntity,
   ArticleEntity,
+  ArticleFingerprintEntity,
   CategoryEntity,
   EditEntity,
   FileHoldEntity,
@@ -48,4 +50,5 @@ export const catalogEntities = [
   RegisteredFileEntity,
   FileHoldEntity,
   ArticleEmbeddingEntity,
+  ArticleFingerprintEntity,
 ];

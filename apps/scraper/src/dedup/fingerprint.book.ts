@@ -21,14 +21,15 @@ export interface NearMatch {
 }
 
 /**
- * The texts seen in one run (every source of the command), for near-duplicate linking. Scoped to
- * the run on purpose: the catalog keeps no SimHash, so across runs only exact copies (content hash)
- * are caught; see docs/scraper.md.
+ * The texts seen in one run (every source of the command), for near-duplicate linking. It answers
+ * for texts not stored yet (a copy met while its original is still being stored); texts of earlier
+ * runs are found by the catalog's fingerprint index (ArticleService); see docs/scraper.md.
  */
 export class FingerprintBook {
   private readonly entries: Entry[] = [];
 
-  constructor(private readonly maxDistance: number) {}
+  /** `SCRAPER_NEAR_DUPLICATE_BITS`; 0 turns the catalog lookup off (see ArticleService). */
+  constructor(readonly maxDistance: number) {}
 
   /**
    * Finds the closest earlier text within the distance and records this one, in one synchronous

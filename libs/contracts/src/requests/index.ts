@@ -3,6 +3,7 @@ export * from './catalog/file-registry.v1.js';
 export * from './catalog/article.v1.js';
 export * from './catalog/article-text.v1.js';
 export * from './catalog/article-embedding.v1.js';
+export * from './catalog/fingerprint.v1.js';
 export * from './catalog/category.v1.js';
 export * from './catalog/edit.v1.js';
 export * from './catalog/media.v1.js';
