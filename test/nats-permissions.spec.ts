@@ -1,68 +1,30 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { waitFor } from '#testing';
+import { waitFor, type TestNatsServer } from '#testing';
 import { connect, errors, type NatsConnection } from '@nats-io/transport-node';
-
-const root = resolve(import.meta.dirname, '../..');
-const passwords: Record<string, string> = {
-  NATS_ADMIN_PASSWORD: 'admin-secret',
-  NATS_LOGGER_PASSWORD: 'logger-secret',
-  NATS_SCRAPER_PASSWORD: 'scraper-secret',
-  NATS_EMBEDDER_PASSWORD: 'embedder-secret',
-  NATS_CATALOG_PASSWORD: 'catalog-secret',
-  NATS_FILES_PASSWORD: 'files-secret',
-  NATS_VECTOR_PASSWORD: 'vector-secret',
-};
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
-    });
-  });
-}
+import { passwordOf, startAuthNatsServer } from './nats-auth.fixture.js';
 
 describe('production NATS permissions (config/nats/permissions.conf on a real nats-server)', () => {
-  let server: ChildProcess;
-  let port: number;
-  let store: string;
+  let server: TestNatsServer;
   const connections: NatsConnection[] = [];
 
   before(async () => {
-    port = await freePort();
-    store = mkdtempSync(join(tmpdir(), 'nats-auth-'));
-    server = spawn('nats-server', ['-c', join(root, 'config/nats/test-auth.conf'), '-p', String(port)], {
-      env: { ...process.env, ...passwords, NATS_TEST_STORE: store },
-      stdio: 'ignore',
-    });
-    await waitFor('nats-server with permissions', async () => {
-      const nc = await connect({ servers: `127.0.0.1:${port}`, user: 'admin', pass: passwords.NATS_ADMIN_PASSWORD });
-      await nc.close();
-      return true;
-    });
+    server = await startAuthNatsServer();
   });
 
   after(async () => {
     for (const nc of connections) await nc.close().catch(() => undefined);
-    server.kill('SIGTERM');
-    rmSync(store, { recursive: true, force: true });
+    await server.stop();
   });
 
   async function as(user: string): Promise<NatsConnection> {
-    const nc = await connect({ servers: `127.0.0.1:${port}`, user, pass: passwords[`NATS_${user.toUpperCase()}_PASSWORD`] });
+    const nc = await connect({ servers: server.url, user, pass: passwordOf(user) });
     connections.push(nc);
     return nc;
   }
 
   it('refuses a wrong password', async () => {
-    await assert.rejects(connect({ servers: `127.0.0.1:${port}`, user: 'scraper', pass: 'guess' }), /Authorization/i);
+    await assert.rejects(connect({ servers: server.url, user: 'scraper', pass: 'guess' }), /Authorization/i);
   });
 
   it('lets the scraper publish its own event but refuses a subject outside its permissions', async () => {
@@ -92,7 +54,7 @@ describe('production NATS permissions (config/nats/permissions.conf on a real na
     assert.deepEqual(received, ['pipeline.article.stored.v1'], 'the forged event never reached a subscriber');
   });
 
-  it('does not let a service subscribe to another owner\'s requests', async () => {
+  it("does not let a service subscribe to another owner's requests", async () => {
     const vector = await as('vector');
     const sub = vector.subscribe('catalog.article.get.v1');
     await assert.rejects(

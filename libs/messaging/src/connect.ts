@@ -37,7 +37,9 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsConn
 async function watchStatus(nc: NatsConnection, logger: winston.Logger): Promise<void> {
   for await (const status of nc.status()) {
     if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'error') {
-      logger.warn(`nats ${status.type}`);
+      // A permissions violation arrives here: name it, it is a deployment fault to fix.
+      const detail = 'error' in status && status.error instanceof Error ? `: ${status.error.message}` : '';
+      logger.warn(`nats ${status.type}${detail}`);
     }
   }
 }

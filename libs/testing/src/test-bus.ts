@@ -14,6 +14,11 @@ export interface TestBusOptions {
   /** Overrides of the `delivery:` defaults (short backoffs for tests). */
   delivery?: Record<string, unknown>;
   natsUrl?: string;
+  /** Credentials of the bus's own connection (a server with permissions.conf: the admin user). */
+  user?: string;
+  password?: string;
+  /** A fixed namespace; '' runs on the real subjects (only on a server of the test's own). */
+  namespace?: string;
 }
 
 /**
@@ -36,7 +41,7 @@ export class TestBus {
 
   static async create(options: TestBusOptions = {}): Promise<TestBus> {
     const natsUrl = options.natsUrl ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-    const ns = new Namespace(`t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`);
+    const ns = new Namespace(options.namespace ?? `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`);
     const configDir = mkdtempSync(join(tmpdir(), 'bus-config-'));
     const root = resolve(import.meta.dirname, '../../../..');
     cpSync(join(root, 'config', 'consumers'), join(configDir, 'consumers'), { recursive: true });
@@ -51,7 +56,7 @@ export class TestBus {
     for (const [app, entries] of Object.entries(options.consumers ?? {})) {
       writeFileSync(join(configDir, 'consumers', `${app}.yaml`), stringify(entries));
     }
-    const nc = await connectNats({ url: natsUrl, app: 'test-bus' });
+    const nc = await connectNats({ url: natsUrl, app: 'test-bus', user: options.user, password: options.password });
     const jsm = await jetstreamManager(nc);
     await provisionTopology(jsm, loadTopology(join(configDir, 'streams.yaml')), ns, { apps: [] });
     const js = jetstream(nc);
