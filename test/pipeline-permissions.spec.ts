@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Events, ScrapeRequestedV1 } from '#contracts';
+import { Events } from '#contracts';
 import { TestBus, waitFor, type TestNatsServer } from '#testing';
 import { stringify } from 'yaml';
 import { CatalogModule } from '../apps/catalog/src/catalog.module.js';
@@ -34,7 +34,7 @@ describe('the pipeline under production NATS permissions', () => {
     const origin = await site.listen(0);
     writeFileSync(
       join(dir, 'sources.yaml'),
-      stringify({ sources: [{ id: 'rss', kind: 'rss', url: `${origin}/feed.xml`, schedule: '30m', allowPrivate: true }] }),
+      stringify({ sources: [{ id: 'rss', kind: 'rss', url: `${origin}/feed.xml`, schedule: '30m', allowPrivate: true, runOnStart: true }] }),
     );
     bus = await TestBus.create({ natsUrl: server.url, user: 'admin', password: passwordOf('admin'), namespace: '' });
     const as = (user: string, env: Record<string, string>) => ({ NATS_USER: user, NATS_PASSWORD: passwordOf(user), DATA_DIR: dir, ...env });
@@ -48,7 +48,6 @@ describe('the pipeline under production NATS permissions', () => {
       'scraper',
       as('scraper', {
         SCRAPER_SOURCES: join(dir, 'sources.yaml'),
-        SCRAPER_SCHEDULER: 'off',
         SCRAPER_HOST_DELAY: '0ms',
         SCRAPER_RETRY_BASE: '50ms',
         SCRAPER_TMP_DIR: dir,
@@ -69,7 +68,7 @@ describe('the pipeline under production NATS permissions', () => {
   }
 
   it('scrapes, stores, embeds and logs the sample feed with every app as its own user', async () => {
-    await bus.publisher.publish(ScrapeRequestedV1, { sourceId: 'rss', requestedBy: 'pipeline-permissions' });
+    // The scraper's own scheduler publishes the run command (runOnStart), as in production.
     const stored = await waitFor('articles stored', async () => ((await count(Events.ArticleStoredV1)) >= 5 ? count(Events.ArticleStoredV1) : 0), 120_000, 200);
     await waitFor(`${stored} articles embedded`, async () => (await count(Events.ArticleEmbeddedV1)) >= stored, 120_000, 200);
     await waitFor('the logger and embedder to finish', async () => {
@@ -86,5 +85,6 @@ describe('the pipeline under production NATS permissions', () => {
     const dlq = await bus.jsm.streams.info('DLQ');
     assert.equal(dlq.state.messages, 0, 'no dead letters');
     assert.equal(await count(Events.ArticleEmbeddedV1), stored);
+    assert.equal(await count(Events.ScrapeRequestedV1), 1, 'one scheduled run command');
   });
 });
