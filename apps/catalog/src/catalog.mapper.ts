@@ -38,6 +38,8 @@ export function toMediaV1(m: MediaEntity): MediaV1 {
     bytes: m.bytes,
     sha256: m.sha256,
     contentType: m.contentType,
+    status: m.status as MediaV1['status'],
+    error: m.error,
   };
 }
 

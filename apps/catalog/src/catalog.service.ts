@@ -171,6 +171,9 @@ export class CatalogService {
             bytes: item.bytes ?? null,
             sha256: item.sha256 ?? null,
             contentType: item.contentType ?? null,
+            // As on update: a row that arrives with its file is stored; otherwise it is pending.
+            status: item.fileKey ? 'stored' : null,
+            error: null,
             createdAt: now,
             updatedAt: now,
           }),
@@ -228,8 +231,14 @@ export class CatalogService {
     if (!current) throw notFound(`media ${request.mediaId}`);
     const patch: MediaPatch = {};
     // Only the fields present in the request change; an explicit null clears one.
-    for (const field of ['fileKey', 'bytes', 'sha256', 'width', 'height', 'durationS', 'contentType', 'caption'] as const) {
+    for (const field of ['fileKey', 'bytes', 'sha256', 'width', 'height', 'durationS', 'contentType', 'caption', 'status', 'error'] as const) {
       if (request[field] !== undefined) (patch as Record<string, unknown>)[field] = request[field];
+    }
+    // A file is the proof of a download: without a word on the status it means stored, and an
+    // error left by an earlier failed attempt no longer holds.
+    if (request.fileKey && request.status === undefined) {
+      patch.status = 'stored';
+      if (request.error === undefined) patch.error = null;
     }
     if (Object.keys(patch).length > 0) await this.media.update(current.id, { ...patch, updatedAt: new Date() });
     return toMediaV1((await this.media.byId(current.id))!);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { CatalogMediaUpdateV1, MediaV1 } from '#contracts';
 import { CatalogError } from '../src/catalog.errors.js';
 import { articleRequest, DIALECTS, Replica, TestDatabase } from './catalog-fixture.js';
 
@@ -136,6 +137,41 @@ for (const dialect of DIALECTS) {
       assert.equal(updated.width, 640);
       assert.equal(updated.caption, '사진 0', 'untouched');
       await assert.rejects(a.catalog.updateMedia({ mediaId: 999_999, bytes: 1 }), (e: unknown) => e instanceof CatalogError && e.code === 'not-found');
+    });
+
+    it('records a failed download with its reason, and a later file as stored', async () => {
+      const stored = await a.catalog.upsertArticle(articleRequest(310, { media: [media(0), media(1), { ...media(2), fileKey: 'a/b/310-2.jpg' }] }));
+      const [first, second, third] = stored.media.map((m) => m.mediaId) as [number, number, number];
+      const pending = (await b.catalog.getArticle(stored.articleId)).media;
+      assert.deepEqual(pending.map((m) => [m.status, m.error]), [[null, null], [null, null], ['stored', null]], 'null = pending; a row arriving with its file is stored');
+
+      const reason = 'too-many-pixels: the image is larger than the 50 MP limit (20000x20000 = 400 MP)';
+      const failed = await b.catalog.updateMedia({ mediaId: first, status: 'failed', error: reason });
+      assert.deepEqual([failed.status, failed.error, failed.fileKey], ['failed', reason, null]);
+      const skipped = await a.catalog.updateMedia({ mediaId: second, status: 'skipped' });
+      assert.deepEqual([skipped.status, skipped.error], ['skipped', null]);
+
+      // Round trip through the other replica, and a long error that fills the column on both dialects.
+      const long = `http-status: ${'x'.repeat(986)}`;
+      await a.catalog.updateMedia({ mediaId: third, status: 'failed', error: long });
+      const read = (await b.catalog.getArticle(stored.articleId)).media;
+      assert.deepEqual(read.map((m) => m.status), ['failed', 'skipped', 'failed']);
+      assert.equal(read[0]!.error, reason);
+      assert.equal(read[2]!.error, long);
+      assert.equal(read[2]!.fileKey, 'a/b/310-2.jpg', 'a status alone leaves the file key');
+
+      // A retry that stores the file: the key alone means stored and the old error is gone.
+      const retried = await a.catalog.updateMedia({ mediaId: first, fileKey: 'a/b/310-0.jpg', bytes: 10 });
+      assert.deepEqual([retried.status, retried.error, retried.fileKey], ['stored', null, 'a/b/310-0.jpg']);
+      // An explicit status wins over the implication.
+      const explicit = await b.catalog.updateMedia({ mediaId: second, fileKey: 'a/b/310-1.jpg', status: 'skipped' });
+      assert.deepEqual([explicit.status, explicit.fileKey], ['skipped', 'a/b/310-1.jpg']);
+      // The contract refuses what the columns cannot hold (the service trusts validated requests).
+      assert.equal(CatalogMediaUpdateV1.request.safeParse({ mediaId: first, status: 'lost' }).success, false);
+      assert.equal(CatalogMediaUpdateV1.request.safeParse({ mediaId: first, status: 'failed', error: 'x'.repeat(1001) }).success, false);
+      // A reply from a catalog without the new columns still parses: the item reads as pending.
+      const { status: _s, error: _e, ...older } = read[1]!;
+      assert.deepEqual([MediaV1.parse(older).status, MediaV1.parse(older).error], [null, null]);
     });
 
     it('adds missing media on a retry of the same URL, never duplicates a position', async () => {

@@ -37,7 +37,7 @@ for (const dialect of DIALECTS) {
 
     it('migrates an empty database up to every table', async () => {
       for (const table of TABLES) assert.equal(await replica.count(table) >= 0, true, table);
-      assert.equal(await replica.count('migrations'), 4);
+      assert.equal(await replica.count('migrations'), 5);
       assert.equal(await replica.dataSource.showMigrations(), false, 'no migration pending');
     });
 
@@ -54,8 +54,12 @@ for (const dialect of DIALECTS) {
     it('reopens without re-running migrations, and migrates down and up again', async () => {
       const second = await Replica.open(db);
       try {
-        assert.equal(await second.count('migrations'), 4);
+        assert.equal(await second.count('migrations'), 5);
         assert.equal(await second.count('category'), SEEDED_CATEGORIES.length);
+        await second.count('media', 'status IS NULL AND error IS NULL');
+        await second.dataSource.undoLastMigration();
+        await assert.rejects(second.count('media', 'status IS NULL'), 'the media status columns are gone');
+        assert.equal(await second.count('media'), 0, 'the media table itself stays');
         await second.dataSource.undoLastMigration();
         await assert.rejects(second.count('article_fingerprint'));
         assert.equal(await second.count('article_embedding'), 0);

@@ -59,7 +59,8 @@ export const vectorIds = {
 /**
  * The embedder stage's logic: fetch the article and its media, embed every part, write the
  * vectors under deterministic ids, and say what happened. A bad part (corrupt image, video without
- * a frame, missing file) is listed in `failedParts` and the rest goes on; faults that may pass
+ * a frame, missing file, or media the scraper marked `failed`) is listed in `failedParts` and the
+ * rest goes on; faults that may pass
  * (a service or the embedding server unreachable) throw, so the message is retried.
  */
 @Injectable()
@@ -168,6 +169,10 @@ export class EmbedderService {
   private async embedImages(images: MediaV1[], parts: ArticleParts): Promise<void> {
     const loaded: { media: MediaV1; bytes: Buffer }[] = [];
     for (const media of images) {
+      if (media.status === 'failed') {
+        parts.failed.push({ part: vectorIds.media(media.mediaId), space: this.spaces.image, error: failedAtScrape(media) });
+        continue;
+      }
       if (!media.fileKey) {
         parts.failed.push({ part: vectorIds.media(media.mediaId), space: this.spaces.image, error: 'no stored file: its bytes were never downloaded' });
         continue;
@@ -198,6 +203,11 @@ export class EmbedderService {
   /** Keyframes pooled into one vector in the image space, and the caption in the text space. */
   private async embedVideo(video: MediaV1, parts: ArticleParts): Promise<void> {
     const part = vectorIds.media(video.mediaId);
+    if (video.status === 'failed') {
+      parts.failed.push({ part, space: this.spaces.image, error: failedAtScrape(video) });
+      await this.embedCaptionOnly(video, parts);
+      return;
+    }
     if (!video.fileKey) {
       parts.failed.push({ part, space: this.spaces.image, error: 'no stored file: its bytes were never downloaded' });
       await this.embedCaptionOnly(video, parts);
@@ -316,4 +326,13 @@ function hostOf(url: string): string {
   } catch {
     return 'unknown';
   }
+}
+
+/**
+ * A media item the scraper could not store: not fetched (the catalog says there is no usable
+ * file, whatever key a stale event carries), but still listed as a failed part with the scrape's
+ * reason, like an item never downloaded, so the per-space counts say what is missing.
+ */
+function failedAtScrape(media: MediaV1): string {
+  return `not stored at scrape time: ${media.error ?? 'no reason recorded'}`;
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { DeadLetterV1, Events, VectorGetV1, VectorSimilarV1, type ArticleEmbeddedV1, type Envelope } from '#contracts';
+import { CatalogMediaUpdateV1, DeadLetterV1, Events, VectorGetV1, VectorSimilarV1, type ArticleEmbeddedV1, type Envelope } from '#contracts';
 import { waitFor } from '#testing';
 import sharp from 'sharp';
 import { milvusCount, readEvents, StageHarness, type StoredArticle, type VectorStore } from './stage.fixture.js';
@@ -170,6 +170,26 @@ for (const store of ['usearch', 'milvus'] as VectorStore[]) {
       assert.equal(letter.attempts, 1);
       assert.match(letter.error, /article 987654 is not in the catalog/);
       assert.equal(letter.handler, 'EmbedderHandler.onArticleStored');
+    });
+
+    it('does not fetch media the scraper marked failed, and lists them with the scrape reason', async () => {
+      const scenes = await Promise.all([4, 5].map((i) => renderScene(i)));
+      const jpegs = await Promise.all(scenes.map((png) => sharp(png).jpeg({ quality: 80 }).toBuffer()));
+      const d = await harness.storeArticle({ title: '기상청, 주말 전국 장맛비 예보', text: ARTICLE_C.replace(/한국은행/g, '기상청'), images: jpegs });
+      const [kept, failed] = d.mediaIds as [number, number];
+      // The event still carries the file key: a stale key must not override the catalog's "failed".
+      const reason = 'too-many-pixels: the image is larger than the 50 MP limit (20000x20000 = 400 MP)';
+      await harness.bus.requests.request(CatalogMediaUpdateV1, { mediaId: failed, fileKey: null, status: 'failed', error: reason });
+      await harness.publishStored(d.event);
+      const [event] = await waitFor('article.embedded for article D', async () => {
+        const found = byArticle(await harness.embeddedEvents(), d.articleId);
+        return found.length >= 1 ? found : null;
+      }, 60_000, 100);
+      assert.deepEqual(event!.payload.failedParts, [{ part: `media:${failed}`, error: `not stored at scrape time: ${reason}` }]);
+      const imageRows = await harness.bus.requests.request(VectorGetV1, { space: harness.spaces.image, ids: [`media:${kept}`, `media:${failed}`] });
+      assert.deepEqual(imageRows.rows.map((row) => row.id), [`media:${kept}`]);
+      const imageRecord = harness.catalogEmbeddings(d.articleId).find((r) => r.space === harness.spaces.image.name)!;
+      assert.deepEqual([imageRecord.vectors, imageRecord.failed_parts], [1, 1], 'counted as a failed part of the image space');
     });
   });
 }

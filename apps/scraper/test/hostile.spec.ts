@@ -155,7 +155,12 @@ describe('scraper against a hostile web site', () => {
       const field = media.find((m) => m.position === 1)!;
       assert.ok(field.key && existsSync(join(p.filesRoot, field.key)));
       const { media: rows } = await p.bus.requests.request(CatalogArticleGetByUrlV1, { url: outcome.url, withMedia: true });
-      assert.equal(rows.find((m) => m.sourceUrl.endsWith('/hostile/bomb.png'))!.fileKey, null);
+      const bombRow = rows.find((m) => m.sourceUrl.endsWith('/hostile/bomb.png'))!;
+      assert.equal(bombRow.fileKey, null);
+      // The row itself says failed and why, so it cannot pass for "not downloaded yet".
+      assert.equal(bombRow.status, 'failed');
+      assert.match(bombRow.error ?? '', /^too-many-pixels: .*20000x20000 = 400 MP, more than the 50 MP limit/);
+      assert.deepEqual([rows.find((m) => m.position === 1)!.status, rows.find((m) => m.position === 1)!.error], ['stored', null]);
     });
 
     it('refuses redirects to link-local, private and privately resolving hosts, without connecting', () => {
@@ -220,6 +225,13 @@ describe('scraper against a hostile web site', () => {
       assert.equal(outcome.status, 'stored');
       assert.equal(outcome.media[0]!.key, null);
       assert.equal(outcome.media[0]!.error?.code, 'format');
+    });
+
+    it('marks the playlist disguised as a video failed in the catalog, with the reason', async () => {
+      const outcome = find(outcomes, '/hostile/fake-video.html');
+      const { media: rows } = await p.bus.requests.request(CatalogArticleGetByUrlV1, { url: outcome.url, withMedia: true });
+      assert.equal(rows[0]!.status, 'failed');
+      assert.match(rows[0]!.error ?? '', /^format: not an MP4 or WebM file/);
     });
 
     it('published one event per stored article and nothing for the refused ones', async () => {

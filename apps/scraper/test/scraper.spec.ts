@@ -131,6 +131,8 @@ describe('scraper stage end to end (catalog, files and the sample site on loopba
     const embed = media.find((m) => m.kind === 'embed')!;
     assert.equal(embed.sourceUrl, 'https://www.youtube.com/embed/aqz-KE-bpKQ');
     assert.equal(embed.fileKey, null);
+    assert.deepEqual([embed.status, embed.error], ['skipped', null], 'nothing to download, not pending');
+    assert.deepEqual([video.status, video.error], ['stored', null]);
     assert.ok(!p.connections.some((c) => c.host.includes('youtube')), 'the player is never fetched');
   });
 

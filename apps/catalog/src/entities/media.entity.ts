@@ -43,6 +43,14 @@ export class MediaEntity {
   @Column({ name: 'content_type', type: 'varchar', length: 128, nullable: true })
   contentType!: string | null;
 
+  /** null = pending (not tried yet), or one of MEDIA_STATUSES. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  status!: string | null;
+
+  /** Why the item was not stored, for a `failed` row. */
+  @Column({ type: 'varchar', length: 1000, nullable: true })
+  error!: string | null;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;
 

@@ -4,7 +4,7 @@ import { insertedId } from '../database/insert-id.js';
 import { MediaEntity } from '../entities/media.entity.js';
 
 export type MediaFields = Omit<MediaEntity, 'id'>;
-export type MediaPatch = Partial<Pick<MediaEntity, 'fileKey' | 'bytes' | 'sha256' | 'width' | 'height' | 'durationS' | 'contentType' | 'caption'>>;
+export type MediaPatch = Partial<Pick<MediaEntity, 'fileKey' | 'bytes' | 'sha256' | 'width' | 'height' | 'durationS' | 'contentType' | 'caption' | 'status' | 'error'>>;
 
 @Injectable()
 export class MediaRepository {

@@ -35,7 +35,8 @@ const VIDEO_ACCEPT = 'video/mp4, video/webm;q=0.9, */*;q=0.1';
 
 /**
  * Downloads, checks and stores an article's media one by one. A bad item (a bomb, a 404, a page
- * where a video was promised) fails alone and leaves its row without a file; only a failure of the
+ * where a video was promised) fails alone and leaves its row without a file, marked `failed` with
+ * the reason; only a failure of the
  * catalog or the files service stops the article, so that the run is retried.
  */
 export class MediaService {
@@ -51,8 +52,14 @@ export class MediaService {
     const outcomes: MediaOutcome[] = [];
     for (const row of [...rows].sort((a, b) => a.position - b.position)) {
       const base: MediaOutcome = { mediaId: row.mediaId, kind: row.kind, position: row.position, key: row.fileKey, derivedKeys: [], error: null };
-      // Embeds are recorded by URL only; a row with a file was finished by an earlier attempt.
-      if (row.kind === 'embed' || row.fileKey) {
+      // Embeds are recorded by URL only (marked skipped: nothing to download); a row with a file
+      // was finished by an earlier attempt. A failed row is tried again: a timeout may pass.
+      if (row.kind === 'embed') {
+        if (row.status !== 'skipped') await this.catalog.updateMedia({ mediaId: row.mediaId, status: 'skipped', error: null });
+        outcomes.push(base);
+        continue;
+      }
+      if (row.fileKey) {
         outcomes.push(base);
         continue;
       }
@@ -63,6 +70,9 @@ export class MediaService {
         if (isInfrastructureFailure(error)) throw error;
         const code = failureCode(error);
         log.warn(`article ${article.articleId}: ${row.kind} ${row.position} (${row.sourceUrl.slice(0, 200)}) not stored: ${describe(error)}`);
+        // The row says why, so "failed" and "not downloaded yet" differ long after the run report
+        // is gone; the messages name the limit or the setting to change.
+        await this.catalog.updateMedia({ mediaId: row.mediaId, status: 'failed', error: `${code}: ${describe(error)}`.slice(0, 1000) });
         outcomes.push({ ...base, error: { code, message: describe(error) } });
       }
       heartbeat();

@@ -14,6 +14,13 @@ const httpUrl = z
 export const MediaKind = z.enum(['image', 'video', 'embed']);
 export type MediaKind = z.infer<typeof MediaKind>;
 
+/**
+ * What became of a media item's download; null while it is pending. `failed` rows carry the reason
+ * in `error`; `skipped` ones have nothing to download (an embedded player, kept by URL).
+ */
+export const MediaStatus = z.enum(['stored', 'failed', 'skipped']);
+export type MediaStatus = z.infer<typeof MediaStatus>;
+
 /** One media item as the scraper found it; file fields stay null until the bytes are stored. */
 export const MediaInputV1 = z.object({
   kind: MediaKind,
@@ -45,6 +52,9 @@ export const MediaV1 = z.object({
   bytes: z.number().int().nullable(),
   sha256: z.string().nullable(),
   contentType: z.string().nullable(),
+  // Added later: a reply from a catalog without these columns still parses, as pending.
+  status: MediaStatus.nullable().default(null),
+  error: z.string().nullable().default(null),
 });
 export type MediaV1 = z.infer<typeof MediaV1>;
 

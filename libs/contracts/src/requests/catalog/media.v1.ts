@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRequest, type RequestOf, type ResponseOf } from '../../define.js';
 import { Requests } from '../../subjects.js';
-import { MediaInputV1, MediaResultV1, MediaV1 } from './article.v1.js';
+import { MediaInputV1, MediaResultV1, MediaStatus, MediaV1 } from './article.v1.js';
 
 /** Adds media found later to a stored article; idempotent on (article, position). */
 export const CatalogMediaAddV1 = defineRequest(
@@ -12,8 +12,9 @@ export const CatalogMediaAddV1 = defineRequest(
 export type CatalogMediaAddRequestV1 = RequestOf<typeof CatalogMediaAddV1>;
 
 /**
- * Records what the download found (file key, size, checksum, dimensions). Only the fields given
- * are changed; `not-found` when the media id is unknown.
+ * Records what the download found (file key, size, checksum, dimensions), or why it failed
+ * (`status: 'failed'` and `error`). Only the fields given are changed; a `fileKey` without a status
+ * means `stored` (and clears an earlier error). `not-found` when the media id is unknown.
  */
 export const CatalogMediaUpdateV1 = defineRequest(
   Requests.CatalogMediaUpdateV1,
@@ -27,6 +28,8 @@ export const CatalogMediaUpdateV1 = defineRequest(
     durationS: z.number().nonnegative().max(1_000_000).nullable().optional(),
     contentType: z.string().max(128).nullable().optional(),
     caption: z.string().max(1000).nullable().optional(),
+    status: MediaStatus.nullable().optional(),
+    error: z.string().max(1000).nullable().optional(),
   }),
   z.object({ media: MediaV1 }),
 );
