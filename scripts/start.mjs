@@ -4,7 +4,7 @@
 // prefixed log stream. Ctrl-C stops them all (in-flight messages finish first).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { connect } from 'node:net';
+import { portOpen } from './net.mjs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -25,16 +25,6 @@ function run(command, args, what) {
   }
 }
 
-function portOpen(port, host = '127.0.0.1') {
-  return new Promise((done) => {
-    const socket = connect({ port, host });
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
-  });
-}
 
 function onPath(binary) {
   return spawnSync('sh', ['-c', `command -v ${binary}`]).status === 0;

@@ -2,7 +2,7 @@
 // Builds once, then runs every compiled spec with node's test runner, one file at a time: the
 // suites share the real NATS, MariaDB and Milvus servers of this machine and a 2-core budget.
 import { spawnSync } from 'node:child_process';
-import { connect } from 'node:net';
+import { portOpen } from './net.mjs';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -24,16 +24,6 @@ function specs(dir) {
   return found;
 }
 
-function portOpen(port, host = '127.0.0.1') {
-  return new Promise((done) => {
-    const socket = connect({ port, host });
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
-  });
-}
 
 // The Milvus specs need a server; start the project's milvus-lite when it is installed and not
 // running (CI installs it; on a laptop: bash scripts/milvus.sh install).

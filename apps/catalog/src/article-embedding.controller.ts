@@ -1,8 +1,8 @@
 import { CatalogArticleEmbeddedV1, type RequestOf, type ResponseOf } from '#contracts';
-import { OnRequest, RequestError } from '#messaging';
+import { OnRequest } from '#messaging';
 import { Controller } from '@nestjs/common';
 import { ArticleEmbeddingService } from './article-embedding.service.js';
-import { CatalogError } from './catalog.errors.js';
+import { answer } from './catalog.errors.js';
 
 /** The embedder's record of what it wrote for an article (`catalog.article.embedded.v1`). */
 @Controller()
@@ -11,11 +11,6 @@ export class ArticleEmbeddingController {
 
   @OnRequest(CatalogArticleEmbeddedV1)
   async recordEmbedded(request: RequestOf<typeof CatalogArticleEmbeddedV1>): Promise<ResponseOf<typeof CatalogArticleEmbeddedV1>> {
-    try {
-      return await this.embeddings.record(request);
-    } catch (error) {
-      if (error instanceof CatalogError) throw new RequestError(error.code, error.message);
-      throw error;
-    }
+    return answer(() => this.embeddings.record(request));
   }
 }

@@ -1,8 +1,8 @@
 import { CatalogArticleFingerprintV1, CatalogArticleNearDuplicateV1, type RequestOf, type ResponseOf } from '#contracts';
-import { OnRequest, RequestError } from '#messaging';
+import { OnRequest } from '#messaging';
 import { Controller } from '@nestjs/common';
 import { ArticleFingerprintService } from './article-fingerprint.service.js';
-import { CatalogError } from './catalog.errors.js';
+import { answer } from './catalog.errors.js';
 
 /** Articles' SimHashes: the scraper records them and asks for near-duplicates before storing. */
 @Controller()
@@ -20,11 +20,3 @@ export class ArticleFingerprintController {
   }
 }
 
-async function answer<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof CatalogError) throw new RequestError(error.code, error.message);
-    throw error;
-  }
-}

@@ -23,9 +23,9 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '#contracts';
-import { OnRequest, RequestError } from '#messaging';
+import { OnRequest } from '#messaging';
 import { Controller } from '@nestjs/common';
-import { CatalogError } from './catalog.errors.js';
+import { answer } from './catalog.errors.js';
 import { CatalogService } from './catalog.service.js';
 import { ProductionService } from './production.service.js';
 import { RetentionService } from './retention.service.js';
@@ -33,15 +33,6 @@ import { RetentionService } from './retention.service.js';
 type Req<C> = RequestOf<C>;
 type Res<C> = Promise<ResponseOf<C>>;
 
-/** Expected failures travel to the caller with their code; anything else reaches it as `internal`. */
-async function answer<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof CatalogError) throw new RequestError(error.code, error.message);
-    throw error;
-  }
-}
 
 /** The catalog's request/reply API: one handler per contract, the logic lives in the services. */
 @Controller()

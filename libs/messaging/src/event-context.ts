@@ -29,11 +29,4 @@ export class EventContext {
     this.heartbeat();
   }
 
-  /** Arguments NestJS hands to `@Ctx()` and interceptors. */
-  getArgs(): unknown[] {
-    return [this.envelope.subject];
-  }
-  getArgByIndex(index: number): unknown {
-    return this.getArgs()[index];
-  }
 }

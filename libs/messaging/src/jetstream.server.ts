@@ -14,7 +14,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import type winston from 'winston';
 import type { z } from 'zod';
 import { HandlerFailure, type HandlerExtras } from './decorators.js';
-import { errorMessage, HandlerWiringError, PoisonMessageError } from './errors.js';
+import { errorMessage, HandlerWiringError, PoisonMessageError, RequestError } from './errors.js';
 import { EventContext } from './event-context.js';
 import { EventPublisher } from './event-publisher.js';
 import type { Namespace } from './namespace.js';
@@ -184,8 +184,12 @@ async function settle(result: unknown): Promise<unknown> {
 }
 
 function toRemoteError(error: unknown): { code: string; message: string } {
-  if (error && typeof error === 'object' && 'code' in error && 'message' in error) {
-    const { code, message } = error as { code: unknown; message: unknown };
+  if (error instanceof RequestError) return { code: error.code, message: error.message };
+  // A RequestError thrown in a guard or interceptor reaches us as NestJS's RPC filter leaves it:
+  // the plain `{ code, message }` object. Any other error, even one with a `code` (a driver's
+  // `ER_DUP_ENTRY`), is internal: its details stay in the owner's log.
+  if (error && typeof error === 'object' && !(error instanceof Error)) {
+    const { code, message } = error as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && typeof message === 'string') return { code, message };
   }
   return { code: 'internal', message: 'internal error (see the owner service log)' };

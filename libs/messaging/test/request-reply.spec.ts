@@ -7,7 +7,7 @@ import { Controller, Module } from '@nestjs/common';
 import { z } from 'zod';
 
 const EchoV1 = defineRequest('probe.echo.v1', z.object({ text: z.string().max(100) }), z.object({ text: z.string(), by: z.string() }));
-const FailV1 = defineRequest('probe.fail.v1', z.object({ kind: z.enum(['expected', 'crash', 'bad-response']) }), z.object({ ok: z.boolean() }));
+const FailV1 = defineRequest('probe.fail.v1', z.object({ kind: z.enum(['expected', 'crash', 'coded-crash', 'bad-response']) }), z.object({ ok: z.boolean() }));
 const SlowV1 = defineRequest('probe.slow.v1', z.object({ ms: z.number() }), z.object({ done: z.boolean() }));
 
 @Controller()
@@ -21,6 +21,7 @@ class ProbeOwner {
   async fail(request: { kind: string }): Promise<unknown> {
     if (request.kind === 'expected') throw new RequestError('not-found', 'article 42 does not exist');
     if (request.kind === 'crash') throw new Error('secret internal detail');
+    if (request.kind === 'coded-crash') throw Object.assign(new Error("Duplicate entry 'secret' for key"), { code: 'ER_DUP_ENTRY' });
     return { ok: 'yes' };
   }
 
@@ -62,6 +63,13 @@ describe('request/reply on core NATS', () => {
       assert.ok(error instanceof RemoteError);
       assert.equal(error.code, 'internal');
       assert.doesNotMatch(error.message, /secret/);
+      return true;
+    });
+    // A driver error carries a `code` too; only a RequestError's code reaches the caller.
+    await assert.rejects(bus.requests.request(FailV1, { kind: 'coded-crash' }), (error: Error) => {
+      assert.ok(error instanceof RemoteError);
+      assert.equal(error.code, 'internal');
+      assert.doesNotMatch(error.message, /secret|ER_DUP/);
       return true;
     });
     await assert.rejects(bus.requests.request(FailV1, { kind: 'bad-response' }), /does not match its contract/);

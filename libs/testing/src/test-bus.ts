@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bootstrap, type RunningApp } from '#bootstrap';
@@ -6,7 +6,7 @@ import { connectNats, EventPublisher, loadTopology, Namespace, provisionTopology
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { DynamicModule, Type } from '@nestjs/common';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 
 export interface TestBusOptions {
   /** Extra `config/consumers/<app>.yaml` entries for test-only stages. */
@@ -47,8 +47,6 @@ export class TestBus {
     cpSync(join(root, 'config', 'consumers'), join(configDir, 'consumers'), { recursive: true });
     cpSync(join(root, 'config', 'streams.yaml'), join(configDir, 'streams.yaml'));
     if (options.delivery) {
-      const { parse } = await import('yaml');
-      const { readFileSync } = await import('node:fs');
       const streams = parse(readFileSync(join(configDir, 'streams.yaml'), 'utf8')) as { delivery: Record<string, unknown> };
       streams.delivery = { ...streams.delivery, ...options.delivery };
       writeFileSync(join(configDir, 'streams.yaml'), stringify(streams));
