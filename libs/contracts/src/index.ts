@@ -4,3 +4,4 @@ export * from './subjects.js';
 export * from './dead-letter.v1.js';
 export * from './events/index.js';
 export * from './requests/index.js';
+export * from './documents/index.js';

@@ -1,0 +1,1 @@
+export * from './story-script.v1.js';
