@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { CommonEnv, loadEnv } from '#config';
+import { loadEventContracts } from '#contracts';
 import { createLogger, WinstonNestLogger } from '#logging';
-import { connectNats, JetStreamServer, loadTopology, MessagingModule, Namespace } from '#messaging';
+import { connectNats, JetStreamServer, loadTopology, MessagingModule, Namespace, RethrowFilter } from '#messaging';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Module, type DynamicModule, type INestMicroservice, type Type } from '@nestjs/common';
@@ -30,13 +31,15 @@ export async function bootstrap(appModule: Type | DynamicModule, options: BootOp
   const config = loadEnv(CommonEnv, env);
   const logger = createLogger({ app: options.app, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const topology = loadTopology(config.STREAMS_CONFIG);
+  // Every event contract, so a consumer of many subjects (the logger) validates each one.
+  await loadEventContracts();
   const ns = new Namespace(config.NATS_NAMESPACE);
   const nc = await connectNats({ url: config.NATS_URL, app: options.app, user: config.NATS_USER, password: config.NATS_PASSWORD, logger });
   await ensureStreamsExist(nc, topology, ns, options.app);
 
   @Module({
     imports: [
-      MessagingModule.forApp({ app: options.app, nc, ns, env, requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS }),
+      MessagingModule.forApp({ app: options.app, nc, ns, env, requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS, logger }),
       appModule,
     ],
   })
@@ -49,6 +52,7 @@ export async function bootstrap(appModule: Type | DynamicModule, options: BootOp
       logger: new WinstonNestLogger(logger),
       abortOnError: false,
     });
+    app.useGlobalFilters(new RethrowFilter());
     await app.listen();
   } catch (error) {
     await nc.close();

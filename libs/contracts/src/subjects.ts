@@ -14,7 +14,6 @@ export const Events = {
   MetricsCollectedV1: 'pipeline.metrics.collected.v1',
   FilePurgedV1: 'pipeline.file.purged.v1',
 } as const;
-export type EventSubject = (typeof Events)[keyof typeof Events];
 
 export const Requests = {
   CatalogArticleUpsertV1: 'catalog.article.upsert.v1',

@@ -1,8 +1,9 @@
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import type winston from 'winston';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EventPublisher } from './event-publisher.js';
-import { APP_ENV, APP_INFO, NATS_CONNECTION } from './messaging.tokens.js';
+import { APP_ENV, APP_INFO, APP_LOGGER, NATS_CONNECTION } from './messaging.tokens.js';
 import type { Namespace } from './namespace.js';
 import { RequestClient } from './request-client.js';
 
@@ -12,6 +13,7 @@ export interface MessagingModuleOptions {
   ns: Namespace;
   env: NodeJS.ProcessEnv;
   requestTimeoutMs: number;
+  logger: winston.Logger;
 }
 
 /**
@@ -28,10 +30,11 @@ export class MessagingModule {
         { provide: NATS_CONNECTION, useValue: options.nc },
         { provide: APP_ENV, useValue: options.env },
         { provide: APP_INFO, useValue: { app: options.app } },
+        { provide: APP_LOGGER, useValue: options.logger },
         { provide: EventPublisher, useValue: new EventPublisher(jetstream(options.nc), options.ns, options.app) },
         { provide: RequestClient, useValue: new RequestClient(options.nc, options.ns, options.requestTimeoutMs) },
       ],
-      exports: [NATS_CONNECTION, APP_ENV, APP_INFO, EventPublisher, RequestClient],
+      exports: [NATS_CONNECTION, APP_ENV, APP_INFO, APP_LOGGER, EventPublisher, RequestClient],
     };
   }
 }

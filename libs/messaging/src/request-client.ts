@@ -1,7 +1,7 @@
 import type { RequestContract } from '#contracts';
 import { errors as natsErrors, type NatsConnection } from '@nats-io/transport-node';
 import type { z } from 'zod';
-import { InvalidMessageError, NoRespondersError, RemoteError, RequestTimeoutError } from './errors.js';
+import { InvalidMessageError, NoServiceError, RemoteError, RequestTimeoutError } from './errors.js';
 import type { Namespace } from './namespace.js';
 import { decodeJson, describeIssues, encodeJson, type ReplyBody } from './wire.js';
 
@@ -42,11 +42,11 @@ export class RequestClient {
 }
 
 function translate(error: unknown, subject: string, timeout: number): Error {
-  if (error instanceof natsErrors.TimeoutError) return new RequestTimeoutError(subject, timeout);
+  if (error instanceof natsErrors.TimeoutError) return new RequestTimeoutError(subject, timeout, { cause: error });
   if (error instanceof natsErrors.RequestError) {
-    if (error.isNoResponders()) return new NoRespondersError(subject);
-    if (error.cause instanceof natsErrors.TimeoutError) return new RequestTimeoutError(subject, timeout);
+    if (error.isNoResponders()) return new NoServiceError(subject, { cause: error });
+    if (error.cause instanceof natsErrors.TimeoutError) return new RequestTimeoutError(subject, timeout, { cause: error });
   }
-  if (error instanceof natsErrors.NoRespondersError) return new NoRespondersError(subject);
+  if (error instanceof natsErrors.NoRespondersError) return new NoServiceError(subject, { cause: error });
   return error instanceof Error ? error : new Error(String(error));
 }

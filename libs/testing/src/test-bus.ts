@@ -9,12 +9,12 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import { parse, stringify } from 'yaml';
 
 export interface TestBusOptions {
-  /** Extra `config/consumers/<app>.yaml` entries for test-only stages. */
+  /** Consumers of test-only stages (written as `config/apps/<app>.yaml`). */
   consumers?: Record<string, Record<string, unknown>[]>;
   /** Overrides of the `delivery:` defaults (short backoffs for tests). */
   delivery?: Record<string, unknown>;
   natsUrl?: string;
-  /** Credentials of the bus's own connection (a server with permissions.conf: the admin user). */
+  /** Credentials of the bus's own connection (on a server with the generated permissions). */
   user?: string;
   password?: string;
   /** A fixed namespace; '' runs on the real subjects (only on a server of the test's own). */
@@ -44,7 +44,7 @@ export class TestBus {
     const ns = new Namespace(options.namespace ?? `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`);
     const configDir = mkdtempSync(join(tmpdir(), 'bus-config-'));
     const root = resolve(import.meta.dirname, '../../../..');
-    cpSync(join(root, 'config', 'consumers'), join(configDir, 'consumers'), { recursive: true });
+    cpSync(join(root, 'config', 'apps'), join(configDir, 'apps'), { recursive: true });
     cpSync(join(root, 'config', 'streams.yaml'), join(configDir, 'streams.yaml'));
     if (options.delivery) {
       const streams = parse(readFileSync(join(configDir, 'streams.yaml'), 'utf8')) as { delivery: Record<string, unknown> };
@@ -52,11 +52,12 @@ export class TestBus {
       writeFileSync(join(configDir, 'streams.yaml'), stringify(streams));
     }
     for (const [app, entries] of Object.entries(options.consumers ?? {})) {
-      writeFileSync(join(configDir, 'consumers', `${app}.yaml`), stringify(entries));
+      writeFileSync(join(configDir, 'apps', `${app}.yaml`), stringify({ consumers: entries }));
     }
     const nc = await connectNats({ url: natsUrl, app: 'test-bus', user: options.user, password: options.password });
     const jsm = await jetstreamManager(nc);
-    await provisionTopology(jsm, loadTopology(join(configDir, 'streams.yaml')), ns, { apps: [] });
+    // Streams and every declared consumer, as `npm run provision` does: apps only bind theirs.
+    await provisionTopology(jsm, loadTopology(join(configDir, 'streams.yaml')), ns);
     const js = jetstream(nc);
     return new TestBus(
       ns,
