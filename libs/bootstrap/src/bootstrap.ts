@@ -39,7 +39,7 @@ export async function bootstrap(appModule: Type | DynamicModule, options: BootOp
 
   @Module({
     imports: [
-      MessagingModule.forApp({ app: options.app, nc, ns, env, requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS, logger }),
+      MessagingModule.forApp({ app: options.app, nc, ns, env, requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS, logger, declaration: topology.apps[options.app] }),
       appModule,
     ],
   })

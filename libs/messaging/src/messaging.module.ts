@@ -5,6 +5,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { EventPublisher } from './event-publisher.js';
 import { APP_ENV, APP_INFO, APP_LOGGER, NATS_CONNECTION } from './messaging.tokens.js';
 import type { Namespace } from './namespace.js';
+import type { AppDeclaration } from './streams.config.js';
 import { RequestClient } from './request-client.js';
 
 export interface MessagingModuleOptions {
@@ -14,6 +15,8 @@ export interface MessagingModuleOptions {
   env: NodeJS.ProcessEnv;
   requestTimeoutMs: number;
   logger: winston.Logger;
+  /** `config/apps/<app>.yaml`: what the app may publish and whom it may ask. */
+  declaration?: Pick<AppDeclaration, 'publishes' | 'requests'>;
 }
 
 /**
@@ -31,8 +34,14 @@ export class MessagingModule {
         { provide: APP_ENV, useValue: options.env },
         { provide: APP_INFO, useValue: { app: options.app } },
         { provide: APP_LOGGER, useValue: options.logger },
-        { provide: EventPublisher, useValue: new EventPublisher(jetstream(options.nc), options.ns, options.app) },
-        { provide: RequestClient, useValue: new RequestClient(options.nc, options.ns, options.requestTimeoutMs) },
+        { provide: EventPublisher, useValue: new EventPublisher(jetstream(options.nc), options.ns, options.app, options.declaration?.publishes) },
+        { provide: RequestClient, useValue: new RequestClient(
+            options.nc,
+            options.ns,
+            options.requestTimeoutMs,
+            options.declaration && { app: options.app, requests: options.declaration.requests },
+          ),
+        },
       ],
       exports: [NATS_CONNECTION, APP_ENV, APP_INFO, APP_LOGGER, EventPublisher, RequestClient],
     };

@@ -1,16 +1,21 @@
 import type { RequestContract } from '#contracts';
 import { errors as natsErrors, type NatsConnection } from '@nats-io/transport-node';
 import type { z } from 'zod';
-import { InvalidMessageError, NoServiceError, RemoteError, RequestTimeoutError } from './errors.js';
+import { HandlerWiringError, InvalidMessageError, NoServiceError, RemoteError, RequestTimeoutError } from './errors.js';
 import type { Namespace } from './namespace.js';
 import { decodeJson, describeIssues, encodeJson, type ReplyBody } from './wire.js';
 
 /** Request/reply to the data owners over core NATS, validated both ways, with a timeout. */
 export class RequestClient {
+  /**
+   * @param owners the owners `config/apps/<app>.yaml` lists under `requests:`; a request to any
+   *   other is refused here, as the router refuses it in production (undefined: no check, for tools).
+   */
   constructor(
     private readonly nc: NatsConnection,
     private readonly ns: Namespace,
     private readonly defaultTimeoutMs: number,
+    private readonly owners?: { app: string; requests: readonly string[] },
   ) {}
 
   async request<Q extends z.ZodType, R extends z.ZodType>(
@@ -18,6 +23,13 @@ export class RequestClient {
     payload: z.input<Q>,
     options: { timeoutMs?: number } = {},
   ): Promise<z.infer<R>> {
+    const owner = contract.subject.split('.')[0]!;
+    if (this.owners && !this.owners.requests.some((o) => o === owner || o === '*')) {
+      throw new HandlerWiringError(
+        `${this.owners.app} asks ${contract.subject}, but config/apps/${this.owners.app}.yaml does not list "${owner}" under "requests:" ` +
+          '(the router refuses it in production)',
+      );
+    }
     // The owner validates the request (and says what is wrong); the caller validates the reply.
     const timeout = options.timeoutMs ?? this.defaultTimeoutMs;
     let reply;

@@ -47,14 +47,28 @@ const ConsumerSchema = z.object({
 });
 
 const NAME = /^[a-z][a-z0-9-]*$/;
-const EVENT_SUBJECT = /^pipeline\.[a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9]*\.v[0-9]+$/;
+const EVENT_PATTERN = /^pipeline(\.([a-z][a-zA-Z0-9]*|\*))*(\.>)?$/;
+const OWNER = /^([a-z][a-z0-9-]*|\*)$/;
+
+/** NATS subject matching: `*` is one token, a final `>` one or more. */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  const want = pattern.split('.');
+  const have = subject.split('.');
+  for (let i = 0; i < want.length; i++) {
+    if (want[i] === '>') return have.length > i;
+    if (i >= have.length || (want[i] !== '*' && want[i] !== have[i])) return false;
+  }
+  return want.length === have.length;
+}
 
 /** `config/apps/<app>.yaml`: everything the app does on the bus. */
 const AppFileSchema = z
   .object({
     consumers: z.array(ConsumerSchema).default([]),
-    publishes: z.array(z.string().regex(EVENT_SUBJECT, 'an event subject pipeline.<entity>.<pastTenseVerb>.v<major>')).default([]),
-    requests: z.array(z.string().regex(NAME, 'an owner app name such as catalog')).default([]),
+    // A test-only stage may declare a wildcard (`pipeline.>`); the layout test holds real apps to
+    // registered event subjects.
+    publishes: z.array(z.string().regex(EVENT_PATTERN, 'an event subject pipeline.<entity>.<pastTenseVerb>.v<major>')).default([]),
+    requests: z.array(z.string().regex(OWNER, 'an owner app name such as catalog')).default([]),
     serves: z.array(z.string().regex(NAME, 'the owner prefix the app answers, such as catalog')).default([]),
   })
   .strict();

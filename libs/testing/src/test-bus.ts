@@ -52,7 +52,8 @@ export class TestBus {
       writeFileSync(join(configDir, 'streams.yaml'), stringify(streams));
     }
     for (const [app, entries] of Object.entries(options.consumers ?? {})) {
-      writeFileSync(join(configDir, 'apps', `${app}.yaml`), stringify({ consumers: entries }));
+      // A test-only stage may publish any pipeline event and ask any owner.
+      writeFileSync(join(configDir, 'apps', `${app}.yaml`), stringify({ consumers: entries, publishes: ['pipeline.>'], requests: ['*'] }));
     }
     const nc = await connectNats({ url: natsUrl, app: 'test-bus', user: options.user, password: options.password });
     const jsm = await jetstreamManager(nc);
