@@ -1,9 +1,12 @@
 // Finding the main content: drop boilerplate containers, score paragraphs into their ancestors
 // (Readability's scheme), take the best candidate plus the siblings that look like it, then clean
 // link lists, share bars and other small furniture from inside it.
-import { attr, classAndId, forEachElement, isElement, textOf, type AnyNode, type Element, type ParentNode } from './dom.js';
+import { attr, classAndId, forEachElement, isElement, ruleText, textOf, type AnyNode, type Element, type ParentNode } from './dom.js';
 import {
   AD_WORDS,
+  ALWAYS_UNLIKELY,
+  ALWAYS_UNLIKELY_ROLES,
+  ALWAYS_UNLIKELY_TAGS,
   BOILERPLATE_TAGS,
   BOILERPLATE_TEXT,
   BYLINE,
@@ -21,6 +24,7 @@ import {
   UNLIKELY_ROLES,
   VIDEO_EMBED,
 } from './rules.js';
+import { charWeight, SENTENCE_END, weightedLength } from './script.js';
 
 export interface Flags {
   stripUnlikely: boolean;
@@ -58,11 +62,16 @@ interface Info {
   candidate: boolean;
 }
 
+/** A link with this much text (weighted, links inside it aside) wraps content rather than naming a page. */
+const LONG_LINK = 400;
+/** Block-less lists of definitions are paragraphs too (articles wrapped in "<dl><a>…</a></dl>"). */
+const PARAGRAPH_LISTS = new Set(['dl']);
 const SCORE_TAGS = new Set(['p', 'pre', 'td', 'h2', 'h3', 'h4', 'h5', 'h6']);
 const DIV_LIKE = new Set(['div', 'section', 'article', 'main', 'center']);
 const CLEAN_TAGS = new Set(['table', 'ul', 'ol', 'dl', 'div', 'section', 'fieldset', 'form', 'figure', 'header', 'footer']);
 const KEEP_ALWAYS = new Set(['html', 'body', 'article', 'main']);
 
+/** Weighted length (see script.ts) and commas of a text node, whitespace runs counted once. */
 function measure(data: string): { len: number; commas: number } {
   let len = 0;
   let commas = 0;
@@ -76,8 +85,13 @@ function measure(data: string): { len: number; commas: number } {
       continue;
     }
     space = false;
-    len++;
-    if (ch === 44 || (ch > 127 && COMMA.test(data[i]!))) commas++;
+    if (ch < 0x1100) {
+      len++;
+      if (ch === 44 || (ch > 127 && COMMA.test(data[i]!))) commas++;
+    } else {
+      len += charWeight(ch);
+      if (ch >= 0x3000 && COMMA.test(data[i]!)) commas++;
+    }
   }
   return { len, commas };
 }
@@ -95,8 +109,8 @@ export function classWeight(el: Element): number {
   const match = classAndId(el);
   if (!match) return 0;
   let weight = 0;
-  const cls = (attr(el, 'class') ?? '').toLowerCase();
-  const id = (attr(el, 'id') ?? '').toLowerCase();
+  const cls = ruleText(attr(el, 'class') ?? '');
+  const id = ruleText(attr(el, 'id') ?? '');
   if (cls) {
     if (NEGATIVE.test(cls)) weight -= 25;
     if (POSITIVE.test(cls)) weight += 25;
@@ -140,7 +154,14 @@ function unlikelyNodes(body: Element, flags: Flags): Set<AnyNode> {
       removed.add(el);
       return false;
     }
-    if (!flags.stripUnlikely) return undefined;
+    if (!flags.stripUnlikely) {
+      // The retries keep the guards against comments, sidebars, pop-ups and footers.
+      if (alwaysUnlikely(el, tag, match, itemprop)) {
+        removed.add(el);
+        return false;
+      }
+      return undefined;
+    }
     if (BOILERPLATE_TAGS.has(tag)) {
       removed.add(el);
       return false;
@@ -165,6 +186,15 @@ function unlikelyNodes(body: Element, flags: Flags): Set<AnyNode> {
     return undefined;
   });
   return removed;
+}
+
+function alwaysUnlikely(el: Element, tag: string, match: string, itemprop: string): boolean {
+  const role = attr(el, 'role');
+  const hit =
+    ALWAYS_UNLIKELY_TAGS.has(tag) ||
+    (role !== undefined && ALWAYS_UNLIKELY_ROLES.has(role.toLowerCase())) ||
+    (match !== '' && ALWAYS_UNLIKELY.test(match));
+  return hit && !KEEP_ALWAYS.has(tag) && !itemprop.includes('articlebody') && !insideTag(el, TABLE_OR_CODE) && !wrapsArticle(el);
 }
 
 /** A page wrapper with an unlucky class name ("header-style-2") still holds the article. */
@@ -227,7 +257,9 @@ class Scorer {
       const tag = el.name;
       if (tag === 'a') {
         const href = attr(el, 'href') ?? '';
-        info.link = href.length > 1 && href.startsWith('#') ? info.text * 0.3 : info.text;
+        // A link around a whole article (a "<dl><a>…</a></dl>" list page) is text, not a link.
+        if (info.text >= LONG_LINK && info.link < info.text * 0.5) info.link = 0;
+        else info.link = href.length > 1 && href.startsWith('#') ? info.text * 0.3 : info.text;
         info.links++;
       }
       if (tag === 'p') info.p++;
@@ -325,7 +357,7 @@ class Scorer {
     for (const el of this.order) {
       const tag = el.name;
       const info = this.info.get(el)!;
-      if (SCORE_TAGS.has(tag)) {
+      if (SCORE_TAGS.has(tag) || (PARAGRAPH_LISTS.has(tag) && info.blocks === 0)) {
         this.credit(el.parent, info.text, info.commas, flags);
         continue;
       }
@@ -472,7 +504,7 @@ function pick(body: Element, scorer: Scorer, candidates: Element[]): Element[] {
       const density = scorer.linkDensity(sibling);
       const text = textOf(sibling);
       if (info.text > 80 && density < 0.25) nodes.push(sibling);
-      else if (info.text < 80 && info.text > 0 && density === 0 && /\.( |$)/.test(text)) nodes.push(sibling);
+      else if (info.text < 80 && info.text > 0 && density === 0 && (/\.( |$)/.test(text) || SENTENCE_END.test(text)) && !isDateLine(text) && !isBoilerplateText(text)) nodes.push(sibling);
     }
   }
   return nodes;
@@ -535,7 +567,7 @@ function shouldDrop(el: Element, scorer: Scorer, flags: Flags): boolean {
   const isList = tag === 'ul' || tag === 'ol' || (info.text > 0 && info.listText / info.text > 0.9);
   const text = textOf(el);
   if (AD_WORDS.test(text) || LOADING_WORDS.test(text)) return true;
-  const length = text.length;
+  const length = weightedLength(text);
   const linkDensity = scorer.linkDensity(el);
   const headingDensity = info.text > 0 ? info.headingText / info.text : 0;
   const inFigure = tag === 'figure' || insideTag(el, FIGURE, 6);
@@ -544,7 +576,7 @@ function shouldDrop(el: Element, scorer: Scorer, flags: Flags): boolean {
   if (!isList && li > info.p) return true;
   if (!isList && !inFigure && headingDensity < 0.9 && length < 25 && (info.img === 0 || info.img > 2) && linkDensity > 0) return true;
   // Prose that ends like a sentence may carry a few more links than a block of furniture.
-  const prose = info.p > 0 && info.text >= 80 && /[.!?。！？]["”’)]?$/.test(text);
+  const prose = info.p > 0 && info.text >= 80 && SENTENCE_END.test(text);
   if (!isList && weight < 25 && linkDensity > (prose ? 0.5 : 0.2)) return true;
   // A list of links (related stories, more from the site) rather than a list in the text.
   if (isList && linkDensity > 0.65 && info.li >= 2) return true;
@@ -554,7 +586,7 @@ function shouldDrop(el: Element, scorer: Scorer, flags: Flags): boolean {
 }
 
 const DATE_WORDS =
-  /^(on|at|by|am|pm|a\.m|p\.m|est|edt|pst|pdt|gmt|utc|cet|kst|ist|updated|published|posted|first|last|modified|de|às|le|à|el|del|am|um|the|th|st|nd|rd|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/i;
+  /^(on|at|by|am|pm|a\.m|p\.m|est|edt|pst|pdt|gmt|utc|cet|kst|ist|updated|published|posted|first|last|modified|de|às|le|à|el|del|am|um|the|th|st|nd|rd|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday|입력|수정|기사입력|최종수정|등록|승인|발행|게재|송고|업데이트|작성|오전|오후|년|월|일|시|분|发布|發布|时间|時間|发布时间|發佈時間|发表时间|更新时间|更新|公開|配信|年|月|日|時|分)$/i;
 
 /** "Nov. 20, 2019 5:52 AM EST", "Published 10:02 GMT" — a timestamp line, not a sentence. */
 function isDateLine(text: string): boolean {
@@ -564,6 +596,13 @@ function isDateLine(text: string): boolean {
   const other = words.filter((word) => !DATE_WORDS.test(word));
   return other.length <= 1;
 }
+
+/** A link inside a paragraph is a word of it, whatever its class says ("textTag"). */
+function inProse(el: Element): boolean {
+  const parent = el.parent;
+  return !!parent && isElement(parent as AnyNode) && PROSE_TAGS.has((parent as Element).name);
+}
+const PROSE_TAGS = new Set(['p', 'li', 'td', 'dd', 'blockquote', 'em', 'strong', 'b', 'i']);
 
 function isBoilerplateText(text: string): boolean {
   return BOILERPLATE_TEXT.some((pattern) => pattern.test(text));
@@ -585,7 +624,7 @@ function cleanInside(
       if (dropped.has(el)) return false;
       const tag = el.name;
       const match = classAndId(el);
-      if (match && SHARE_ELEMENTS.test(match) && !EMBEDDED_POST.test(match) && !KEEP_ALWAYS.has(tag) && (scorer.info.get(el)?.text ?? 0) < 500 && !(attr(el, 'itemprop') ?? '').toLowerCase().includes('articlebody')) {
+      if (match && !(tag === 'a' && inProse(el)) && SHARE_ELEMENTS.test(match) && !EMBEDDED_POST.test(match) && !KEEP_ALWAYS.has(tag) && (scorer.info.get(el)?.text ?? 0) < 500 && !(attr(el, 'itemprop') ?? '').toLowerCase().includes('articlebody')) {
         dropped.add(el);
         return false;
       }

@@ -6,14 +6,18 @@ import type { AnyNode, ParentNode } from './dom.js';
 import { detectLanguage } from './lang.js';
 import { extractMetadata } from './metadata.js';
 import { findBody, prepare } from './prepare.js';
+import { weightedLength } from './script.js';
 import { render, type Rendered } from './serialize.js';
 import type { ExtractedArticle, ExtractedMedia, ExtractOptions } from './types.js';
+import { visibleByline, visibleDate } from './visible.js';
 
 export type { ExtractedArticle, ExtractedMedia, ExtractOptions, MediaKind } from './types.js';
 export { decodeHtml, detectCharset } from './decode.js';
 export { detectLanguage } from './lang.js';
 export { cleanUrl } from './url.js';
 export { bootstrapSpread, scoreCorpus, scorePage, shingles, tokenize, type CorpusScore, type PageScore } from './metric.js';
+
+// Lengths are weighted characters (script.ts): a Han character counts 3, Hangul and kana 2.
 
 /** Below this many characters a result is retried with fewer filters (as Readability does). */
 const CHAR_THRESHOLD = 500;
@@ -31,7 +35,7 @@ const ATTEMPTS: Flags[] = [
 
 function textLength(rendered: Rendered): number {
   let total = 0;
-  for (const paragraph of rendered.paragraphs) total += paragraph.length;
+  for (const paragraph of rendered.paragraphs) total += weightedLength(paragraph);
   return total;
 }
 
@@ -52,7 +56,7 @@ function textOfHtml(html: string): string {
 }
 
 function looksLikeArticle(rendered: Rendered): boolean {
-  return textLength(rendered) >= MIN_ARTICLE_CHARS && rendered.paragraphs.some((p) => p.length >= MIN_PARAGRAPH_CHARS);
+  return textLength(rendered) >= MIN_ARTICLE_CHARS && rendered.paragraphs.some((p) => weightedLength(p) >= MIN_PARAGRAPH_CHARS);
 }
 
 /**
@@ -70,6 +74,12 @@ function mostlyBoilerplate(selection: ContentSelection, strictRemoved: ReadonlyS
 function insideAny(node: AnyNode, set: ReadonlySet<AnyNode>): boolean {
   for (let up: AnyNode | null = node; up; up = up.parent) if (set.has(up)) return true;
   return false;
+}
+
+/** A "byline" that is the site's or a desk's name rather than a person's. */
+function namesSite(byline: string, siteName: string | null): boolean {
+  if (siteName && byline.trim().toLowerCase() === siteName.trim().toLowerCase()) return true;
+  return /뉴스|일보|신문|방송|미디어|편집국|닷컴|news|media|\||:/i.test(byline);
 }
 
 export function extractArticle(input: Buffer | Uint8Array | string, opts: ExtractOptions = {}): ExtractedArticle {
@@ -106,12 +116,17 @@ export function extractArticle(input: Buffer | Uint8Array | string, opts: Extrac
     media = [{ kind: 'image', src: meta.image, caption: null, position: -1 }, ...media];
   }
   const text = paragraphs.join('\n\n');
+  const lang = meta.lang ?? detectLanguage(text || meta.title || '');
+  let byline = meta.byline;
+  if (body && (lang === 'ko' || (!lang && /[가-힣]/.test(text))) && (!byline || namesSite(byline, meta.siteName))) {
+    byline = visibleByline(body) ?? byline;
+  }
   return {
     url: meta.url,
     title: meta.title,
-    byline: meta.byline,
-    publishedAt: meta.publishedAt,
-    lang: meta.lang ?? detectLanguage(text || meta.title || ''),
+    byline,
+    publishedAt: meta.publishedAt ?? (body ? visibleDate(body, lang) : null),
+    lang,
     text,
     media,
   };
