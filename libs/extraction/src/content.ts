@@ -177,7 +177,7 @@ function unlikelyNodes(body: Element, flags: Flags): Set<AnyNode> {
       !MAYBE_CANDIDATE.test(match) &&
       !KEEP_ALWAYS.has(tag) &&
       !itemprop.includes('articlebody') &&
-      !insideTag(el, TABLE_OR_CODE) &&
+      !insideCell(el) &&
       !wrapsArticle(el)
     ) {
       removed.add(el);
@@ -194,8 +194,18 @@ function alwaysUnlikely(el: Element, tag: string, match: string, itemprop: strin
     ALWAYS_UNLIKELY_TAGS.has(tag) ||
     (role !== undefined && ALWAYS_UNLIKELY_ROLES.has(role.toLowerCase())) ||
     (match !== '' && ALWAYS_UNLIKELY.test(match));
-  return hit && !KEEP_ALWAYS.has(tag) && !itemprop.includes('articlebody') && !insideTag(el, TABLE_OR_CODE) && !wrapsArticle(el);
+  return hit && !KEEP_ALWAYS.has(tag) && !itemprop.includes('articlebody') && !insideCell(el) && !wrapsArticle(el);
 }
+
+/**
+ * Inside code, or a cell's part inside a table: the table's own class words say nothing of it.
+ * Containers (a comment table, a list) inside a layout table are judged like anywhere else.
+ */
+function insideCell(el: Element): boolean {
+  if (insideTag(el, CODE)) return true;
+  return !TABLE_CONTAINERS.has(el.name) && insideTag(el, TABLE);
+}
+const TABLE_CONTAINERS = new Set(['table', 'div', 'ul', 'ol', 'dl', 'section']);
 
 /** A page wrapper with an unlucky class name ("header-style-2") still holds the article. */
 function wrapsArticle(el: Element): boolean {
@@ -578,8 +588,10 @@ function shouldDrop(el: Element, scorer: Scorer, flags: Flags): boolean {
   // Prose that ends like a sentence may carry a few more links than a block of furniture.
   const prose = info.p > 0 && info.text >= 80 && SENTENCE_END.test(text);
   if (!isList && weight < 25 && linkDensity > (prose ? 0.5 : 0.2)) return true;
-  // A list of links (related stories, more from the site) rather than a list in the text.
+  // A list of links (related stories, more from the site) rather than a list in the text, also
+  // when each item adds a date or a count to its link.
   if (isList && linkDensity > 0.65 && info.li >= 2) return true;
+  if (isList && info.li >= 3 && info.links >= info.li && (info.text - info.link) / info.li < 30) return true;
   if (weight >= 25 && linkDensity > 0.5) return true;
   if ((info.embeds === 1 && length < 75) || info.embeds > 1) return true;
   return false;
@@ -589,12 +601,21 @@ const DATE_WORDS =
   /^(on|at|by|am|pm|a\.m|p\.m|est|edt|pst|pdt|gmt|utc|cet|kst|ist|updated|published|posted|first|last|modified|de|às|le|à|el|del|am|um|the|th|st|nd|rd|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday|입력|수정|기사입력|최종수정|등록|승인|발행|게재|송고|업데이트|작성|오전|오후|년|월|일|시|분|发布|發布|时间|時間|发布时间|發佈時間|发表时间|更新时间|更新|公開|配信|年|月|日|時|分)$/i;
 
 /** "Nov. 20, 2019 5:52 AM EST", "Published 10:02 GMT" — a timestamp line, not a sentence. */
-function isDateLine(text: string): boolean {
+export function isDateLine(text: string): boolean {
   if (text.length > 80) return false;
   if (!/\b(19|20)\d{2}\b|\b\d{1,2}:\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b/.test(text)) return false;
   const words = text.match(/[\p{L}]+/gu) ?? [];
-  const other = words.filter((word) => !DATE_WORDS.test(word));
-  return other.length <= 1;
+  const reporter = /(기자|특파원)/.test(text);
+  let names = 0;
+  let other = 0;
+  for (const word of words) {
+    // Labels glued to their neighbours when the HTML puts no space between spans: "기자입력".
+    const bare = word.replace(/^(기자|특파원)/, '').replace(/(입력|수정|등록|승인|작성|송고|업데이트)$/, '');
+    if (bare === '' || DATE_WORDS.test(word) || DATE_WORDS.test(bare)) continue;
+    if (reporter && /^[가-힣]{2,4}$/.test(bare) && names < 3) names++;
+    else other++;
+  }
+  return other <= (names > 0 ? 0 : 1);
 }
 
 /** A link inside a paragraph is a word of it, whatever its class says ("textTag"). */
@@ -604,7 +625,7 @@ function inProse(el: Element): boolean {
 }
 const PROSE_TAGS = new Set(['p', 'li', 'td', 'dd', 'blockquote', 'em', 'strong', 'b', 'i']);
 
-function isBoilerplateText(text: string): boolean {
+export function isBoilerplateText(text: string): boolean {
   return BOILERPLATE_TEXT.some((pattern) => pattern.test(text));
 }
 
@@ -615,6 +636,7 @@ function cleanInside(
   flags: Flags,
   title: string | null,
   mediaOnly: Set<Element>,
+  protectedNodes: ReadonlySet<Element> = new Set(),
 ): Set<AnyNode> {
   const dropped = new Set<AnyNode>(removed);
   const normalizedTitle = title ? title.replace(/\s+/g, ' ').trim().toLowerCase() : '';
@@ -637,10 +659,15 @@ function cleanInside(
         dropped.add(el);
         return false;
       }
-      const textBlock = tag === 'p' || tag === 'li' || HEADINGS.has(tag) || ((tag === 'div' || tag === 'section') && info !== undefined && info.blocks === 0);
+      const textBlock = tag === 'p' || tag === 'li' || HEADINGS.has(tag) || ((tag === 'div' || tag === 'section' || tag === 'td') && info !== undefined && info.blocks === 0);
       if (info && textBlock && info.text > 0 && info.img === 0 && info.videos === 0) {
+        // The headline repeated above the text.
+        if (normalizedTitle && info.text < 400 && textOf(el).toLowerCase() === normalizedTitle) {
+          dropped.add(el);
+          return false;
+        }
         // A short block that is mostly one link: "related story" teasers between paragraphs.
-        if (tag !== 'li' && (info.text < 200 || info.links >= 3) && info.link / info.text > 0.75) {
+        if (tag !== 'li' && tag !== 'td' && (info.text < 200 || info.links >= 3) && info.link / info.text > 0.75) {
           dropped.add(el);
           return false;
         }
@@ -672,7 +699,7 @@ function cleanInside(
     // Inner blocks first, as Readability does, so an outer block is judged after its parts.
     for (let i = candidatesForConditional.length - 1; i >= 0; i--) {
       const el = candidatesForConditional[i]!;
-      if (nodes.includes(el)) continue;
+      if (nodes.includes(el) || protectedNodes.has(el)) continue;
       if (shouldDrop(el, scorer, flags)) dropped.add(el);
     }
   }
@@ -685,7 +712,11 @@ export function selectContent(body: Element, flags: Flags, title: string | null)
   const candidates = scorer.score(flags);
   const nodes = pick(body, scorer, candidates);
   const mediaOnly = new Set<Element>();
-  const dropped = cleanInside(nodes, scorer, removed, flags, title, mediaOnly);
+  // The best-scored block and its wrappers are the article: conditional cleaning never drops them
+  // (a short text beside a long list of links would otherwise make its own wrapper look like a link list).
+  const protectedNodes = new Set<Element>();
+  for (let node: ParentNode | null = candidates[0] ?? null; node && isElement(node as AnyNode) && node !== body; node = node.parent) protectedNodes.add(node as Element);
+  const dropped = cleanInside(nodes, scorer, removed, flags, title, mediaOnly, protectedNodes);
   const top = candidates.slice(0, 5).map((el) => ({ el, score: scorer.info.get(el)!.score }));
   return { nodes, dropped, removed, mediaOnly, top };
 }

@@ -1,6 +1,6 @@
 // Article extraction: bytes or HTML in, the main text with its media and metadata out.
 import { load } from 'cheerio/slim';
-import { selectContent, type ContentSelection, type Flags } from './content.js';
+import { isBoilerplateText, isDateLine, selectContent, type ContentSelection, type Flags } from './content.js';
 import { decodeHtml } from './decode.js';
 import type { AnyNode, ParentNode } from './dom.js';
 import { detectLanguage } from './lang.js';
@@ -105,9 +105,11 @@ export function extractArticle(input: Buffer | Uint8Array | string, opts: Extrac
     }
   }
 
-  let paragraphs = best.paragraphs;
+  // Runs of text between <br>s are no elements of their own, so their trailers (a reporter's
+  // address, a copyright line, a timestamp) are only seen here.
+  let paragraphs = best.paragraphs.filter((p) => p.length >= 300 || !(isBoilerplateText(p) || isDateLine(p)));
   let media: ExtractedMedia[] = best.media;
-  if (!looksLikeArticle(best)) {
+  if (!looksLikeArticle({ paragraphs, media: best.media })) {
     // Nothing in the markup reads as an article: JSON-LD articleBody is the last word, if any.
     paragraphs = articleBodyParagraphs(meta.articleBody);
     media = [];

@@ -1,10 +1,10 @@
 // Page metadata: title, byline, publication date, language, canonical URL and JSON-LD hints,
 // read from <head> meta tags, JSON-LD and a few microdata / markup conventions.
 import { attr, collapseSpaces, forEachElement, textOf, type AnyNode, type Element } from './dom.js';
-import { normalizeLang } from './lang.js';
+import { detectLanguage, normalizeLang } from './lang.js';
 import { weightedLength } from './script.js';
 import { absoluteUrl, cleanUrl } from './url.js';
-import { cleanKoreanByline } from './visible.js';
+import { cleanKoreanByline, offsetFor } from './visible.js';
 
 export interface PageMetadata {
   url: string | null;
@@ -172,7 +172,7 @@ function names(value: Json | undefined): string[] {
 }
 
 /** An ISO timestamp for a date string, or null when it is not a plausible date. */
-export function toIsoDate(value: string | null | undefined): string | null {
+export function toIsoDate(value: string | null | undefined, zone = 'Z'): string | null {
   if (!value) return null;
   let text = value.trim();
   if (!text) return null;
@@ -180,8 +180,9 @@ export function toIsoDate(value: string | null | undefined): string | null {
   if (/^\d{10}$/.test(text)) ms = Number(text) * 1000;
   else if (/^\d{13}$/.test(text)) ms = Number(text);
   else {
-    // Date-times without a zone are taken as UTC, so the answer does not depend on the machine.
-    if (/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) text = `${text.replace(' ', 'T')}Z`;
+    // Date-times without a zone are local to the page's language (Korean and Japanese pages +09:00,
+    // Chinese +08:00), else UTC, so the answer never depends on the machine.
+    if (/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) text = `${text.replace(' ', 'T')}${zone}`;
     else if (/^\d{4}\/\d{2}\/\d{2}$/.test(text)) text = `${text.replace(/\//g, '-')}`;
     else if (/^\d{8}$/.test(text)) text = `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6)}`;
     else if (/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*[+-]\d{2}:?\d{2}$/.test(text)) text = text.replace(' ', 'T').replace(/\s+/g, '');
@@ -291,6 +292,15 @@ export function extractMetadata(root: AnyNode, pageUrl: string | undefined): Pag
     cleanByline(c.authorNodes[0]) ??
     null;
 
+  const lang =
+    normalizeLang(c.htmlLang) ??
+    normalizeLang(meta.get('content-language')) ??
+    normalizeLang(meta.get('language')) ??
+    normalizeLang(meta.get('dc.language')) ??
+    normalizeLang(meta.get('og:locale')) ??
+    (article ? normalizeLang(str(article['inLanguage'])) : null);
+
+  const zone = offsetFor(lang ?? detectLanguage(`${title ?? ''} ${c.h1.join(' ')}`));
   const dateCandidates: (string | null | undefined)[] = [
     article ? str(article['datePublished']) : null,
     meta.get('article:published_time'),
@@ -314,17 +324,9 @@ export function extractMetadata(root: AnyNode, pageUrl: string | undefined): Pag
   ];
   let publishedAt: string | null = null;
   for (const candidate of dateCandidates) {
-    publishedAt = toIsoDate(candidate);
+    publishedAt = toIsoDate(candidate, zone);
     if (publishedAt) break;
   }
-
-  const lang =
-    normalizeLang(c.htmlLang) ??
-    normalizeLang(meta.get('content-language')) ??
-    normalizeLang(meta.get('language')) ??
-    normalizeLang(meta.get('dc.language')) ??
-    normalizeLang(meta.get('og:locale')) ??
-    (article ? normalizeLang(str(article['inLanguage'])) : null);
 
   const body = article ? str(article['articleBody']) : null;
   const image = absoluteUrl(meta.get('og:image') ?? meta.get('twitter:image') ?? meta.get('twitter:image:src'), base);

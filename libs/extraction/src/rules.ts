@@ -32,7 +32,7 @@ export const UNLIKELY_CANDIDATE = tokenRule(
  * sidebars, pop-ups and dialogs, copyright footers, related-article lists, share bars.
  */
 export const ALWAYS_UNLIKELY = tokenRule(
-  'comment|disqus|replies|reply|cmt|sidebar|side-bar|popup|pop-up|modal|overlay|lightbox|copyright|newsletter|related|relate|recommend|outbrain|taboola|share|sharing|sns|email-this|mail-this|send-mail|recirc|most-popular|ranking|trending',
+  'comment|disqus|replies|reply|cmt|sidebar|side-bar|footer|popup|pop-up|modal|overlay|lightbox|copyright|newsletter|related|relate|recommend|outbrain|taboola|share|sharing|sns|email-this|mail-this|send-mail|recirc|most-popular|ranking|trending',
   'reply|cmt|sns',
 );
 

@@ -5,13 +5,13 @@ import { attr, classAndId, isElement, type AnyNode, type Element } from './dom.j
 import { ALWAYS_UNLIKELY } from './rules.js';
 
 const DATE =
-  /(?<![\d.])((?:19|20)\d{2})\s*[.\-/년年]\s*(\d{1,2})\s*[.\-/월月]\s*(\d{1,2})(?![\d])\s*[일日]?\.?(?:\s*[(（][^)）]{1,3}[)）])?(?:\s*(오전|오후|上午|下午|午前|午後|AM|PM|am|pm))?\s*(?:(\d{1,2})\s*[:시時]\s*(\d{2})(?:\s*[:분分]\s*(\d{2}))?)?(?:\s*(AM|PM|am|pm))?/g;
-const PUBLISHED_LABEL = /(입력|등록|작성|게재|발행|송고|기사입력|최초\s*입력|published|posted|发布|發布|发表|發表|公開|配信|掲載)\s*(일시|시간|时间|時間|日時)?\s*[:：]?\s*$/i;
-const UPDATED_LABEL = /(수정|업데이트|최종\s*수정|updated|modified|更新|修改|編集)\s*(일시|시간|时间|時間|日時)?\s*[:：]?\s*$/i;
+  /(?<![\d.])((?:19|20)\d{2})\s*[.\-/년年]\s*(\d{1,2})\s*[.\-/월月]\s*(\d{1,2})(?![\d])\s*[일日]?\.?(?:\s*[(（][^)）\d]{1,3}[)）])?(?:\s*(오전|오후|上午|下午|午前|午後|AM|PM|am|pm))?\s*[(（]?\s*(?:(\d{1,2})\s*[:시時]\s*(\d{2})(?:\s*[:분分]\s*(\d{2}))?)?(?:\s*(AM|PM|am|pm))?/g;
+const PUBLISHED_LABEL = /(입력|등록|작성|게재|발행|송고|승인|기사입력|최초\s*입력|published|posted|发布|發布|发表|發表|公開|配信|掲載)\s*(일시|일자|일|시간|时间|時間|日時)?\s*[:：]?\s*$/i;
+const UPDATED_LABEL = /(수정|업데이트|최종\s*수정|updated|modified|更新|修改|編集)\s*(일시|일자|일|시간|时间|時間|日時)?\s*[:：]?\s*$/i;
 const DATE_CLASS = /(^|[^a-z])(date|time|info|byline|article|view|meta|writer|reporter|publish|regist|input)/;
 
 /** UTC offset for a date read off the page, by the page's language (zone-less dates are local). */
-function offsetFor(lang: string | null): string {
+export function offsetFor(lang: string | null): string {
   if (lang === 'ko' || lang === 'ja') return '+09:00';
   if (lang === 'zh') return '+08:00';
   return 'Z';
@@ -43,13 +43,13 @@ function* textNodes(root: Element): Generator<{ text: string; parent: Element; p
   }
 }
 
-/** How an element's surroundings weigh a date or byline found in it. */
-function placeWeight(el: Element): number {
+/** How an element's surroundings weigh a date or byline found in it (a byline may be a link). */
+function placeWeight(el: Element, byline = false): number {
   let weight = 0;
   let node: Element | null = el;
   for (let depth = 0; node && isElement(node as AnyNode) && depth < 10; depth++) {
     const tag = node.name;
-    if (tag === 'a' || tag === 'li') weight -= depth < 4 ? 3 : 0; // lists of other articles
+    if (tag === 'li' || (tag === 'a' && !byline)) weight -= depth < 4 ? 3 : 0; // lists of other articles
     if (tag === 'time') weight += 1;
     if (tag === 'footer' || tag === 'aside' || tag === 'nav') weight -= 4;
     const match = classAndId(node);
@@ -112,7 +112,7 @@ export function visibleDate(body: Element, lang: string | null): string | null {
 
 const TITLES = '기자|특파원|선임기자|전문기자|객원기자|인턴기자|수습기자|논설위원|편집위원|앵커|리포터';
 const KOREAN_BYLINE = new RegExp(
-  `(?<![가-힣])([가-힣]{2,4}(?:\\s*[·,ㆍ]\\s*[가-힣]{2,4})*)\\s*(?:${TITLES})(?![가-힣])(\\s*(?:=|[\\w.+-]+@[\\w.-]+))?`,
+  `(?<![가-힣])([가-힣]{2,4}(?:\\s*[·,ㆍ]\\s*[가-힣]{2,4})*)\\s*(?:${TITLES})(?![가-힣])(\\s*(?:=|[(<]?[\\w.+-]+@[\\w.-]+))?`,
   'g',
 );
 const NOT_NAMES = /^(관계자|취재|사진|영상|그래픽|편집|담당|기사|뉴스|전|현|소속|일보|신문|방송)$/;
@@ -131,7 +131,7 @@ export function visibleByline(body: Element): string | null {
       if (!short && !marked) continue;
       const names = m[1]!.split(/\s*[·,ㆍ]\s*/).filter((name) => !NOT_NAMES.test(name));
       if (names.length === 0) continue;
-      let score = placeWeight(parent) + (marked ? 2 : 0) + (short ? 1 : 0);
+      let score = placeWeight(parent, true) + (marked ? 2 : 0) + (short ? 1 : 0);
       if (/byline|reporter|writer|journalist|author/.test(classAndId(parent)) || attr(parent, 'rel') === 'author') score += 2;
       if (!best || score > best.score) best = { score, names };
     }
