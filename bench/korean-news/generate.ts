@@ -45,8 +45,8 @@ interface When {
   s: number;
 }
 
-function iso(w: When, withTime = true): string {
-  const t = withTime ? `${pad(w.h)}:${pad(w.mi)}:${pad(w.s)}` : '00:00:00';
+function iso(w: When, withTime = true, withSeconds = true): string {
+  const t = withTime ? `${pad(w.h)}:${pad(w.mi)}:${withSeconds ? pad(w.s) : '00'}` : '00:00:00';
   return new Date(`${w.y}-${pad(w.mo)}-${pad(w.d)}T${t}+09:00`).toISOString();
 }
 
@@ -130,6 +130,8 @@ interface Built {
   byline?: string;
   /** False when the page shows the date only. */
   timeShown?: boolean;
+  /** True when the page states the seconds (in its metadata or text). */
+  secondsShown?: boolean;
 }
 
 type Layout = (ctx: Ctx) => Built;
@@ -227,6 +229,7 @@ const newspaperLd: Layout = (ctx) => {
   const paras = bodyParagraphs(ctx).map((p) => `<p class="article-body__content article-body__content-text">${p}</p>`);
   paras.splice(2, 0, `<div class="article-body__ad ad-container"><div id="div-gpt-ad-${ctx.i}"></div><span class="ad-label">광고</span></div>`);
   return {
+    secondsShown: true,
     html: `<!doctype html><html lang="ko"><head><meta charset="utf-8">
 <title>${esc(article.title)} - 한빛일보</title>
 <meta property="og:title" content="${esc(article.title)} - 한빛일보">
@@ -256,6 +259,7 @@ const oldTable: Layout = (ctx) => {
   const text = bodyParagraphs(ctx).map((p) => `<font size="3">${p}</font>`).join('<br>\n<br>\n');
   const secs = `${pad(when.s)}`;
   return {
+    secondsShown: true,
     html: `<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">
 <title>새날신문 - ${esc(article.title)}</title></head>
 <body leftmargin="0" topmargin="0">
@@ -267,7 +271,7 @@ const oldTable: Layout = (ctx) => {
 <tr><td class="view_txt" style="line-height:160%">
 ${text}
 <br><br>
-${ctx.reporters[0]} 기자 reporter${ctx.i}@saenal.example
+${ctx.reporters.join('·')} 기자 reporter${ctx.i}@saenal.example
 </td></tr>
 <tr><td class="view_copy">&lt;저작권자 ⓒ 새날신문 무단전재 및 재배포금지&gt;</td></tr></table>
 <table width="100%" class="cmt_list"><tr><td colspan="3"><b>독자 의견</b></td></tr>
@@ -322,6 +326,7 @@ const broadcastS: Layout = (ctx) => {
     author: { '@type': 'Organization', name: '새빛방송' },
   };
   return {
+    secondsShown: true,
     html: `<!DOCTYPE html><html><head><meta charset="utf-8">
 <title>${esc(article.title)} | 새빛방송 뉴스</title>
 <meta property="og:title" content="${esc(article.title)} | 새빛방송 뉴스">
@@ -392,6 +397,7 @@ const regionalCms: Layout = (ctx) => {
   const meta = ctx.i % 2 === 0 ? `<meta property="article:published_time" content="${dotted(when).replace(/\./g, '-')}T${hm(when)}:${pad(when.s)}+09:00">` : '';
   return {
     timeShown: dateOnly ? false : true,
+    secondsShown: !dateOnly && meta !== '',
     html: `<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8">
 <title>${esc(article.title)} - 누리일보</title>
 <meta property="og:title" content="${esc(article.title)} - 누리일보">
@@ -460,7 +466,7 @@ export function generate(): { pages: GoldPage[]; html: Map<string, string> } {
       title: ctx.article.title,
       text: goldParagraphs(ctx).join('\n\n'),
       byline: built.byline ?? reporters.join(', '),
-      publishedAt: iso(when, built.timeShown !== false),
+      publishedAt: iso(when, built.timeShown !== false, built.secondsShown === true),
     });
   }
   return { pages, html };

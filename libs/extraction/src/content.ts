@@ -372,8 +372,8 @@ class Scorer {
         continue;
       }
       if (!DIV_LIKE.has(tag) || info.text === 0) continue;
-      if (info.blocks === 0) {
-        // A div that holds only phrasing content is a paragraph.
+      if (info.blocks === 0 && !hasDoubleBreak(el)) {
+        // A div that holds only phrasing content is a paragraph (several, split by <br><br>: an article).
         this.credit(el.parent, info.text, info.commas, flags);
         continue;
       }
@@ -411,6 +411,11 @@ class Scorer {
     candidates.sort((a, b) => this.info.get(b)!.score - this.info.get(a)!.score);
     return candidates;
   }
+}
+
+function hasDoubleBreak(el: Element): boolean {
+  for (const child of el.children) if (isElement(child) && child.name === 'br' && isDoubleBreak(child)) return true;
+  return false;
 }
 
 function isDoubleBreak(br: Element): boolean {

@@ -2,7 +2,7 @@
 import { load } from 'cheerio/slim';
 import { isBoilerplateText, isDateLine, selectContent, type ContentSelection, type Flags } from './content.js';
 import { decodeHtml } from './decode.js';
-import type { AnyNode, ParentNode } from './dom.js';
+import type { AnyNode, Element, ParentNode } from './dom.js';
 import { detectLanguage } from './lang.js';
 import { extractMetadata } from './metadata.js';
 import { findBody, prepare } from './prepare.js';
@@ -71,6 +71,14 @@ function mostlyBoilerplate(selection: ContentSelection, strictRemoved: ReadonlyS
   return kept < length * 0.5;
 }
 
+/** True when `wider` holds every node of `narrower` inside one of its own (and is not the same selection). */
+function widens(wider: readonly Element[], narrower: readonly Element[]): boolean {
+  if (narrower.length === 0) return false;
+  const set = new Set<AnyNode>(wider);
+  if (wider.length === narrower.length && narrower.every((node) => set.has(node))) return false;
+  return narrower.every((node) => insideAny(node, set));
+}
+
 function insideAny(node: AnyNode, set: ReadonlySet<AnyNode>): boolean {
   for (let up: AnyNode | null = node; up; up = up.parent) if (set.has(up)) return true;
   return false;
@@ -93,6 +101,7 @@ export function extractArticle(input: Buffer | Uint8Array | string, opts: Extrac
   let best: Rendered = { paragraphs: [], media: [] };
   if (body) {
     let firstRemoved: ReadonlySet<AnyNode> | null = null;
+    let bestNodes: Element[] = [];
     for (const flags of ATTEMPTS) {
       const selection = selectContent(body, flags, meta.title);
       const rendered = render(selection.nodes, selection.dropped, meta.base, selection.mediaOnly);
@@ -100,7 +109,13 @@ export function extractArticle(input: Buffer | Uint8Array | string, opts: Extrac
       // The strict pass's exclusions still count against a retry, unless it found nothing at all.
       if (firstRemoved === null) firstRemoved = selection.nodes[0] === body ? new Set() : selection.removed;
       else if (textLength(best) >= MIN_ARTICLE_CHARS && mostlyBoilerplate(selection, firstRemoved, length, meta.base)) continue;
-      if (length > textLength(best)) best = rendered;
+      // A short article already found is not traded for a wrapper around it: what the wrapper adds
+      // is what the stricter pass chose to leave out (the page's lists, its header, its footer).
+      else if (looksLikeArticle(best) && widens(selection.nodes, bestNodes)) continue;
+      if (length > textLength(best)) {
+        best = rendered;
+        bestNodes = selection.nodes;
+      }
       if (textLength(best) >= CHAR_THRESHOLD) break;
     }
   }

@@ -157,7 +157,7 @@ class Renderer {
     if (!src || this.seen.has(src)) return;
     this.seen.add(src);
     // Position: the paragraph being built, if any text is waiting, else the last one written.
-    const position = this.buffer.trim() ? this.paragraphs.length : this.paragraphs.length - 1;
+    const position = this.buffer.replaceAll(INLINE_EDGE, '').trim() ? this.paragraphs.length : this.paragraphs.length - 1;
     this.media.push({ kind, src, caption: caption(el), position });
   }
 

@@ -49,7 +49,7 @@ function placeWeight(el: Element, byline = false): number {
   let node: Element | null = el;
   for (let depth = 0; node && isElement(node as AnyNode) && depth < 10; depth++) {
     const tag = node.name;
-    if (tag === 'li' || (tag === 'a' && !byline)) weight -= depth < 4 ? 3 : 0; // lists of other articles
+    if (!byline && (tag === 'li' || tag === 'a')) weight -= depth < 4 ? 3 : 0; // lists of other articles
     if (tag === 'time') weight += 1;
     if (tag === 'footer' || tag === 'aside' || tag === 'nav') weight -= 4;
     const match = classAndId(node);
@@ -119,7 +119,7 @@ const NOT_NAMES = /^(관계자|취재|사진|영상|그래픽|편집|담당|기�
 
 /** Names of Korean reporters shown on the page ("홍길동 기자"), or null. */
 export function visibleByline(body: Element): string | null {
-  let best: { score: number; names: string[] } | null = null;
+  const found: { score: number; names: string[] }[] = [];
   for (const { text, parent } of textNodes(body)) {
     if (!text.includes('기자') && !/특파원|위원|앵커|리포터/.test(text)) continue;
     KOREAN_BYLINE.lastIndex = 0;
@@ -133,10 +133,18 @@ export function visibleByline(body: Element): string | null {
       if (names.length === 0) continue;
       let score = placeWeight(parent, true) + (marked ? 2 : 0) + (short ? 1 : 0);
       if (/byline|reporter|writer|journalist|author/.test(classAndId(parent)) || attr(parent, 'rel') === 'author') score += 2;
-      if (!best || score > best.score) best = { score, names };
+      found.push({ score, names });
     }
+    if (found.length >= 20) break;
   }
-  return best && best.score >= -1 ? best.names.join(', ') : null;
+  let best: { score: number; names: string[] } | null = null;
+  for (const item of found) if (!best || item.score > best.score) best = item;
+  if (!best || best.score < -1) return null;
+  // The same reporters named again with a colleague ("김민준 기자" under "김민준·이서연 기자"): all of them.
+  for (const item of found) {
+    if (item.names.length > best.names.length && item.score >= best.score - 3 && best.names.every((name) => item.names.includes(name))) best = item;
+  }
+  return best.names.join(', ');
 }
 
 /** A Korean byline value cleaned of its title and address: "홍길동 기자 hong@x.kr" → "홍길동". */
