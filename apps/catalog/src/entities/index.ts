@@ -14,6 +14,7 @@ import { StoryEntity } from './story.entity.js';
 import { TrendArticleEntity } from './trend-article.entity.js';
 import { TrendEntity } from './trend.entity.js';
 import { VideoEntity } from './video.entity.js';
+import { VideoJobEntity } from './video-job.entity.js';
 
 export {
   ArticleAliasEntity,
@@ -32,6 +33,7 @@ export {
   TrendArticleEntity,
   TrendEntity,
   VideoEntity,
+  VideoJobEntity,
 };
 
 export const catalogEntities = [
@@ -51,4 +53,5 @@ export const catalogEntities = [
   FileHoldEntity,
   ArticleEmbeddingEntity,
   ArticleFingerprintEntity,
+  VideoJobEntity,
 ];

@@ -13,5 +13,6 @@ export * from './catalog/source.v1.js';
 export * from './catalog/story.v1.js';
 export * from './catalog/trend.v1.js';
 export * from './catalog/video.v1.js';
+export * from './catalog/video-job.v1.js';
 export * from './files/files.v1.js';
 export * from './vector/vector.v1.js';
