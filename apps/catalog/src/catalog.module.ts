@@ -27,6 +27,9 @@ import { StoryRepository } from './repositories/story.repository.js';
 import { TrendRepository } from './repositories/trend.repository.js';
 import { VideoRepository } from './repositories/video.repository.js';
 import { RetentionService } from './retention.service.js';
+import { TrendClusterController } from './trend-cluster.controller.js';
+import { TrendClusterService } from './trend-cluster.service.js';
+import { ExternalTrendService } from './external-trend.service.js';
 import { VideoJobRepository } from './repositories/video-job.repository.js';
 import { VideoJobController } from './video-job.controller.js';
 import { VideoJobService } from './video-job.service.js';
@@ -41,7 +44,7 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
 }
 
 @Module({
-  controllers: [CatalogController, ArticleEmbeddingController, ArticleFingerprintController, VideoJobController],
+  controllers: [CatalogController, ArticleEmbeddingController, ArticleFingerprintController, TrendClusterController, VideoJobController],
   providers: [
     { provide: CATALOG_CONFIG, inject: [APP_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadCatalogConfig(env) },
     {
@@ -76,6 +79,8 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
     RetentionService,
     ArticleEmbeddingService,
     ArticleFingerprintService,
+    TrendClusterService,
+    ExternalTrendService,
     VideoJobRepository,
     VideoJobService,
   ],

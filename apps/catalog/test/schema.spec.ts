@@ -57,10 +57,8 @@ for (const dialect of DIALECTS) {
       try {
         assert.equal(await second.count('migrations'), catalogMigrations.length);
         assert.equal(await second.count('category'), SEEDED_CATEGORIES.length);
-        await second.count('video', 'narration_source IS NULL');
-        await second.dataSource.undoLastMigration();
-        await assert.rejects(second.count('video_job'), 'the video job table is gone');
-        await assert.rejects(second.count('video', 'narration_source IS NULL'), 'the video details are gone');
+        // Migrations after the first five are undone first; their own specs check their tables.
+        for (let i = catalogMigrations.length; i > 5; i--) await second.dataSource.undoLastMigration();
         await second.count('media', 'status IS NULL AND error IS NULL');
         await second.dataSource.undoLastMigration();
         await assert.rejects(second.count('media', 'status IS NULL'), 'the media status columns are gone');

@@ -2,15 +2,15 @@ import { Table, TableColumn, TableForeignKey, TableIndex, type MigrationInterfac
 import { MigrationColumns } from '../database/migration-columns.js';
 
 /**
- * Dated after MediaStatus1796100000000 (the earlier migrations use round future stamps) so that it
+ * Dated after ExternalTrend1796202000000 (the earlier migrations use round future stamps) so that it
  * runs and reverts in order after them.
  *
  * `video_job`: every job submitted to an AV model server, recorded before the stage waits for it,
  * one row per attempt of a part (0 = whole story, n = scene n). And on `video`: where the sound
  * came from (`narration_source`) and the frame the file has.
  */
-export class VideoJob1796200000000 implements MigrationInterface {
-  name = 'VideoJob1796200000000';
+export class VideoJob1796203000000 implements MigrationInterface {
+  name = 'VideoJob1796203000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const c = new MigrationColumns(queryRunner);
