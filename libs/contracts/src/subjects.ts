@@ -39,6 +39,8 @@ export const Requests = {
   CatalogExternalTrendListV1: 'catalog.externalTrend.list.v1',
   CatalogStoryCreateV1: 'catalog.story.create.v1',
   CatalogVideoCreateV1: 'catalog.video.create.v1',
+  CatalogVideoJobLatestV1: 'catalog.videoJob.latest.v1',
+  CatalogVideoJobRecordV1: 'catalog.videoJob.record.v1',
   CatalogEditCreateV1: 'catalog.edit.create.v1',
   CatalogPublicationRecordV1: 'catalog.publication.record.v1',
   CatalogPublicationListV1: 'catalog.publication.list.v1',

@@ -16,6 +16,7 @@ import { TrendEntity } from './trend.entity.js';
 import { VideoEntity } from './video.entity.js';
 import { trendClusterEntities } from './trend-cluster.entities.js';
 import { externalTrendEntities } from './external-trend.entities.js';
+import { VideoJobEntity } from './video-job.entity.js';
 
 export {
   ArticleAliasEntity,
@@ -34,6 +35,7 @@ export {
   TrendArticleEntity,
   TrendEntity,
   VideoEntity,
+  VideoJobEntity,
 };
 
 export const catalogEntities = [
@@ -55,4 +57,5 @@ export const catalogEntities = [
   ArticleFingerprintEntity,
   ...trendClusterEntities,
   ...externalTrendEntities,
+  VideoJobEntity,
 ];

@@ -17,6 +17,8 @@ export const VideoGeneratedV1 = defineContract(
      * editor times subtitle cues by it and sends it with keyframes to a reviewing model.
      */
     scriptKey: z.string().max(512).optional(),
+    /** Where the sound came from: `model`, `speech:<model>` or `espeak-ng:<voice>`. */
+    narrationSource: z.string().max(64).nullable().optional(),
   }),
 );
 export type VideoGeneratedV1 = Payload<typeof VideoGeneratedV1>;
