@@ -31,6 +31,8 @@ export const Requests = {
   CatalogSourceUpsertV1: 'catalog.source.upsert.v1',
   CatalogTrendCreateV1: 'catalog.trend.create.v1',
   CatalogStoryCreateV1: 'catalog.story.create.v1',
+  CatalogStoryFindV1: 'catalog.story.find.v1',
+  CatalogStoryCountV1: 'catalog.story.count.v1',
   CatalogVideoCreateV1: 'catalog.video.create.v1',
   CatalogEditCreateV1: 'catalog.edit.create.v1',
   CatalogPublicationRecordV1: 'catalog.publication.record.v1',

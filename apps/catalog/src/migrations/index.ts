@@ -3,6 +3,7 @@ import { ArticleFingerprint1796000000000 } from './article-fingerprint.migration
 import { InitialSchema1767225600000 } from './initial-schema.migration.js';
 import { MediaStatus1796100000000 } from './media-status.migration.js';
 import { SeedCategories1767225600001 } from './seed-categories.migration.js';
+import { StoryRecord1795988611639 } from './story-record.migration.js';
 
 /** In order; a schema change is a new migration appended here. */
-export const catalogMigrations = [InitialSchema1767225600000, SeedCategories1767225600001, ArticleEmbedding1795692644271, ArticleFingerprint1796000000000, MediaStatus1796100000000];
+export const catalogMigrations = [InitialSchema1767225600000, SeedCategories1767225600001, ArticleEmbedding1795692644271, ArticleFingerprint1796000000000, MediaStatus1796100000000, StoryRecord1795988611639];
