@@ -6,8 +6,8 @@ import { MigrationColumns } from '../database/migration-columns.js';
  * article was chosen, the model's token usage, latency and finish reason. Nullable: rows written
  * before (and writers that do not say) have none.
  */
-export class StoryRecord1795988611639 implements MigrationInterface {
-  name = 'StoryRecord1795988611639';
+export class StoryRecord1796204000000 implements MigrationInterface {
+  name = 'StoryRecord1796204000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const c = new MigrationColumns(queryRunner);
