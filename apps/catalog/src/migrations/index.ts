@@ -1,5 +1,6 @@
 import { ArticleEmbedding1795692644271 } from './article-embedding.migration.js';
 import { ArticleFingerprint1796000000000 } from './article-fingerprint.migration.js';
+import { EditQa1795989329366 } from './edit-qa.migration.js';
 import { ExternalTrend1796202000000 } from './external-trend.migration.js';
 import { InitialSchema1767225600000 } from './initial-schema.migration.js';
 import { MediaStatus1796100000000 } from './media-status.migration.js';
@@ -18,5 +19,6 @@ export const catalogMigrations = [
   TrendCluster1796201000000,
   ExternalTrend1796202000000,
   VideoJob1796203000000,
+  EditQa1795989329366,
   StoryRecord1796204000000,
 ];
