@@ -51,6 +51,7 @@ function thumbnailKeyOf(edit: VideoEditedV1): string | null {
  */
 export class YoutubeBackend {
   private readonly clients = new Map<string, YoutubeClient>();
+  private readonly inFlight = new Map<number, Promise<VideoPublishedV1>>();
   readonly router: ChannelRouter;
   private readonly now: () => number;
 
@@ -77,7 +78,23 @@ export class YoutubeBackend {
     return this.config.platform;
   }
 
+  /**
+   * One handler per edit in this process: a message redelivered while its first delivery is still
+   * uploading (a stalled heartbeat) waits for it instead of pushing the same bytes in parallel.
+   */
   async publish(edit: VideoEditedV1, log: winston.Logger, heartbeat: () => void): Promise<VideoPublishedV1> {
+    const running = this.inFlight.get(edit.editId);
+    if (running) await running.catch(() => undefined);
+    const work = this.publishOnce(edit, log, heartbeat);
+    this.inFlight.set(edit.editId, work);
+    try {
+      return await work;
+    } finally {
+      if (this.inFlight.get(edit.editId) === work) this.inFlight.delete(edit.editId);
+    }
+  }
+
+  private async publishOnce(edit: VideoEditedV1, log: winston.Logger, heartbeat: () => void): Promise<VideoPublishedV1> {
     const platform = this.config.platform;
     const context = await this.catalog.uploadContext(edit.editId, platform);
     if (!context) throw new PoisonMessageError(`edit ${edit.editId} is not in the catalog`);
