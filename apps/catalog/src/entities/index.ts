@@ -18,6 +18,9 @@ import { TrendArticleEntity } from './trend-article.entity.js';
 import { TrendEntity } from './trend.entity.js';
 import { UploadEntity } from './upload.entity.js';
 import { VideoEntity } from './video.entity.js';
+import { trendClusterEntities } from './trend-cluster.entities.js';
+import { externalTrendEntities } from './external-trend.entities.js';
+import { VideoJobEntity } from './video-job.entity.js';
 
 export {
   ArticleAliasEntity,
@@ -40,6 +43,7 @@ export {
   TrendEntity,
   UploadEntity,
   VideoEntity,
+  VideoJobEntity,
 };
 
 export const catalogEntities = [
@@ -59,6 +63,9 @@ export const catalogEntities = [
   FileHoldEntity,
   ArticleEmbeddingEntity,
   ArticleFingerprintEntity,
+  ...trendClusterEntities,
+  ...externalTrendEntities,
+  VideoJobEntity,
   ChannelEntity,
   QuotaLedgerEntity,
   UploadEntity,

@@ -12,8 +12,8 @@ function fk(column: string, table: string): TableForeignKey {
  * `metric_daily` (analytics views per day); and columns on `publication` (channel row, title,
  * privacy and processing status as read back) and `metric_snapshot` (schedule slot, source).
  */
-export class PublisherTables1795988803249 implements MigrationInterface {
-  name = 'PublisherTables1795988803249';
+export class PublisherTables1796204803249 implements MigrationInterface {
+  name = 'PublisherTables1796204803249';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const c = new MigrationColumns(queryRunner);

@@ -12,6 +12,8 @@ export const VideoGeneratedV1 = defineContract(
     fileKey: z.string().max(512),
     durationS: z.number().nonnegative(),
     hasAudio: z.boolean(),
+    /** Where the sound came from: `model`, `speech:<model>` or `espeak-ng:<voice>`. */
+    narrationSource: z.string().max(64).nullable().optional(),
   }),
 );
 export type VideoGeneratedV1 = Payload<typeof VideoGeneratedV1>;
