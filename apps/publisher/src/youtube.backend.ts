@@ -36,12 +36,6 @@ export interface YoutubeBackendOptions {
   now?: () => number;
 }
 
-/** The optional thumbnail key the editor adds to `video.edited` (absent from older events). */
-function thumbnailKeyOf(edit: VideoEditedV1): string | null {
-  const key = (edit as { thumbnailKey?: unknown }).thumbnailKey;
-  return typeof key === 'string' && key.length > 0 ? key : null;
-}
-
 /**
  * Publishes an edit to one YouTube channel: route, claim the upload in the catalog (the channel is
  * fixed from then on), draw quota, upload resumably (the session URI is stored before the first
@@ -113,7 +107,7 @@ export class YoutubeBackend {
       upload = await this.catalog.updateUpload({ uploadId: upload.uploadId, status: 'uploaded', externalId: video.id, error: null });
     }
     const videoId = upload.externalId!;
-    const thumbnailKey = thumbnailKeyOf(edit);
+    const thumbnailKey = edit.thumbnailKey ?? null;
     if (thumbnailKey) await this.setThumbnail(claimed, client, videoId, thumbnailKey, log);
     const checked = await this.readBack(claimed, client, videoId, log);
     const status = checked?.status ?? video?.status;

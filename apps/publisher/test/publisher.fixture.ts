@@ -181,7 +181,7 @@ export class PublisherHarness {
       fileKey: editKey,
       durationS: 2,
       ...(thumbnailKey ? { thumbnailKey } : {}),
-    } as VideoEditedV1;
+    };
     return { event, editFileKey: editKey, thumbnailKey };
   }
 

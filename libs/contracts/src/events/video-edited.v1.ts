@@ -12,6 +12,8 @@ export const VideoEditedV1 = defineContract(
     platformProfile: z.string().max(64),
     fileKey: z.string().max(512),
     durationS: z.number().nonnegative(),
+    /** The thumbnail JPEG, for the publisher's thumbnails.set. */
+    thumbnailKey: z.string().max(512).optional(),
   }),
 );
 export type VideoEditedV1 = Payload<typeof VideoEditedV1>;
