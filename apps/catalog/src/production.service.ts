@@ -133,6 +133,13 @@ export class ProductionService {
           durationS: request.durationS,
           editedAt: new Date(request.editedAt),
           createdAt: new Date(),
+          thumbnailKey: request.thumbnailKey ?? null,
+          planner: request.planner ?? request.plan?.planner ?? null,
+          planJson: request.plan ? JSON.stringify(request.plan) : null,
+          qaJson: request.qa ? JSON.stringify(request.qa) : null,
+          lufs: request.qa?.lufs ?? null,
+          truePeakDb: request.qa?.truePeakDb ?? null,
+          avDriftMs: request.qa?.avDriftMs ?? null,
         }),
     );
     return { editId: row.id, created, fileKey: row.fileKey };

@@ -14,6 +14,12 @@ export const VideoEditedV1 = defineContract(
     durationS: z.number().nonnegative(),
     /** The thumbnail JPEG, for the publisher's thumbnails.set. */
     thumbnailKey: z.string().max(512).optional(),
+    /** `heuristic`, or the model that planned the cuts. */
+    planner: z.string().max(160).optional(),
+    /** QA figures of the file (it passed the gate, or there would be no event). */
+    lufs: z.number().optional(),
+    truePeakDb: z.number().optional(),
+    avDriftMs: z.number().nonnegative().optional(),
   }),
 );
 export type VideoEditedV1 = Payload<typeof VideoEditedV1>;
