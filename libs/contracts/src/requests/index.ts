@@ -14,4 +14,5 @@ export * from './catalog/story.v1.js';
 export * from './catalog/trend.v1.js';
 export * from './catalog/video.v1.js';
 export * from './files/files.v1.js';
+export * from './logger/log-query.v1.js';
 export * from './vector/vector.v1.js';
