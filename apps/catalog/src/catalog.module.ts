@@ -27,6 +27,12 @@ import { StoryRepository } from './repositories/story.repository.js';
 import { TrendRepository } from './repositories/trend.repository.js';
 import { VideoRepository } from './repositories/video.repository.js';
 import { RetentionService } from './retention.service.js';
+import { TrendClusterController } from './trend-cluster.controller.js';
+import { TrendClusterService } from './trend-cluster.service.js';
+import { ExternalTrendService } from './external-trend.service.js';
+import { VideoJobRepository } from './repositories/video-job.repository.js';
+import { VideoJobController } from './video-job.controller.js';
+import { VideoJobService } from './video-job.service.js';
 
 /** Closes the database when the app stops, after in-flight requests. */
 class CatalogDatabaseCloser implements OnApplicationShutdown {
@@ -38,7 +44,7 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
 }
 
 @Module({
-  controllers: [CatalogController, ArticleEmbeddingController, ArticleFingerprintController],
+  controllers: [CatalogController, ArticleEmbeddingController, ArticleFingerprintController, TrendClusterController, VideoJobController],
   providers: [
     { provide: CATALOG_CONFIG, inject: [APP_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadCatalogConfig(env) },
     {
@@ -73,6 +79,10 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
     RetentionService,
     ArticleEmbeddingService,
     ArticleFingerprintService,
+    TrendClusterService,
+    ExternalTrendService,
+    VideoJobRepository,
+    VideoJobService,
   ],
 })
 export class CatalogModule {}

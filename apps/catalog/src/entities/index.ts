@@ -14,6 +14,9 @@ import { StoryEntity } from './story.entity.js';
 import { TrendArticleEntity } from './trend-article.entity.js';
 import { TrendEntity } from './trend.entity.js';
 import { VideoEntity } from './video.entity.js';
+import { trendClusterEntities } from './trend-cluster.entities.js';
+import { externalTrendEntities } from './external-trend.entities.js';
+import { VideoJobEntity } from './video-job.entity.js';
 
 export {
   ArticleAliasEntity,
@@ -32,6 +35,7 @@ export {
   TrendArticleEntity,
   TrendEntity,
   VideoEntity,
+  VideoJobEntity,
 };
 
 export const catalogEntities = [
@@ -51,4 +55,7 @@ export const catalogEntities = [
   FileHoldEntity,
   ArticleEmbeddingEntity,
   ArticleFingerprintEntity,
+  ...trendClusterEntities,
+  ...externalTrendEntities,
+  VideoJobEntity,
 ];
