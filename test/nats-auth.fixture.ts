@@ -12,6 +12,7 @@ export const TEST_PASSWORDS: Record<string, string> = {
   NATS_VECTOR_PASSWORD: 'vector-secret',
   NATS_CONSOLE_PASSWORD: 'console-secret',
   NATS_TREND_PASSWORD: 'trend-secret',
+  NATS_STORY_PASSWORD: 'story-secret',
   NATS_TRENDWATCH_PASSWORD: 'trendwatch-secret',
 };
 
