@@ -6,6 +6,7 @@ import { EventPublisher } from './event-publisher.js';
 import { APP_ENV, APP_INFO, APP_LOGGER, NATS_CONNECTION } from './messaging.tokens.js';
 import type { Namespace } from './namespace.js';
 import type { AppDeclaration } from './streams.config.js';
+import type { MessagingObserver } from './observer.js';
 import { RequestClient } from './request-client.js';
 
 export interface MessagingModuleOptions {
@@ -17,6 +18,7 @@ export interface MessagingModuleOptions {
   logger: winston.Logger;
   /** `config/apps/<app>.yaml`: what the app may publish and whom it may ask. */
   declaration?: Pick<AppDeclaration, 'publishes' | 'requests'>;
+  observer?: MessagingObserver;
 }
 
 /**
@@ -34,11 +36,17 @@ export class MessagingModule {
         { provide: APP_ENV, useValue: options.env },
         { provide: APP_INFO, useValue: { app: options.app } },
         { provide: APP_LOGGER, useValue: options.logger },
-        { provide: EventPublisher, useValue: new EventPublisher(jetstream(options.nc), options.ns, options.app, options.declaration?.publishes) },
-        { provide: RequestClient, useValue: new RequestClient(
+        {
+          provide: EventPublisher,
+          useValue: new EventPublisher(jetstream(options.nc), options.ns, options.app, options.declaration?.publishes),
+        },
+        {
+          provide: RequestClient,
+          useValue: new RequestClient(
             options.nc,
             options.ns,
             options.requestTimeoutMs,
+            options.observer,
             options.declaration && { app: options.app, requests: options.declaration.requests },
           ),
         },

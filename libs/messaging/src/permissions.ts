@@ -23,8 +23,8 @@ export function inboxPrefix(app: string): string {
 
 /** The permissions of one app: its declared events and owners, its own consumers and inbox, nothing else. */
 export function appUser(app: AppDeclaration, topology: Pick<PipelineTopology, 'streams'>): NatsUser {
-  const publish = new Set<string>(app.publishes);
-  const subscribe = new Set<string>([`${inboxPrefix(app.app)}.>`]);
+  const publish = new Set<string>([...app.publishes, ...app.permissions.publish]);
+  const subscribe = new Set<string>([`${inboxPrefix(app.app)}.>`, ...app.permissions.subscribe]);
   for (const owner of app.requests) publish.add(`${owner}.>`);
   for (const owner of app.serves) subscribe.add(`${owner}.>`);
   for (const consumer of app.consumers) {

@@ -70,6 +70,11 @@ const AppFileSchema = z
     publishes: z.array(z.string().regex(EVENT_PATTERN, 'an event subject pipeline.<entity>.<pastTenseVerb>.v<major>')).default([]),
     requests: z.array(z.string().regex(OWNER, 'an owner app name such as catalog')).default([]),
     serves: z.array(z.string().regex(NAME, 'the owner prefix the app answers, such as catalog')).default([]),
+    /** Raw NATS permissions beyond what the lists above give (an operations tool that replays dead letters). */
+    permissions: z
+      .object({ publish: z.array(z.string().min(1)).default([]), subscribe: z.array(z.string().min(1)).default([]) })
+      .strict()
+      .default({ publish: [], subscribe: [] }),
   })
   .strict();
 
@@ -81,6 +86,7 @@ export interface AppDeclaration {
   publishes: string[];
   requests: string[];
   serves: string[];
+  permissions: { publish: string[]; subscribe: string[] };
 }
 
 export type StreamConfig = z.infer<typeof StreamSchema>;
@@ -130,7 +136,7 @@ export function loadTopology(streamsFile: string): PipelineTopology {
       durables.add(`${entry.stream}/${entry.durable}`);
       return { ...file.delivery, ...stripUndefined(entry), durable: entry.durable, stream: entry.stream, filter: entry.filter, app };
     });
-    apps[app] = { app, file: path, consumers: consumers[app], publishes: declared.publishes, requests: declared.requests, serves: declared.serves };
+    apps[app] = { app, file: path, consumers: consumers[app], publishes: declared.publishes, requests: declared.requests, serves: declared.serves, permissions: declared.permissions };
   }
   return { streams: file.streams, delivery: file.delivery, consumers, apps };
 }

@@ -5,6 +5,7 @@ export * from './article-embedded.v1.js';
 export * from './article-stored.v1.js';
 export * from './file-purged.v1.js';
 export * from './metrics-collected.v1.js';
+export * from './metrics-requested.v1.js';
 export * from './scrape-requested.v1.js';
 export * from './story-written.v1.js';
 export * from './trend-detected.v1.js';

@@ -1,0 +1,2 @@
+export * from './fake-chat.server.js';
+export * from './llama-engine.server.js';
