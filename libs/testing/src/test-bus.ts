@@ -2,10 +2,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bootstrap, type RunningApp } from '#bootstrap';
-import { connectNats, EventPublisher, loadTopology, Namespace, provisionTopology, RequestClient } from '#messaging';
+import type { Contract, Envelope } from '#contracts';
+import { connectNats, EventPublisher, loadTopology, Namespace, provisionTopology, RequestClient, subjectMatches } from '#messaging';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { DynamicModule, Type } from '@nestjs/common';
+import type { z } from 'zod';
 import { parse, stringify } from 'yaml';
 
 export interface TestBusOptions {
@@ -87,6 +89,30 @@ export class TestBus {
     const running = await bootstrap(module, { app, env: this.env(env), handleSignals: false });
     this.apps.push(running);
     return running;
+  }
+
+  /**
+   * The events of one contract in this bus's stream, oldest first, once at least `count` are there
+   * (validated against the contract); a clear error after `timeoutMs` otherwise.
+   */
+  async events<T extends z.ZodType>(contract: Contract<string, T>, count = 1, timeoutMs = 15_000): Promise<Envelope<z.infer<T>>[]> {
+    const topology = loadTopology(join(this.configDir, 'streams.yaml'));
+    const stream = Object.entries(topology.streams).find(([, s]) => s.subjects.some((p) => subjectMatches(p, contract.subject)))?.[0];
+    if (!stream) throw new Error(`No stream covers ${contract.subject}`);
+    const deadline = Date.now() + timeoutMs;
+    let found: Envelope<z.infer<T>>[] = [];
+    while (Date.now() < deadline) {
+      const consumer = await this.js.consumers.get(this.ns.stream(stream), { filter_subjects: [this.ns.subject(contract.subject)] });
+      const batch = await consumer.fetch({ max_messages: 10_000, expires: 1000 });
+      found = [];
+      for await (const msg of batch) {
+        const envelope = msg.json<Envelope<unknown>>();
+        found.push({ ...envelope, payload: contract.schema.parse(envelope.payload) });
+      }
+      if (found.length >= count) return found;
+      await new Promise((done) => setTimeout(done, 200));
+    }
+    throw new Error(`Expected ${count} ${contract.subject} event(s) within ${timeoutMs} ms, found ${found.length}`);
   }
 
   /** Stops the apps, deletes this namespace's streams and the temp config. */
