@@ -231,16 +231,16 @@ describe('${app} stage on the real bus', () => {
     await bus?.close();
   });
 
-  it('answers ${args.on} with one ${args.emits}, also when the event comes twice', async () => {
+  it('answers ${args.on} with one ${args.emits}, once even when the event comes twice', async () => {
     const input = ${JSON.stringify(onSample, null, 2).replace(/\n/g, '\n    ')};
     const sent = await bus.publisher.publish(${on.name}, input);
-    // The same envelope again (a redelivery): the stage publishes nothing new.
-    await bus.js.publish(bus.ns.subject(${on.name}.subject), JSON.stringify({ ...sent, id: \`\${sent.id}-again\` }));
-    const [event, second] = await bus.events(${emits.name}, 2);
+    const [event] = await bus.events(${emits.name}, 1);
     assert.equal(event!.payload.sourceEventId, sent.id);
     assert.equal(event!.causationId, sent.id);
-    assert.equal(second!.payload.sourceEventId, \`\${sent.id}-again\`);
-    await assert.rejects(bus.events(${emits.name}, 3, 1500), /found 2/);
+    // The same envelope once more, as a redelivery would bring it: the deterministic key makes the
+    // stage's second publish a duplicate the stream drops.
+    await bus.js.publish(bus.ns.subject(${on.name}.subject), JSON.stringify(sent));
+    await assert.rejects(bus.events(${emits.name}, 2, 3000), /found 1/);
   });
 });
 `,

@@ -102,7 +102,7 @@ export class TestBus {
     const deadline = Date.now() + timeoutMs;
     let found: Envelope<z.infer<T>>[] = [];
     while (Date.now() < deadline) {
-      const consumer = await this.js.consumers.get(this.ns.stream(stream), { filter_subjects: [this.ns.subject(contract.subject)] });
+      const consumer = await this.js.consumers.get(this.ns.stream(stream), { filter_subjects: this.ns.subject(contract.subject) });
       const batch = await consumer.fetch({ max_messages: 10_000, expires: 1000 });
       found = [];
       for await (const msg of batch) {
