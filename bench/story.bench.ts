@@ -155,7 +155,7 @@ show('template', results.template);
 
 const found = spawnSync(process.execPath, [join(root, 'scripts/llm-model.mjs'), 'path'], { encoding: 'utf8' });
 if (found.status === 0) {
-  const engine = new LlamaEngineServer({ modelPath: found.stdout.trim(), contextSize: 2048, threads: 2, batchSize: 512 });
+  const engine = new LlamaEngineServer({ modelPath: found.stdout.trim(), contextSize: 2048, threads: 1, batchSize: 512 });
   const url = await engine.start();
   const client = new ChatClient({ baseUrl: url, model: engine.model, backend: 'llamacpp', timeoutMs: 600_000, retry: { maxRetries: 0 }, contextTokens: 2048 });
   const writer = new ModelStoryWriter(client, { contextTokens: 2048, maxTokens: 400, images: false, maxScenes: 2, narrationChars: 120 });
