@@ -11,6 +11,10 @@ import type {
   CatalogPublicationRecordResponseV1,
   CatalogStoryCreateRequestV1,
   CatalogStoryCreateResponseV1,
+  CatalogStoryCountRequestV1,
+  CatalogStoryCountResponseV1,
+  CatalogStoryFindRequestV1,
+  CatalogStoryFindResponseV1,
   CatalogTrendCreateRequestV1,
   CatalogTrendCreateResponseV1,
   CatalogVideoCreateRequestV1,
@@ -91,10 +95,52 @@ export class ProductionService {
           standIn: request.standIn,
           textKey: request.textKey,
           promptKey: request.promptKey ?? null,
+          templateId: request.templateId ?? null,
+          templateVersion: request.templateVersion ?? null,
+          articleReason: request.articleReason ?? null,
+          promptTokens: request.promptTokens ?? null,
+          completionTokens: request.completionTokens ?? null,
+          latencyMs: request.latencyMs ?? null,
+          finishReason: request.finishReason ?? null,
+          repairs: request.repairs ?? null,
           createdAt: new Date(),
         }),
     );
     return { storyId: row.id, created, textKey: row.textKey };
+  }
+
+  async findStories(request: CatalogStoryFindRequestV1): Promise<CatalogStoryFindResponseV1> {
+    const rows = await this.stories.byTrend(request.trendId, request.variant);
+    return {
+      stories: rows.map((row) => ({
+        storyId: row.id,
+        trendId: row.trendId,
+        articleId: row.articleId,
+        model: row.model,
+        standIn: row.standIn,
+        variant: row.variant,
+        textKey: row.textKey,
+        templateId: row.templateId,
+        templateVersion: row.templateVersion,
+        articleReason: row.articleReason,
+        promptTokens: row.promptTokens,
+        completionTokens: row.completionTokens,
+        latencyMs: row.latencyMs,
+        finishReason: row.finishReason,
+        repairs: row.repairs,
+        createdAt: row.createdAt.toISOString(),
+      })),
+    };
+  }
+
+  async countStories(request: CatalogStoryCountRequestV1): Promise<CatalogStoryCountResponseV1> {
+    let categoryId: number | null = null;
+    if (request.category !== null) {
+      const category = await this.categories.bySlug(request.category);
+      if (!category) return { count: 0 };
+      categoryId = category.id;
+    }
+    return { count: await this.stories.countByCategory(categoryId, new Date(request.since), new Date(request.until)) };
   }
 
   async createVideo(request: CatalogVideoCreateRequestV1): Promise<CatalogVideoCreateResponseV1> {

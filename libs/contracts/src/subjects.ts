@@ -38,6 +38,8 @@ export const Requests = {
   CatalogExternalTrendRecordV1: 'catalog.externalTrend.record.v1',
   CatalogExternalTrendListV1: 'catalog.externalTrend.list.v1',
   CatalogStoryCreateV1: 'catalog.story.create.v1',
+  CatalogStoryFindV1: 'catalog.story.find.v1',
+  CatalogStoryCountV1: 'catalog.story.count.v1',
   CatalogVideoCreateV1: 'catalog.video.create.v1',
   CatalogVideoJobLatestV1: 'catalog.videoJob.latest.v1',
   CatalogVideoJobRecordV1: 'catalog.videoJob.record.v1',

@@ -142,7 +142,7 @@ export function visibleByline(body: Element): string | null {
   if (!best || best.score < -1) return null;
   // The same reporters named again with a colleague ("김민준 기자" under "김민준·이서연 기자"): all of them.
   for (const item of found) {
-    if (item.names.length > best.names.length && item.score >= best.score - 3 && best.names.every((name) => item.names.includes(name))) best = item;
+    if (item.names.length > best.names.length && item.score >= Math.min(best.score - 3, 0) && best.names.every((name) => item.names.includes(name))) best = item;
   }
   return best.names.join(', ');
 }
