@@ -13,12 +13,17 @@ export class EditorHandler {
 
   @OnEvent(VideoGeneratedV1)
   async onVideoGenerated(payload: VideoGeneratedV1, ctx: EventContext): Promise<void> {
-    const edited = await this.editor.edit(payload, ctx.log);
-    // The key fixes the message id: a redelivery publishes nothing new.
-    await this.publisher.publish(VideoEditedV1, edited, { causedBy: ctx.envelope, key: `edited:${edited.editId}` });
+    const { event, created } = await this.editor.edit(payload, ctx.log);
+    // A repeated video.generated (another envelope) finds the edit recorded: its event went out then.
+    // A redelivery of this envelope publishes again under the same id, which JetStream drops if it got through.
+    if (!created && ctx.attempt === 1) {
+      ctx.log.info(`video ${payload.videoId}: already edited as edit ${event.editId}; nothing new published`);
+      return;
+    }
+    await this.publisher.publish(VideoEditedV1, event, { causedBy: ctx.envelope, key: `edited:${event.editId}` });
     ctx.log.info(
-      `video ${payload.videoId} edited by ${edited.editor} (${edited.planner}): edit ${edited.editId}, ${edited.durationS.toFixed(2)} s, ` +
-        `${edited.lufs} LUFS, ${edited.truePeakDb} dBTP${ctx.attempt > 1 ? ` (attempt ${ctx.attempt})` : ''}`,
+      `video ${payload.videoId} edited by ${event.editor} (${event.planner}): edit ${event.editId}, ${event.durationS.toFixed(2)} s, ` +
+        `${event.lufs} LUFS, ${event.truePeakDb} dBTP${ctx.attempt > 1 ? ` (attempt ${ctx.attempt})` : ''}`,
     );
   }
 }

@@ -42,7 +42,8 @@ export class EditorService {
     return { name: this.editorName, standIn: this.editorName === STANDIN_EDITOR };
   }
 
-  async edit(video: VideoGeneratedV1, log: winston.Logger): Promise<VideoEditedV1> {
+  /** The edit's event, and whether this call recorded it (false: an earlier event already had). */
+  async edit(video: VideoGeneratedV1, log: winston.Logger): Promise<{ event: VideoEditedV1; created: boolean }> {
     const workDir = await mkdtemp(join(this.config.workDir, 'editor-'));
     try {
       return await this.editIn(workDir, video, log);
@@ -53,7 +54,7 @@ export class EditorService {
     }
   }
 
-  private async editIn(workDir: string, video: VideoGeneratedV1, log: winston.Logger): Promise<VideoEditedV1> {
+  private async editIn(workDir: string, video: VideoGeneratedV1, log: winston.Logger): Promise<{ event: VideoEditedV1; created: boolean }> {
     const input = join(workDir, 'input.mp4');
     await this.files.download(video.fileKey, input);
     const script = await this.script(video, log);
@@ -96,7 +97,7 @@ export class EditorService {
     log.debug(
       `video ${video.videoId}: analyse ${outcome.timingsMs.analyse} ms, plan ${outcome.timingsMs.plan} ms, render ${outcome.timingsMs.render} ms (${outcome.rendered.video}), QA ${outcome.timingsMs.qa} ms`,
     );
-    return {
+    const event: VideoEditedV1 = {
       editId: recorded.editId,
       videoId: video.videoId,
       editor: this.editorName,
@@ -110,6 +111,7 @@ export class EditorService {
       truePeakDb: figures.truePeakDb,
       avDriftMs: figures.avDriftMs,
     };
+    return { event, created: recorded.created };
   }
 
   /**
