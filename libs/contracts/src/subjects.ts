@@ -62,6 +62,8 @@ export const Requests = {
   VectorGetV1: 'vector.get.v1',
   VectorSimilarV1: 'vector.similar.v1',
   VectorCountV1: 'vector.count.v1',
+  LoggerFunnelV1: 'logger.funnel.v1',
+  LoggerEventsRecentV1: 'logger.events.recent.v1',
 } as const;
 export type RequestSubject = (typeof Requests)[keyof typeof Requests];
 

@@ -18,6 +18,7 @@ import { errorMessage, HandlerWiringError, PoisonMessageError, RequestError } fr
 import { EventContext } from './event-context.js';
 import { EventPublisher } from './event-publisher.js';
 import type { Namespace } from './namespace.js';
+import { attachTrace, type HandlerOutcome, type MessagingObserver } from './observer.js';
 import { ensureConsumer } from './provision.js';
 import type { ConsumerConfig, PipelineTopology } from './streams.config.js';
 import { decodeJson, describeIssues, encodeJson, rawPreview, type ReplyBody } from './wire.js';
@@ -28,6 +29,8 @@ export interface JetStreamServerOptions {
   ns: Namespace;
   topology: PipelineTopology;
   logger: winston.Logger;
+  /** Told about every handled message (metrics); optional so tests and tools need none. */
+  observer?: MessagingObserver;
 }
 
 type DeadLetterReason = DeadLetterV1['reason'];
@@ -75,6 +78,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 
   on(): never {
     throw new Error('JetStreamServer does not emit events');
+  }
+
+  /** Each declared consumer and whether its pull loop is running (readiness probe). */
+  consumerStatus(): { durable: string; running: boolean }[] {
+    return this.runners.map((runner) => runner.status());
   }
 
   unwrap<T>(): T {
@@ -231,6 +239,8 @@ class ConsumerRunner {
   private readonly working = new Map<JsMsg, number>();
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly acks = new AckBatcher();
+  private readonly began = new Map<JsMsg, number>();
+  private loopEnded = false;
 
   constructor(
     private readonly consumer: ConsumerConfig,
@@ -276,9 +286,26 @@ class ConsumerRunner {
       this.inFlight++;
       void this.handleCounted(msg);
     }
+    this.loopEnded = true;
+  }
+
+  status(): { durable: string; running: boolean } {
+    return { durable: this.consumer.durable, running: this.messages !== null && !this.loopEnded };
+  }
+
+  /** Metrics: one call where each message's fate is decided (ack, nak, term). */
+  private report(msg: JsMsg, subject: string, outcome: HandlerOutcome): void {
+    const began = this.began.get(msg);
+    if (began === undefined || !this.options.observer) return;
+    this.began.delete(msg);
+    this.options.observer.handlerFinished(this.handlerName, subject, outcome, (performance.now() - began) / 1000);
   }
 
   private async handleCounted(msg: JsMsg): Promise<void> {
+    if (this.options.observer) {
+      this.began.set(msg, performance.now());
+      this.options.observer.handlerStarted(this.handlerName, this.options.ns.logical(msg.subject));
+    }
     try {
       await this.handle(msg);
     } catch (error) {
@@ -301,6 +328,7 @@ class ConsumerRunner {
     const parsed = EnvelopeSchema.safeParse(decoded.value);
     if (!parsed.success) return this.deadLetter(msg, subject, null, 'invalid-envelope', describeIssues(parsed.error));
     const envelope = parsed.data as Envelope;
+    attachTrace(envelope, msg.headers);
     if (envelope.subject !== subject) {
       return this.deadLetter(msg, subject, envelope, 'invalid-envelope', `envelope names ${envelope.subject} but arrived on ${subject}`);
     }
@@ -319,6 +347,7 @@ class ConsumerRunner {
     try {
       await settle(await this.handler(payload, context));
       this.acks.ack(msg);
+      this.report(msg, subject, 'handled');
     } catch (error) {
       await this.failed(msg, subject, envelope, attempt, error);
     } finally {
@@ -343,6 +372,7 @@ class ConsumerRunner {
       correlationId: envelope.correlationId,
     });
     msg.nak(delay);
+    this.report(msg, subject, 'retried');
   }
 
   private async deadLetter(
@@ -357,6 +387,7 @@ class ConsumerRunner {
       // A broken dead letter is not dead-lettered again; that would loop.
       logger.error(`dropping unreadable dead letter #${msg.info.streamSequence}: ${error}`, { subject });
       msg.term(reason);
+      this.report(msg, subject, 'dead-lettered');
       return;
     }
     const record: DeadLetterV1 = {
@@ -382,6 +413,7 @@ class ConsumerRunner {
     } catch (publishError) {
       logger.error(`cannot publish the dead letter for #${msg.info.streamSequence}, will retry: ${errorMessage(publishError)}`, { subject });
       msg.nak(this.consumer.backoff[0]);
+      this.report(msg, subject, 'retried');
       return;
     }
     logger.error(`dead letter (${reason}) after ${msg.info.deliveryCount} attempt(s) in ${this.handlerName}: ${error.slice(0, 500)}`, {
@@ -389,5 +421,6 @@ class ConsumerRunner {
       correlationId: envelope?.correlationId,
     });
     msg.term(reason);
+    this.report(msg, subject, 'dead-lettered');
   }
 }
