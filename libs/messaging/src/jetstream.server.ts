@@ -14,7 +14,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import type winston from 'winston';
 import type { z } from 'zod';
 import { HandlerFailure, type HandlerExtras } from './decorators.js';
-import { errorMessage, HandlerWiringError, PoisonMessageError, RequestError } from './errors.js';
+import { errorMessage, HandlerWiringError, PoisonMessageError, RequestError, RetryLaterError } from './errors.js';
 import { EventContext } from './event-context.js';
 import { EventPublisher } from './event-publisher.js';
 import type { Namespace } from './namespace.js';
@@ -365,6 +365,12 @@ class ConsumerRunner {
   private async failed(msg: JsMsg, subject: string, envelope: Envelope, attempt: number, error: unknown): Promise<void> {
     const message = errorMessage(error);
     if (error instanceof PoisonMessageError) return this.deadLetter(msg, subject, envelope, 'poison', message);
+    if (error instanceof RetryLaterError) {
+      const delay = Math.max(0, Math.round(error.delayMs));
+      this.options.logger.info(`deferred for ${Math.round(delay / 1000)} s: ${message}`, { subject, correlationId: envelope.correlationId });
+      msg.nak(delay);
+      return;
+    }
     if (attempt >= this.consumer.max_deliver) return this.deadLetter(msg, subject, envelope, 'max-deliveries', message);
     const delay = this.consumer.backoff[Math.min(attempt - 1, this.consumer.backoff.length - 1)]!;
     this.options.logger.warn(`attempt ${attempt}/${this.consumer.max_deliver} failed, retry in ${delay} ms: ${message}`, {

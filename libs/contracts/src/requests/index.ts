@@ -9,6 +9,7 @@ export * from './catalog/edit.v1.js';
 export * from './catalog/media.v1.js';
 export * from './catalog/metric.v1.js';
 export * from './catalog/publication.v1.js';
+export * from './catalog/publisher.v1.js';
 export * from './catalog/source.v1.js';
 export * from './catalog/story.v1.js';
 export * from './catalog/trend.v1.js';
