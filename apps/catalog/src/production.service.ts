@@ -194,6 +194,7 @@ export class ProductionService {
   async recordPublication(request: CatalogPublicationRecordRequestV1): Promise<CatalogPublicationRecordResponseV1> {
     const edit = await this.edits.byId(request.editId);
     if (!edit) throw notFound(`edit ${request.editId}`);
+    const channelId = await this.publications.channelIdOf(request.platform, request.account);
     const { row, created } = await insertOnce(
       () => this.publications.byExternalId(request.platform, request.externalId),
       () =>
@@ -205,6 +206,12 @@ export class ProductionService {
           url: request.url ?? null,
           publishedAt: new Date(request.publishedAt),
           createdAt: new Date(),
+          channelId,
+          title: request.title ?? null,
+          privacyStatus: request.privacyStatus ?? null,
+          uploadStatus: request.uploadStatus ?? null,
+          rejectionReason: request.rejectionReason ?? null,
+          statusCheckedAt: request.uploadStatus ? new Date() : null,
         }),
     );
     if (row.editId !== request.editId) {
@@ -223,8 +230,9 @@ export class ProductionService {
   async addMetric(request: CatalogMetricAddRequestV1): Promise<CatalogMetricAddResponseV1> {
     if (!(await this.publications.byId(request.publicationId))) throw notFound(`publication ${request.publicationId}`);
     const capturedAt = new Date(request.capturedAt);
+    const slotAt = request.slotAt ? new Date(request.slotAt) : null;
     const { row, created } = await insertOnce(
-      () => this.publications.snapshotAt(request.publicationId, capturedAt),
+      () => (slotAt ? this.publications.snapshotAtSlot(request.publicationId, slotAt) : this.publications.snapshotAt(request.publicationId, capturedAt)),
       () =>
         this.publications.insertSnapshot({
           publicationId: request.publicationId,
@@ -233,6 +241,8 @@ export class ProductionService {
           comments: request.comments,
           capturedAt,
           createdAt: new Date(),
+          slotAt,
+          source: request.source ?? null,
         }),
     );
     return { snapshotId: row.id, created };
@@ -308,7 +318,14 @@ export class ProductionService {
         detector: trend.detector,
       },
       articleId: story.articleId,
-      metrics: metrics.map((m) => ({ views: m.views, likes: m.likes, comments: m.comments, capturedAt: m.capturedAt.toISOString() })),
+      metrics: metrics.map((m) => ({
+        views: m.views,
+        likes: m.likes,
+        comments: m.comments,
+        capturedAt: m.capturedAt.toISOString(),
+        slotAt: m.slotAt?.toISOString() ?? null,
+        source: m.source ?? null,
+      })),
     };
   }
 }
@@ -322,5 +339,11 @@ function toPublicationV1(p: PublicationEntity): PublicationV1 {
     externalId: p.externalId,
     url: p.url,
     publishedAt: p.publishedAt.toISOString(),
+    channelId: p.channelId ?? null,
+    title: p.title ?? null,
+    privacyStatus: p.privacyStatus ?? null,
+    uploadStatus: p.uploadStatus ?? null,
+    rejectionReason: p.rejectionReason ?? null,
+    statusCheckedAt: p.statusCheckedAt?.toISOString() ?? null,
   };
 }

@@ -21,6 +21,10 @@ const TABLES = [
   'file_hold',
   'article_embedding',
   'article_fingerprint',
+  'channel',
+  'quota_ledger',
+  'upload',
+  'metric_daily',
 ];
 
 for (const dialect of DIALECTS) {

@@ -102,8 +102,13 @@ export function extractArticle(input: Buffer | Uint8Array | string, opts: Extrac
   if (body) {
     let firstRemoved: ReadonlySet<AnyNode> | null = null;
     let bestNodes: Element[] = [];
+    const keep = new Set<AnyNode>();
     for (const flags of ATTEMPTS) {
-      const selection = selectContent(body, flags, meta.title);
+      const selection = selectContent(body, flags, meta.title, keep);
+      if (firstRemoved === null) {
+        // The wrappers of the strict pass's choice stay in the retries, whatever their names say.
+        for (const node of selection.nodes) for (let up: AnyNode | null = node; up && up !== body; up = up.parent) keep.add(up);
+      }
       const rendered = render(selection.nodes, selection.dropped, meta.base, selection.mediaOnly);
       const length = textLength(rendered);
       // The strict pass's exclusions still count against a retry, unless it found nothing at all.

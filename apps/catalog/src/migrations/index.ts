@@ -4,6 +4,7 @@ import { EditQa1795989329366 } from './edit-qa.migration.js';
 import { ExternalTrend1796202000000 } from './external-trend.migration.js';
 import { InitialSchema1767225600000 } from './initial-schema.migration.js';
 import { MediaStatus1796100000000 } from './media-status.migration.js';
+import { PublisherTables1796204803249 } from './publisher.migration.js';
 import { SeedCategories1767225600001 } from './seed-categories.migration.js';
 import { StoryRecord1796204000000 } from './story-record.migration.js';
 import { TrendCluster1796201000000 } from './trend-cluster.migration.js';
@@ -21,4 +22,5 @@ export const catalogMigrations = [
   VideoJob1796203000000,
   EditQa1795989329366,
   StoryRecord1796204000000,
+  PublisherTables1796204803249,
 ];
