@@ -206,8 +206,12 @@ export class TrendClusterService {
       if (best && best.sim >= request.threshold) {
         clusterId = best.id;
         similarity = best.sim;
-        const row = await clusters.findOneByOrFail({ id: clusterId });
-        const sum = decodeVector(row.vectorSum, dim);
+        const row = await clusters.findOneOrFail({
+          select: { id: true, memberCount: true, mediaMemberCount: true, firstSeenAt: true, lastSeenAt: true, terms: true, representativeScore: true },
+          where: { id: clusterId },
+        });
+        // The cache is current (same sequence as the database, under the lock): no need to decode the row's sum.
+        const sum = Float32Array.from(cache.clusters.get(clusterId)!.sum);
         for (let i = 0; i < dim; i++) sum[i] = sum[i]! + vector[i]!;
         let memberCount = row.memberCount + 1;
         // Two live clusters this article reaches, whose centroids are nearly one: the younger joins the older.

@@ -70,7 +70,7 @@ export class TrendService {
       hasMedia,
       terms,
       threshold: event.standIn ? this.config.similarityStandIn : this.config.similarity,
-      mergeThreshold: this.config.mergeSimilarity,
+      mergeThreshold: event.standIn ? this.config.mergeSimilarityStandIn : this.config.mergeSimilarity,
       binSeconds: this.config.burst.binSeconds,
       liveSeconds: this.config.liveSeconds,
       historyBins: this.config.burst.historyBins,
