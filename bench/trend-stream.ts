@@ -129,7 +129,8 @@ export function generateStream(options: StreamOptions): { topics: Topic[]; burst
     const lang = id % 2 === 0 ? 'ko' : 'en';
     const pool = lang === 'ko' ? ko : en;
     // Each topic owns its keyword and four words: no two topics share them.
-    const take = () => pool.splice(Math.floor(rng.next() * pool.length), 1)[0]!;
+    // When a language runs out of nouns, made-up ones (still unique) take their place.
+    const take = () => (pool.length > 0 ? pool.splice(Math.floor(rng.next() * pool.length), 1)[0]! : `${lang === 'ko' ? '신조어' : 'neo'}${id}x${Math.floor(rng.next() * 1e6)}`);
     topics.push({ id, lang, keyword: take(), words: [take(), take(), take(), take()], category: pick(rng, CATEGORIES) });
   }
   const baseRates = topics.map((_, i) => (i < options.backgroundTopics ? 1 + rng.next() * 5 : 0));
