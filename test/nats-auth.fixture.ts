@@ -14,6 +14,7 @@ export const TEST_PASSWORDS: Record<string, string> = {
   NATS_TREND_PASSWORD: 'trend-secret',
   NATS_STORY_PASSWORD: 'story-secret',
   NATS_TRENDWATCH_PASSWORD: 'trendwatch-secret',
+  NATS_EDITOR_PASSWORD: 'editor-secret',
 };
 
 export function passwordOf(user: string): string {
