@@ -15,6 +15,8 @@ export const TEST_PASSWORDS: Record<string, string> = {
   NATS_STORY_PASSWORD: 'story-secret',
   NATS_TRENDWATCH_PASSWORD: 'trendwatch-secret',
   NATS_EDITOR_PASSWORD: 'editor-secret',
+  NATS_PUBLISHER_PASSWORD: 'publisher-secret',
+  NATS_METRICS_PASSWORD: 'metrics-secret',
 };
 
 export function passwordOf(user: string): string {
