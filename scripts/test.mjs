@@ -51,7 +51,7 @@ if (files.length === 0) {
 console.log(`test: ${files.length} spec files: ${files.map((f) => relative(join(root, 'dist'), f)).join(', ')}`);
 const run = spawnSync(
   process.execPath,
-  ['--enable-source-maps', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+  ['--enable-source-maps', '--test', '--test-concurrency=1', '--test-reporter=spec', `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 600_000}`, ...files],
   { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
 process.exit(run.status ?? 1);
