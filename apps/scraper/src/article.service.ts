@@ -201,7 +201,7 @@ export class ArticleService {
   private async shouldResume(article: ArticleV1, run: RunContext): Promise<boolean> {
     if (run.finished.has(article.articleId) || this.claims.wasAnnounced(article.articleId)) return false;
     const createdAt = Date.parse(article.createdAt);
-    if (run.attempt > 1 && createdAt >= Date.parse(run.envelope.occurredAt)) return true;
+    if (run.rerun && createdAt >= Date.parse(run.envelope.occurredAt)) return true;
     if (Date.now() - createdAt < this.limits.resumeAfterMs) return false;
     return (await this.files.stat(await this.textKey(article))) === null;
   }
