@@ -1,0 +1,144 @@
+import { join } from 'node:path';
+import type { EditDecisionListV1 } from '#contracts';
+import { blackFreezeFilters, escapeFilterPath } from './analysis.js';
+import { readFrameMetadata, stretches, type Stretch } from './frame-metadata.js';
+import { measureLoudnorm, planLoudness, settleLimitedGain, type LoudnessPlan } from './loudness.js';
+import { runTool } from './media-tool.js';
+import type { PlatformProfile } from './platform-profile.js';
+import type { ProbedMedia } from './probe.js';
+import { keptSegments, outputFrames, selectExpression, toOutputSpan, toOutputTime, type Segment } from './timeline.js';
+
+export interface ExecuteOptions {
+  workDir: string;
+  timeoutMs: number;
+  /** x264 preset: the speed / size trade (quality is fixed by the profile's CRF). */
+  x264Preset: string;
+}
+
+export interface Rendered {
+  path: string;
+  /** `copy`: the picture was already right and only the sound was re-encoded. */
+  video: 'copy' | 'encode';
+  durationS: number;
+  segments: Segment[];
+  loudness: LoudnessPlan;
+  /** Black and frozen stretches of exactly the frames that went into the file. */
+  videoScan: { black: Stretch[]; frozen: Stretch[] };
+  thumbnailS: number;
+}
+
+/** An input that can never be edited (nothing left after the plan, no picture); retrying changes nothing. */
+export class EditInputError extends Error {
+  override readonly name = 'EditInputError';
+}
+
+/**
+ * Carries out a plan with ffmpeg: constant frame rate, scaled and padded to the profile, cut at
+ * frame boundaries (picture with `select`, sound in blocks of exactly one frame with `aselect`),
+ * emphasis, two-pass loudness, H.264 High / AAC, `+faststart`. When the input is already what the
+ * profile asks and the plan changes no picture, the video stream is copied (only the sound is
+ * re-encoded), which is many times faster.
+ */
+export async function executePlan(
+  input: string,
+  probed: ProbedMedia,
+  plan: EditDecisionListV1,
+  profile: PlatformProfile,
+  inputScan: { black: Stretch[]; frozen: Stretch[] },
+  options: ExecuteOptions,
+): Promise<Rendered> {
+  if (!probed.video) throw new EditInputError('the input has no video stream');
+  const fps = profile.fps;
+  const segments = keptSegments(plan, fps, profile.maxDurationS);
+  const frames = outputFrames(segments);
+  if (frames < Math.max(1, profile.minDurationS * fps)) {
+    throw new EditInputError(`the plan leaves ${(frames / fps).toFixed(2)} s of video, under the ${profile.minDurationS} s minimum of ${profile.name}`);
+  }
+  const durationS = frames / fps;
+  const samplesPerFrame = profile.audioSampleRate / fps;
+  if (!Number.isInteger(samplesPerFrame)) throw new Error(`profile ${profile.name}: ${profile.audioSampleRate} Hz is not a whole number of samples per frame at ${fps} fps`);
+
+  const single = segments.length === 1 && segments[0]!.startFrame === 0;
+  const video = probed.video;
+  const pictureReady =
+    plan.source.constantFrameRate &&
+    Math.abs(video.fps - fps) < 0.01 &&
+    video.codec === 'h264' &&
+    video.profile === 'High' &&
+    video.pixFmt === 'yuv420p' &&
+    video.width === profile.width &&
+    video.height === profile.height;
+  const copy = single && pictureReady && plan.emphasis.length === 0;
+
+  const select = selectExpression(segments, fps);
+  const audioChain = [
+    `aresample=${profile.audioSampleRate}:first_pts=0`,
+    `aformat=sample_fmts=fltp:channel_layouts=${profile.audioChannels === 1 ? 'mono' : 'stereo'}`,
+    `apad=whole_dur=${(segments.at(-1)!.endFrame / fps).toFixed(6)}`,
+    ...(copy ? [] : [`asetnsamples=n=${samplesPerFrame}:p=1`, `aselect='${select}'`, 'asetpts=N/SR/TB']),
+  ].join(',');
+  const hasAudio = probed.audio !== null;
+  let loudness: LoudnessPlan = {
+    mode: 'none',
+    filter: '',
+    gainDb: 0,
+    measured: { inputI: Number.NEGATIVE_INFINITY, inputTp: Number.NEGATIVE_INFINITY, inputLra: 0, inputThresh: -70, targetOffset: 0 },
+    reason: 'the input has no sound',
+  };
+  if (hasAudio) {
+    loudness = planLoudness(await measureLoudnorm(input, audioChain, profile, options.timeoutMs), profile);
+    loudness = await settleLimitedGain(input, audioChain, loudness, profile, options.timeoutMs);
+  }
+  const audioGraph = hasAudio ? `[0:a]${audioChain}${loudness.filter ? `,${loudness.filter}` : ''}[aout]` : null;
+
+  const output = join(options.workDir, 'edited.mp4');
+  const encodeAudio = ['-c:a', 'aac', '-b:a', `${profile.audioBitrateKbps}k`, '-ar', String(profile.audioSampleRate), '-ac', String(profile.audioChannels)];
+  const common = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-y', '-i', input];
+  const tail = ['-t', durationS.toFixed(6), '-movflags', '+faststart', output];
+  let videoScan: Rendered['videoScan'];
+  if (copy) {
+    const args = [...common, ...(audioGraph ? ['-filter_complex', audioGraph, '-map', '0:v:0', '-map', '[aout]', ...encodeAudio] : ['-map', '0:v:0']), '-c:v', 'copy', ...tail];
+    await runTool('ffmpeg', args, { timeoutMs: options.timeoutMs, context: 'edit (picture copied)' });
+    // The copied frames are the input's: its scan, clipped to what was kept, is the output's.
+    const clip = (list: Stretch[]) => list.filter((s) => s.startS < durationS).map((s) => ({ startS: s.startS, endS: Math.min(s.endS, durationS) }));
+    videoScan = { black: clip(inputScan.black), frozen: clip(inputScan.frozen) };
+  } else {
+    const qaFile = join(options.workDir, 'render-black-freeze.txt');
+    const emphasis = plan.emphasis
+      .map((e) => toOutputSpan(segments, fps, e.startS, e.endS))
+      .filter((span): span is { startS: number; endS: number } => span !== null)
+      .map((span) => `eq=contrast=1.12:saturation=1.25:enable='between(t,${span.startS.toFixed(3)},${span.endS.toFixed(3)})'`);
+    const videoGraph =
+      `[0:v]fps=${fps},scale=${profile.width}:${profile.height}:force_original_aspect_ratio=decrease,` +
+      `pad=${profile.width}:${profile.height}:(ow-iw)/2:(oh-ih)/2:black,setsar=1,` +
+      `select='${select}',setpts=N/${fps}/TB,${emphasis.map((e) => `${e},`).join('')}format=yuv420p,split=2[vout][vqa];` +
+      `[vqa]${blackFreezeFilters(0.1, 0.5)},metadata=mode=print:file=${escapeFilterPath(qaFile)},nullsink`;
+    const graph = audioGraph ? `${videoGraph};${audioGraph}` : videoGraph;
+    const args = [
+      ...common,
+      '-filter_complex', graph,
+      '-map', '[vout]', ...(audioGraph ? ['-map', '[aout]', ...encodeAudio] : []),
+      '-c:v', 'libx264', '-preset', options.x264Preset, '-crf', String(profile.videoBitrateCrf), '-profile:v', 'high', '-pix_fmt', 'yuv420p',
+      '-r', String(fps), '-fps_mode', 'cfr', '-g', String(fps * 2),
+      ...tail,
+    ];
+    await runTool('ffmpeg', args, { timeoutMs: options.timeoutMs, context: 'edit (re-encode)' });
+    const frames = await readFrameMetadata(qaFile);
+    videoScan = {
+      black: stretches(frames, 'lavfi.black_start', 'lavfi.black_end', durationS),
+      frozen: stretches(frames, 'lavfi.freezedetect.freeze_start', 'lavfi.freezedetect.freeze_end', durationS),
+    };
+  }
+  const thumbnailS = toOutputTime(segments, fps, plan.thumbnailS) ?? durationS / 3;
+  return { path: output, video: copy ? 'copy' : 'encode', durationS, segments, loudness, videoScan, thumbnailS };
+}
+
+/** A JPEG of one output frame, full size. */
+export async function extractThumbnail(file: string, atS: number, workDir: string, timeoutMs: number): Promise<string> {
+  const path = join(workDir, 'thumbnail.jpg');
+  await runTool('ffmpeg', ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-y', '-ss', atS.toFixed(3), '-i', file, '-frames:v', '1', '-q:v', '3', path], {
+    timeoutMs,
+    context: 'thumbnail',
+  });
+  return path;
+}
