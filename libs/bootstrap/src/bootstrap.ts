@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { CommonEnv, loadEnv } from '#config';
+import { CommonEnv, loadEnv, redactUrl } from '#config';
 import { createLogger, WinstonNestLogger } from '#logging';
 import { connectNats, JetStreamServer, loadTopology, MessagingModule, Namespace } from '#messaging';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -75,7 +75,7 @@ export async function bootstrap(appModule: Type | DynamicModule, options: BootOp
       });
     }
   }
-  logger.info(`started (nats ${config.NATS_URL}${ns.name ? `, namespace ${ns.name}` : ''})`);
+  logger.info(`started (nats ${redactUrl(config.NATS_URL)}${ns.name ? `, namespace ${ns.name}` : ''})`);
   return { app, nc, ns, logger, close };
 }
 

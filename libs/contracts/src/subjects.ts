@@ -13,6 +13,7 @@ export const Events = {
   VideoPublishedV1: 'pipeline.video.published.v1',
   MetricsCollectedV1: 'pipeline.metrics.collected.v1',
   FilePurgedV1: 'pipeline.file.purged.v1',
+  DeadLetterReplayedV1: 'pipeline.deadletter.replayed.v1',
 } as const;
 export type EventSubject = (typeof Events)[keyof typeof Events];
 

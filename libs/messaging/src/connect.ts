@@ -1,4 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { redactUrl } from '#config';
 import type winston from 'winston';
 
 export interface NatsConnectOptions {
@@ -25,7 +26,7 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsConn
     });
   } catch (error) {
     throw new Error(
-      `Cannot connect to NATS at ${options.url} (${(error as Error).message}). Start it (npm start does, or ` +
+      `Cannot connect to NATS at ${redactUrl(options.url)} (${redactUrl((error as Error).message)}). Start it (npm start does, or ` +
         `"nats-server -js") or set NATS_URL.`,
       { cause: error },
     );
@@ -62,7 +63,7 @@ async function watchStatus(nc: NatsConnection, logger: winston.Logger): Promise<
   for await (const status of nc.status()) {
     if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'error') {
       // A permissions violation arrives here: name it, it is a deployment fault to fix.
-      const detail = 'error' in status && status.error instanceof Error ? `: ${status.error.message}` : '';
+      const detail = 'error' in status && status.error instanceof Error ? `: ${redactUrl(status.error.message)}` : '';
       logger.warn(`nats ${status.type}${detail}`);
     }
   }

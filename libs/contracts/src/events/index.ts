@@ -3,6 +3,7 @@ import type { Contract } from '../define.js';
 import type { EventSubject } from '../subjects.js';
 import { ArticleEmbeddedV1 } from './article-embedded.v1.js';
 import { ArticleStoredV1 } from './article-stored.v1.js';
+import { DeadLetterReplayedV1 } from './dead-letter-replayed.v1.js';
 import { FilePurgedV1 } from './file-purged.v1.js';
 import { MetricsCollectedV1 } from './metrics-collected.v1.js';
 import { ScrapeRequestedV1 } from './scrape-requested.v1.js';
@@ -14,6 +15,7 @@ import { VideoPublishedV1 } from './video-published.v1.js';
 
 export * from './article-embedded.v1.js';
 export * from './article-stored.v1.js';
+export * from './dead-letter-replayed.v1.js';
 export * from './file-purged.v1.js';
 export * from './metrics-collected.v1.js';
 export * from './scrape-requested.v1.js';
@@ -34,6 +36,7 @@ const all = [
   VideoPublishedV1,
   MetricsCollectedV1,
   FilePurgedV1,
+  DeadLetterReplayedV1,
 ] as const;
 
 type AllContracts = (typeof all)[number];
