@@ -23,6 +23,7 @@ export const Requests = {
   CatalogArticleGetByUrlV1: 'catalog.article.getByUrl.v1',
   CatalogArticleListV1: 'catalog.article.list.v1',
   CatalogArticleTextV1: 'catalog.article.text.v1',
+  CatalogArticleAnnouncedV1: 'catalog.article.announced.v1',
   CatalogArticleEmbeddedV1: 'catalog.article.embedded.v1',
   CatalogArticleFingerprintV1: 'catalog.article.fingerprint.v1',
   CatalogArticleNearDuplicateV1: 'catalog.article.nearDuplicate.v1',
