@@ -10,6 +10,7 @@ export const TEST_PASSWORDS: Record<string, string> = {
   NATS_CATALOG_PASSWORD: 'catalog-secret',
   NATS_FILES_PASSWORD: 'files-secret',
   NATS_VECTOR_PASSWORD: 'vector-secret',
+  NATS_TREND_PASSWORD: 'trend-secret',
 };
 
 export function passwordOf(user: string): string {

@@ -27,6 +27,9 @@ import { StoryRepository } from './repositories/story.repository.js';
 import { TrendRepository } from './repositories/trend.repository.js';
 import { VideoRepository } from './repositories/video.repository.js';
 import { RetentionService } from './retention.service.js';
+import { TrendClusterController } from './trend-cluster.controller.js';
+import { TrendClusterService } from './trend-cluster.service.js';
+import { ExternalTrendService } from './external-trend.service.js';
 
 /** Closes the database when the app stops, after in-flight requests. */
 class CatalogDatabaseCloser implements OnApplicationShutdown {
@@ -38,7 +41,7 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
 }
 
 @Module({
-  controllers: [CatalogController, ArticleEmbeddingController, ArticleFingerprintController],
+  controllers: [CatalogController, ArticleEmbeddingController, ArticleFingerprintController, TrendClusterController],
   providers: [
     { provide: CATALOG_CONFIG, inject: [APP_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadCatalogConfig(env) },
     {
@@ -73,6 +76,8 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
     RetentionService,
     ArticleEmbeddingService,
     ArticleFingerprintService,
+    TrendClusterService,
+    ExternalTrendService,
   ],
 })
 export class CatalogModule {}

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { catalogMigrations } from '../src/migrations/index.js';
 import { SEEDED_CATEGORIES } from '../src/migrations/seed-categories.migration.js';
 import { DIALECTS, Replica, TestDatabase } from './catalog-fixture.js';
 
@@ -37,7 +38,7 @@ for (const dialect of DIALECTS) {
 
     it('migrates an empty database up to every table', async () => {
       for (const table of TABLES) assert.equal(await replica.count(table) >= 0, true, table);
-      assert.equal(await replica.count('migrations'), 5);
+      assert.equal(await replica.count('migrations'), catalogMigrations.length);
       assert.equal(await replica.dataSource.showMigrations(), false, 'no migration pending');
     });
 
@@ -54,8 +55,10 @@ for (const dialect of DIALECTS) {
     it('reopens without re-running migrations, and migrates down and up again', async () => {
       const second = await Replica.open(db);
       try {
-        assert.equal(await second.count('migrations'), 5);
+        assert.equal(await second.count('migrations'), catalogMigrations.length);
         assert.equal(await second.count('category'), SEEDED_CATEGORIES.length);
+        // Migrations after the first five are undone first; their own specs check their tables.
+        for (let i = catalogMigrations.length; i > 5; i--) await second.dataSource.undoLastMigration();
         await second.count('media', 'status IS NULL AND error IS NULL');
         await second.dataSource.undoLastMigration();
         await assert.rejects(second.count('media', 'status IS NULL'), 'the media status columns are gone');

@@ -14,6 +14,8 @@ import { StoryEntity } from './story.entity.js';
 import { TrendArticleEntity } from './trend-article.entity.js';
 import { TrendEntity } from './trend.entity.js';
 import { VideoEntity } from './video.entity.js';
+import { trendClusterEntities } from './trend-cluster.entities.js';
+import { externalTrendEntities } from './external-trend.entities.js';
 
 export {
   ArticleAliasEntity,
@@ -51,4 +53,6 @@ export const catalogEntities = [
   FileHoldEntity,
   ArticleEmbeddingEntity,
   ArticleFingerprintEntity,
+  ...trendClusterEntities,
+  ...externalTrendEntities,
 ];

@@ -12,6 +12,8 @@ export * from './catalog/publication.v1.js';
 export * from './catalog/source.v1.js';
 export * from './catalog/story.v1.js';
 export * from './catalog/trend.v1.js';
+export * from './catalog/trend-cluster.v1.js';
+export * from './catalog/external-trend.v1.js';
 export * from './catalog/video.v1.js';
 export * from './files/files.v1.js';
 export * from './vector/vector.v1.js';

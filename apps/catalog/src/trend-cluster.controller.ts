@@ -1,0 +1,66 @@
+import {
+  CatalogExternalTrendListV1,
+  CatalogExternalTrendRecordV1,
+  CatalogTrendAssignV1,
+  CatalogTrendClusterGetV1,
+  CatalogTrendPublishedV1,
+  CatalogTrendTransitionListV1,
+  CatalogTrendTransitionV1,
+  type RequestOf,
+  type ResponseOf,
+} from '#contracts';
+import { OnRequest } from '#messaging';
+import { Controller } from '@nestjs/common';
+import { answer } from './catalog.errors.js';
+import { ExternalTrendService } from './external-trend.service.js';
+import { TrendClusterService } from './trend-cluster.service.js';
+
+type Req<C> = RequestOf<C>;
+type Res<C> = Promise<ResponseOf<C>>;
+
+/** The trend stage's state (clusters, bins, transitions) and the external trend snapshots. */
+@Controller()
+export class TrendClusterController {
+  constructor(
+    private readonly clusters: TrendClusterService,
+    private readonly external: ExternalTrendService,
+  ) {}
+
+  @OnRequest(CatalogTrendAssignV1)
+  assign(request: Req<typeof CatalogTrendAssignV1>): Res<typeof CatalogTrendAssignV1> {
+    return answer(() => this.clusters.assign(request));
+  }
+
+  @OnRequest(CatalogTrendTransitionV1)
+  transition(request: Req<typeof CatalogTrendTransitionV1>): Res<typeof CatalogTrendTransitionV1> {
+    return answer(() => this.clusters.transition(request));
+  }
+
+  @OnRequest(CatalogTrendPublishedV1)
+  published(request: Req<typeof CatalogTrendPublishedV1>): Res<typeof CatalogTrendPublishedV1> {
+    return answer(async () => {
+      await this.clusters.markPublished(request.transitionId, request.eventId, request.publishedAt);
+      return { ok: true as const };
+    });
+  }
+
+  @OnRequest(CatalogTrendClusterGetV1)
+  cluster(request: Req<typeof CatalogTrendClusterGetV1>): Res<typeof CatalogTrendClusterGetV1> {
+    return answer(async () => ({ cluster: await this.clusters.cluster(request.clusterId, request.historyBins, request.binSeconds) }));
+  }
+
+  @OnRequest(CatalogTrendTransitionListV1)
+  transitions(request: Req<typeof CatalogTrendTransitionListV1>): Res<typeof CatalogTrendTransitionListV1> {
+    return answer(async () => ({ transitions: await this.clusters.transitions(request.since, request.until, request.limit, request.afterId) }));
+  }
+
+  @OnRequest(CatalogExternalTrendRecordV1)
+  recordExternal(request: Req<typeof CatalogExternalTrendRecordV1>): Res<typeof CatalogExternalTrendRecordV1> {
+    return answer(() => this.external.record(request));
+  }
+
+  @OnRequest(CatalogExternalTrendListV1)
+  listExternal(request: Req<typeof CatalogExternalTrendListV1>): Res<typeof CatalogExternalTrendListV1> {
+    return answer(async () => ({ snapshots: await this.external.list(request.since, request.until, request.source, request.limit) }));
+  }
+}

@@ -1,0 +1,4 @@
+import { runApp } from '#bootstrap';
+import { TrendModule } from './trend.module.js';
+
+await runApp(TrendModule, 'trend');

@@ -1,0 +1,74 @@
+import { CommonEnv, loadEnv } from '#config';
+import { z } from 'zod';
+import type { BurstConfig } from './burst.js';
+
+const stages = z
+  .string()
+  .default('emerging')
+  .transform((text) => text.split(',').map((s) => s.trim()).filter((s) => s !== ''))
+  .pipe(z.array(z.enum(['emerging', 'peaking', 'fading'])).min(1, 'name at least one of emerging, peaking, fading'));
+
+/** The variables of the trend stage (docs/trend.md explains each default). */
+export const TrendEnv = {
+  ...CommonEnv,
+  TREND_BIN_MINUTES: z.coerce.number().int().min(1).max(43_200).default(60),
+  /** Cosine similarity to a centroid to join it; spaces of the stand-in embedder use their own. */
+  TREND_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.55),
+  TREND_SIMILARITY_STANDIN: z.coerce.number().min(-1).max(1).default(0.2),
+  TREND_MERGE_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.9),
+  TREND_LIVE_HOURS: z.coerce.number().min(1).max(8760).default(168),
+  TREND_HISTORY_BINS: z.coerce.number().int().min(2).max(1000).default(72),
+  TREND_EWMA_BINS: z.coerce.number().min(1).max(1000).default(24),
+  TREND_PRIOR_RATE: z.coerce.number().positive().max(1000).default(0.05),
+  TREND_MIN_ARTICLES: z.coerce.number().int().min(1).max(10_000).default(2),
+  TREND_Z_ENTER: z.coerce.number().min(0).max(100).default(3),
+  TREND_BURST_RATIO: z.coerce.number().min(1.01).max(100).default(3),
+  TREND_BURST_COST: z.coerce.number().min(0).max(100).default(3),
+  TREND_PEAK_DROP: z.coerce.number().min(0).max(1).default(0.8),
+  /** A cluster younger than this emerges on TREND_MIN_ARTICLES alone (a fresh catalog); 0 = off. */
+  TREND_NEW_WINDOW_HOURS: z.coerce.number().min(0).max(8760).default(48),
+  /** Which lifecycle steps publish `trend.detected` (all are recorded in the catalog). */
+  TREND_PUBLISH_STAGES: stages,
+  /** Characters of the article text read for label terms (the title always counts). */
+  TREND_TEXT_CHARS: z.coerce.number().int().min(0).max(100_000).default(2000),
+  TREND_LABEL_TERMS: z.coerce.number().int().min(1).max(16).default(5),
+};
+
+export interface TrendConfig {
+  burst: BurstConfig;
+  similarity: number;
+  similarityStandIn: number;
+  mergeSimilarity: number;
+  liveSeconds: number;
+  publishStages: ('emerging' | 'peaking' | 'fading')[];
+  textChars: number;
+  labelTerms: number;
+}
+
+export function loadTrendConfig(env: NodeJS.ProcessEnv): TrendConfig {
+  const e = loadEnv(TrendEnv, env);
+  const binSeconds = e.TREND_BIN_MINUTES * 60;
+  return {
+    burst: {
+      binSeconds,
+      historyBins: e.TREND_HISTORY_BINS,
+      ewmaBins: e.TREND_EWMA_BINS,
+      priorRate: e.TREND_PRIOR_RATE,
+      minArticles: e.TREND_MIN_ARTICLES,
+      zEnter: e.TREND_Z_ENTER,
+      burstRatio: e.TREND_BURST_RATIO,
+      burstCost: e.TREND_BURST_COST,
+      peakDrop: e.TREND_PEAK_DROP,
+      newWindowBins: Math.ceil((e.TREND_NEW_WINDOW_HOURS * 3600) / binSeconds),
+    },
+    similarity: e.TREND_SIMILARITY,
+    similarityStandIn: e.TREND_SIMILARITY_STANDIN,
+    mergeSimilarity: e.TREND_MERGE_SIMILARITY,
+    liveSeconds: Math.round(e.TREND_LIVE_HOURS * 3600),
+    publishStages: e.TREND_PUBLISH_STAGES,
+    textChars: e.TREND_TEXT_CHARS,
+    labelTerms: e.TREND_LABEL_TERMS,
+  };
+}
+
+export const TREND_CONFIG = Symbol('TREND_CONFIG');

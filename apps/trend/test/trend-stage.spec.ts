@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ArticleEmbeddedV1 } from '#contracts';
+import { waitFor } from '#testing';
+import { trendConsumer, TrendHarness, type Dialect } from './trend.fixture.js';
+import { CAMPING, hourTimes, RATES } from './topics.fixture.js';
+
+const ENV = {
+  TREND_BIN_MINUTES: '60',
+  TREND_NEW_WINDOW_HOURS: '0',
+  TREND_PUBLISH_STAGES: 'emerging,peaking,fading',
+  TREND_SIMILARITY_STANDIN: '0.3',
+};
+
+/** Camping: 1 an hour for 6 hours, then 6, 8, 3, 1, 1 (emerging, -, peaking, fading); rates: 1 an hour throughout. */
+const CAMPING_HOURS = [1, 1, 1, 1, 1, 1, 6, 8, 3, 1, 1];
+
+async function drain(harness: TrendHarness, what: string): Promise<void> {
+  await waitFor(what, async () => ((await harness.backlog()) === 0 ? true : null), 60_000, 50);
+}
+
+for (const dialect of ['sqlite', 'mariadb'] as Dialect[]) {
+  describe(`trend stage on ${dialect}: lifecycle, redelivery, restart`, () => {
+    let harness: TrendHarness;
+    const published: ArticleEmbeddedV1[] = [];
+    let n = 0;
+
+    async function feed(hours: number[], topic: typeof CAMPING, offset = 0): Promise<void> {
+      for (const [index, count] of hours.entries()) {
+        for (const at of hourTimes(offset + index, count)) {
+          const payload = await harness.store({ title: topic.title(n), text: topic.text(n), publishedAt: at, category: 'travel-food' });
+          n++;
+          published.push(payload);
+          await harness.publish(payload);
+        }
+      }
+    }
+
+    before(async () => {
+      // One message at a time, so the stream order is the event order the assertions reason about.
+      harness = await TrendHarness.start({ dialect, trendEnv: ENV, bus: { consumers: trendConsumer(1), delivery: { backoff: ['100ms'] } } });
+    });
+    after(async () => harness?.close());
+
+    it('takes a cluster through emerging, peaking and fading, and announces each step once', async () => {
+      for (let hour = 0; hour < CAMPING_HOURS.length; hour++) {
+        await feed([CAMPING_HOURS[hour]!], CAMPING, hour);
+        await feed([1], RATES, hour);
+      }
+      await drain(harness, 'the stream processed');
+      const transitions = await harness.transitions();
+      assert.deepEqual(
+        transitions.map((t) => `${t.fromStage}->${t.toStage}`),
+        ['new->emerging', 'emerging->peaking', 'peaking->fading'],
+      );
+      assert.equal(new Set(transitions.map((t) => t.clusterId)).size, 1, 'one cluster went through the steps');
+      const events = await harness.detected();
+      assert.deepEqual(events.map((e) => e.payload.stage), ['emerging', 'peaking', 'fading']);
+      const trendIds = new Set(events.map((e) => e.payload.trendId));
+      assert.equal(trendIds.size, 1, 'one trend id for the whole lifecycle');
+      const emerging = events[0]!.payload;
+      assert.equal(Date.parse(emerging.windowEnd) - Date.parse(emerging.windowStart) >= 3_600_000, true);
+      assert.ok(emerging.growth! > 2, `growth ${emerging.growth}`);
+      assert.equal(emerging.textSource, 'template');
+      assert.equal(emerging.category, 'travel-food');
+      assert.ok(emerging.articleIds.length >= 6);
+      // Korean labels without particles: 캠핑장으로 -> 캠핑장, 20~30대가 -> 20~30대.
+      assert.ok(emerging.labelTerms!.some((t) => t.includes(CAMPING.keyword)), `labels ${emerging.labelTerms}`);
+      for (const term of emerging.labelTerms!) assert.doesNotMatch(term, /(으로|가|이|을|를)$/u, `label ${term} keeps a particle`);
+      assert.match(emerging.text, /캠핑/);
+      assert.match(emerging.text, /급증/);
+      const cluster = await harness.cluster(transitions[0]!.clusterId);
+      assert.equal(cluster.stage, 'fading');
+      assert.equal(cluster.trendId, emerging.trendId);
+      assert.equal(cluster.memberCount, CAMPING_HOURS.reduce((a, b) => a + b, 0));
+    });
+
+    it('publishes nothing twice when every article comes again under new message ids', async () => {
+      const before = await harness.detected();
+      const transitionsBefore = await harness.transitions();
+      for (const payload of published) await harness.publish(payload, `again:${payload.articleId}`);
+      await drain(harness, 'the repeats processed');
+      assert.equal((await harness.detected()).length, before.length);
+      assert.deepEqual(await harness.transitions(), transitionsBefore);
+      const cluster = await harness.cluster(transitionsBefore[0]!.clusterId);
+      assert.equal(cluster.memberCount, CAMPING_HOURS.reduce((a, b) => a + b, 0));
+    });
+
+    it('keeps the trend id across a restart of the stage', async () => {
+      const first = (await harness.detected())[0]!.payload;
+      await harness.stopTrend();
+      await harness.startTrend();
+      // A second burst on the same topic after it faded.
+      await feed([1, 1, 10], CAMPING, 12);
+      await drain(harness, 'the second burst processed');
+      const events = await harness.detected();
+      const last = events[events.length - 1]!.payload;
+      assert.equal(last.stage, 'emerging');
+      assert.equal(last.trendId, first.trendId);
+      assert.equal(last.clusterId, first.clusterId);
+    });
+  });
+}
