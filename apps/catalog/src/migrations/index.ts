@@ -1,6 +1,6 @@
 import { ArticleEmbedding1795692644271 } from './article-embedding.migration.js';
 import { ArticleFingerprint1796000000000 } from './article-fingerprint.migration.js';
-import { ArticleAnnounced1795990500888 } from './article-announced.migration.js';
+import { ArticleAnnounced1796203000000 } from './article-announced.migration.js';
 import { InitialSchema1767225600000 } from './initial-schema.migration.js';
 import { MediaStatus1796100000000 } from './media-status.migration.js';
 import { TrendCluster1796201000000 } from './trend-cluster.migration.js';
@@ -16,5 +16,5 @@ export const catalogMigrations = [
   MediaStatus1796100000000,
   TrendCluster1796201000000,
   ExternalTrend1796202000000,
-  ArticleAnnounced1795990500888,
+  ArticleAnnounced1796203000000,
 ];
