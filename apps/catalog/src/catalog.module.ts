@@ -14,6 +14,9 @@ import { CatalogService } from './catalog.service.js';
 import { CATALOG_LOGGER } from './catalog.tokens.js';
 import { openCatalogDatabase } from './database/catalog-database.js';
 import { ProductionService } from './production.service.js';
+import { PublisherCatalogController } from './publisher.controller.js';
+import { PublisherCatalogService } from './publisher.service.js';
+import { PublisherRepository } from './repositories/publisher.repository.js';
 import { ArticleEmbeddingRepository } from './repositories/article-embedding.repository.js';
 import { ArticleFingerprintRepository } from './repositories/article-fingerprint.repository.js';
 import { ArticleRepository } from './repositories/article.repository.js';
@@ -30,6 +33,9 @@ import { RetentionService } from './retention.service.js';
 import { TrendClusterController } from './trend-cluster.controller.js';
 import { TrendClusterService } from './trend-cluster.service.js';
 import { ExternalTrendService } from './external-trend.service.js';
+import { VideoJobRepository } from './repositories/video-job.repository.js';
+import { VideoJobController } from './video-job.controller.js';
+import { VideoJobService } from './video-job.service.js';
 
 /** Closes the database when the app stops, after in-flight requests. */
 class CatalogDatabaseCloser implements OnApplicationShutdown {
@@ -41,7 +47,7 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
 }
 
 @Module({
-  controllers: [CatalogController, ArticleEmbeddingController, ArticleFingerprintController, TrendClusterController],
+  controllers: [CatalogController, ArticleEmbeddingController, ArticleFingerprintController, TrendClusterController, VideoJobController, PublisherCatalogController],
   providers: [
     { provide: CATALOG_CONFIG, inject: [APP_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadCatalogConfig(env) },
     {
@@ -71,6 +77,7 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
     FileRegistryRepository,
     ArticleEmbeddingRepository,
     ArticleFingerprintRepository,
+    PublisherRepository,
     CatalogService,
     ProductionService,
     RetentionService,
@@ -78,6 +85,9 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
     ArticleFingerprintService,
     TrendClusterService,
     ExternalTrendService,
+    VideoJobRepository,
+    VideoJobService,
+    PublisherCatalogService,
   ],
 })
 export class CatalogModule {}

@@ -7,10 +7,11 @@ import type winston from 'winston';
 import type { z } from 'zod';
 import { CircuitBreaker, DEFAULT_BREAKER_TIMING, type BreakerTiming } from './circuit-breaker.js';
 import { HandlerFailure, type HandlerExtras } from './decorators.js';
-import { errorMessage, PoisonMessageError, unavailableDependency, UnavailableError } from './errors.js';
+import { errorMessage, PoisonMessageError, RetryLaterError, unavailableDependency, UnavailableError } from './errors.js';
 import { EventContext } from './event-context.js';
 import { EventPublisher } from './event-publisher.js';
 import type { Namespace } from './namespace.js';
+import { attachTrace, type HandlerOutcome, type MessagingObserver } from './observer.js';
 import type { ConsumerConfig } from './streams.config.js';
 import { decodeJson, describeIssues, encodeJson, rawPreview } from './wire.js';
 
@@ -22,6 +23,7 @@ export interface ConsumerRunnerOptions {
   ns: Namespace;
   logger: winston.Logger;
   breakerTiming?: BreakerTiming;
+  observer?: MessagingObserver;
 }
 
 /** The subject an owner app answers pings on, for the breaker's probe (`catalog.ping.v1`). */
@@ -94,6 +96,7 @@ export class ConsumerRunner {
   readonly breaker: CircuitBreaker;
   private readonly prefetch: number;
   private readonly limit: number;
+  private readonly began = new Map<JsMsg, number>();
 
   constructor(
     private readonly consumer: ConsumerConfig,
@@ -137,6 +140,19 @@ export class ConsumerRunner {
     this.owned.clear();
     this.acks.flush();
     if (this.heartbeat) clearInterval(this.heartbeat);
+  }
+
+  /** Running unless stopped; a pause for an outage is running too (it is waiting on purpose). */
+  status(): { durable: string; running: boolean; paused: boolean } {
+    return { durable: this.consumer.durable, running: this.loop !== null && !this.stopping, paused: this.breaker.isOpen };
+  }
+
+  /** Metrics: one call where each message's fate is decided (ack, nak, dead letter). */
+  private report(msg: JsMsg, subject: string, outcome: HandlerOutcome): void {
+    const began = this.began.get(msg);
+    if (began === undefined || !this.options.observer) return;
+    this.began.delete(msg);
+    this.options.observer.handlerFinished(this.handlerName, subject, outcome, (performance.now() - began) / 1000);
   }
 
   /** `working()` for every owned message older than a third of the ack wait. */
@@ -197,6 +213,10 @@ export class ConsumerRunner {
   }
 
   private async handleCounted(msg: JsMsg): Promise<void> {
+    if (this.options.observer && !this.began.has(msg)) {
+      this.began.set(msg, performance.now());
+      this.options.observer.handlerStarted(this.handlerName, this.options.ns.logical(msg.subject));
+    }
     try {
       const owned = this.owned.get(msg);
       if (owned?.deadLetter) {
@@ -223,8 +243,9 @@ export class ConsumerRunner {
   }
 
   /** Settled: no longer ours (acked, nak'd or dead-lettered). */
-  private release(msg: JsMsg): void {
+  private release(msg: JsMsg, outcome?: HandlerOutcome): void {
     this.owned.delete(msg);
+    if (outcome) this.report(msg, this.options.ns.logical(msg.subject), outcome);
   }
 
   /** Back to the queue, alive, no attempt counted: a dependency is down. */
@@ -245,6 +266,7 @@ export class ConsumerRunner {
     const parsed = EnvelopeSchema.safeParse(decoded.value);
     if (!parsed.success) return this.deadLetter(msg, subject, null, 'invalid-envelope', describeIssues(parsed.error));
     const envelope = parsed.data as Envelope;
+    attachTrace(envelope, msg.headers);
     if (envelope.subject !== subject) {
       return this.deadLetter(msg, subject, envelope, 'invalid-envelope', `envelope names ${envelope.subject} but arrived on ${subject}`);
     }
@@ -283,7 +305,7 @@ export class ConsumerRunner {
         return;
       }
       this.breaker.succeeded();
-      this.release(msg);
+      this.release(msg, 'handled');
       this.acks.ack(msg);
     } catch (error) {
       if (overtime) return;
@@ -305,13 +327,20 @@ export class ConsumerRunner {
   private async failed(msg: JsMsg, subject: string, envelope: Envelope, attempt: number, error: unknown): Promise<void> {
     const message = errorMessage(error);
     if (error instanceof PoisonMessageError) return this.deadLetter(msg, subject, envelope, 'poison', message);
+    if (error instanceof RetryLaterError) {
+      const delay = Math.max(0, Math.round(error.delayMs));
+      this.options.logger.info(`deferred for ${Math.round(delay / 1000)} s: ${message}`, { subject, correlationId: envelope.correlationId });
+      this.release(msg, 'retried');
+      msg.nak(delay);
+      return;
+    }
     if (attempt >= this.consumer.max_deliver) return this.deadLetter(msg, subject, envelope, 'max-deliveries', message);
     const delay = this.consumer.backoff[Math.min(attempt - 1, this.consumer.backoff.length - 1)]!;
     this.options.logger.warn(`attempt ${attempt}/${this.consumer.max_deliver} failed, retry in ${delay} ms: ${message}`, {
       subject,
       correlationId: envelope.correlationId,
     });
-    this.release(msg);
+    this.release(msg, 'retried');
     msg.nak(delay);
   }
 
@@ -360,7 +389,7 @@ export class ConsumerRunner {
       subject,
       correlationId: envelope?.correlationId,
     });
-    this.release(msg);
+    this.release(msg, 'dead-lettered');
     msg.ack();
   }
 
@@ -370,12 +399,13 @@ export class ConsumerRunner {
    * acked; it stays in the DLQ stream, where `npm run dlq -- list` shows it.
    */
   private keepDeadLetter(msg: JsMsg, subject: string, reason: DeadLetterReason, error: string): void {
-    this.release(msg);
     if (reason === 'invalid-envelope' || reason === 'invalid-payload') {
+      this.release(msg, 'dead-lettered');
       this.options.logger.error(`unreadable dead letter #${msg.info.streamSequence} left in the DLQ stream: ${error}`, { subject });
       msg.ack();
       return;
     }
+    this.release(msg, 'retried');
     const delay = this.consumer.backoff[this.consumer.backoff.length - 1]!;
     this.options.logger.error(`cannot handle dead letter #${msg.info.streamSequence} (${reason}), retrying in ${delay} ms: ${error}`, { subject });
     msg.nak(delay);

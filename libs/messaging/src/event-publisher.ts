@@ -2,6 +2,7 @@ import type { Contract, Envelope } from '#contracts';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { z } from 'zod';
 import { InvalidMessageError, PublishError } from './errors.js';
+import { traceHeaders, traceOf, traceparentFor } from './observer.js';
 import { deterministicId, randomId } from './message-id.js';
 import type { Namespace } from './namespace.js';
 import { describeIssues, encodeJson } from './wire.js';
@@ -33,7 +34,7 @@ export class EventPublisher {
       throw new InvalidMessageError(`Refusing to publish an invalid ${contract.subject}: ${describeIssues(checked.error)}`);
     }
     const envelope = this.envelope(contract.subject, checked.data, options);
-    await this.publishEnvelope(envelope);
+    await this.publishEnvelope(envelope, options.causedBy);
     return envelope;
   }
 
@@ -42,9 +43,12 @@ export class EventPublisher {
    * `PublishError`, an `UnavailableError`: the caller must not mark anything done, and the
    * transport retries the message without counting an attempt.
    */
-  async publishEnvelope(envelope: Envelope): Promise<void> {
+  async publishEnvelope(envelope: Envelope, causedBy?: PublishOptions['causedBy']): Promise<void> {
     try {
-      await this.js.publish(this.ns.subject(envelope.subject), encodeJson(envelope), { msgID: envelope.id });
+      await this.js.publish(this.ns.subject(envelope.subject), encodeJson(envelope), {
+        msgID: envelope.id,
+        headers: traceHeaders(traceparentFor(envelope, traceOf(causedBy))),
+      });
     } catch (error) {
       throw new PublishError(envelope.subject, error);
     }

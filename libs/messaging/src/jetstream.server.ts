@@ -9,6 +9,7 @@ import { ConsumerRunner, pingSubject, settle } from './consumer-runner.js';
 import type { HandlerExtras } from './decorators.js';
 import { HandlerWiringError, ownerOf, RequestError } from './errors.js';
 import type { Namespace } from './namespace.js';
+import type { MessagingObserver } from './observer.js';
 import { ensureConsumer } from './provision.js';
 import type { ConsumerConfig, PipelineTopology } from './streams.config.js';
 import { decodeJson, describeIssues, encodeJson, type ReplyBody } from './wire.js';
@@ -21,6 +22,8 @@ export interface JetStreamServerOptions {
   logger: winston.Logger;
   /** Probe delays of the consumers' circuit breakers (tests shorten them). */
   breakerTiming?: BreakerTiming;
+  /** Told about every handled message (metrics); optional so tests and tools need none. */
+  observer?: MessagingObserver;
 }
 
 /**
@@ -66,6 +69,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 
   on(): never {
     throw new Error('JetStreamServer does not emit events');
+  }
+
+  /** Each declared consumer and whether its pull loop is running (readiness probe). */
+  consumerStatus(): { durable: string; running: boolean }[] {
+    return this.runners.map((runner) => runner.status());
   }
 
   unwrap<T>(): T {

@@ -28,6 +28,19 @@ export class VideoEntity {
   @Column({ name: 'has_audio', type: 'boolean' })
   hasAudio!: boolean;
 
+  /** `model`, `speech:<model>` or `espeak-ng:<voice>`; null for rows from before it was recorded. */
+  @Column({ name: 'narration_source', type: 'varchar', length: 64, nullable: true })
+  narrationSource!: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  width!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  height!: number | null;
+
+  @Column({ type: 'double', nullable: true, transformer: numeric })
+  fps!: number | null;
+
   @Column({ name: 'generated_at', type: 'datetime', precision: 3 })
   generatedAt!: Date;
 

@@ -10,8 +10,8 @@ import { MigrationColumns } from '../database/migration-columns.js';
  * re-run long after JetStream's duplicate window announces nothing twice. Rows that already have
  * their text were announced by the code before this column: they get their creation time.
  */
-export class ArticleAnnounced1796203000000 implements MigrationInterface {
-  name = 'ArticleAnnounced1796203000000';
+export class ArticleAnnounced1796205000000 implements MigrationInterface {
+  name = 'ArticleAnnounced1796205000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const c = new MigrationColumns(queryRunner);

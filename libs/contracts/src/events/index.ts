@@ -6,6 +6,7 @@ import { ArticleStoredV1 } from './article-stored.v1.js';
 import { DeadLetterReplayedV1 } from './dead-letter-replayed.v1.js';
 import { FilePurgedV1 } from './file-purged.v1.js';
 import { MetricsCollectedV1 } from './metrics-collected.v1.js';
+import { MetricsRequestedV1 } from './metrics-requested.v1.js';
 import { ScrapeRequestedV1 } from './scrape-requested.v1.js';
 import { StoryWrittenV1 } from './story-written.v1.js';
 import { TrendDetectedV1 } from './trend-detected.v1.js';
@@ -18,6 +19,7 @@ export * from './article-stored.v1.js';
 export * from './dead-letter-replayed.v1.js';
 export * from './file-purged.v1.js';
 export * from './metrics-collected.v1.js';
+export * from './metrics-requested.v1.js';
 export * from './scrape-requested.v1.js';
 export * from './story-written.v1.js';
 export * from './trend-detected.v1.js';
@@ -35,6 +37,7 @@ const all = [
   VideoEditedV1,
   VideoPublishedV1,
   MetricsCollectedV1,
+  MetricsRequestedV1,
   FilePurgedV1,
   DeadLetterReplayedV1,
 ] as const;

@@ -14,6 +14,14 @@ export const CatalogVideoCreateV1 = defineRequest(
     hasAudio: z.boolean(),
     generatedAt: z.iso.datetime({ offset: true }),
     variant: z.number().int().nonnegative().max(1000).default(0),
+    /**
+     * Where the sound came from: `model` (the AV model made video and sound), `speech:<model>`
+     * (a speech server, muxed in), `espeak-ng:<voice>` (the embedded voice), null = not said.
+     */
+    narrationSource: z.string().min(1).max(64).nullable().optional(),
+    width: z.number().int().positive().max(100_000).nullable().optional(),
+    height: z.number().int().positive().max(100_000).nullable().optional(),
+    fps: z.number().positive().max(1000).nullable().optional(),
   }),
   z.object({ videoId: z.number().int().positive(), created: z.boolean(), fileKey: z.string() }),
 );
