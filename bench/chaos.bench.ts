@@ -6,7 +6,7 @@
 // app, a nats-server restart, the catalog's MariaDB connections killed, an outage of each owner
 // longer than the retry budget, and a JetStream gap (the server frozen). Ends with one JSON line.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,7 +32,7 @@ const ARTICLES = Number(values.articles);
 const OUTAGE_MS = Number(values['outage-s']) * 1000;
 const SOURCES = Number(values.sources);
 const TIMEOUT_MS = Number(values['timeout-s']) * 1000;
-const root = resolve(import.meta.dirname, '../..');
+const root = resolve(import.meta.dirname, import.meta.dirname.includes('/dist/') ? '../..' : '..');
 const started = Date.now();
 const say = (line: string): void => {
   process.stdout.write(`[chaos ${((Date.now() - started) / 1000).toFixed(0).padStart(5)} s] ${line}\n`);
@@ -112,7 +112,7 @@ class Nats {
     readonly conf: string,
   ) {}
   async start(): Promise<void> {
-    this.child = spawn('nats-server', ['-c', this.conf], { stdio: ['ignore', 'ignore', createWriteStream(join(logDir, 'nats.log'), { flags: 'a' })] });
+    this.child = spawn('nats-server', ['-c', this.conf], { stdio: ['ignore', 'ignore', openSync(join(logDir, 'nats.log'), 'a')] });
     for (let i = 0; i < 100; i++) {
       try {
         const nc = await connectNats({ url: `nats://127.0.0.1:${this.port}`, app: 'chaos-probe' });
@@ -136,20 +136,33 @@ class Nats {
 
 class App {
   child: ChildProcess | null = null;
+  /** Unexpected exits (an app that failed to start during a fault), restarted like a pod. */
+  crashes = 0;
+  private down = false;
   constructor(
     readonly name: string,
     readonly env: Record<string, string>,
   ) {}
   start(): void {
-    const log = createWriteStream(join(logDir, `${this.name}.log`), { flags: 'a' });
-    this.child = spawn(process.execPath, [join(root, 'dist/apps', this.name, 'src/main.js')], {
+    this.down = false;
+    const log = openSync(join(logDir, `${this.name}.log`), 'a');
+    const child = spawn(process.execPath, [join(root, 'dist/apps', this.name, 'src/main.js')], {
       cwd: root,
       env: { ...process.env, ...this.env },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', log, log],
     });
-    this.child.stderr!.pipe(log);
+    this.child = child;
+    child.once('exit', () => {
+      if (this.child !== child || this.down) return;
+      this.crashes++;
+      this.child = null;
+      setTimeout(() => {
+        if (!this.down && !this.child) this.start();
+      }, 2000);
+    });
   }
   async stop(signal: NodeJS.Signals): Promise<void> {
+    this.down = true;
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((done) => child.once('exit', done));
@@ -189,11 +202,8 @@ async function logFigures(database: string): Promise<{ events: number; deadLette
   const mysql = await import('mysql2/promise');
   const connection = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', database });
   try {
-    const tables = (await connection.query('SHOW TABLES'))[0] as Record<string, string>[];
-    const names = tables.map((t) => Object.values(t)[0]!);
-    const count = async (table: string | undefined): Promise<number> =>
-      table ? Number(((await connection.query(`SELECT COUNT(*) AS n FROM \`${table}\``))[0] as { n: number }[])[0]!.n) : 0;
-    return { events: await count(names.find((n) => n.includes('event'))), deadLetters: await count(names.find((n) => n.includes('dead'))) };
+    const count = async (table: string): Promise<number> => Number(((await connection.query(`SELECT COUNT(*) AS n FROM \`${table}\``))[0] as { n: number }[])[0]!.n);
+    return { events: await count('event_log'), deadLetters: await count('dead_letter_log') };
   } finally {
     await connection.end();
   }
@@ -322,7 +332,13 @@ async function main(): Promise<void> {
     nc = await connectNats({ url: natsUrl, app: 'chaos' });
     jsm = await jetstreamManager(nc);
     await sleep(5000);
-    fault(`MariaDB: killed ${await killCatalogConnections(catalogDb)} catalog connections`);
+    // The catalog may still be booting after its SIGKILL: wait until it holds connections to kill.
+    let killed = 0;
+    for (let i = 0; i < 30 && killed === 0; i++) {
+      killed = await killCatalogConnections(catalogDb);
+      if (killed === 0) await sleep(1000);
+    }
+    fault(`MariaDB: killed ${killed} catalog connections`);
     await sleep(5000);
     fault('JetStream gap: nats-server frozen (SIGSTOP) for 8 s');
     nats.child!.kill('SIGSTOP');
@@ -396,6 +412,7 @@ async function main(): Promise<void> {
     storedEventsPerArticle: Number((storedEvents.length / Math.max(1, announced.size)).toFixed(3)),
     embeddedEventsPerArticle: Number((embeddedEvents.length / Math.max(1, embedded.size)).toFixed(3)),
     faults: faults.length,
+    appRestartsAfterCrash: [...apps.values()].reduce((n, app) => n + app.crashes, 0),
     seconds,
   };
   say(`faults: ${faults.join('; ')}`);
