@@ -244,10 +244,10 @@ async function main(): Promise<void> {
   const budgetS = Math.max(4, Math.floor(OUTAGE_MS / 1000 / 4));
   streams.delivery.backoff = [`1s`, `${Math.ceil(budgetS / 4)}s`, `${Math.ceil(budgetS / 2)}s`, `${budgetS}s`];
   writeFileSync(join(configDir, 'streams.yaml'), stringify(streams));
-  for (const file of readdirSync(join(configDir, 'consumers'))) {
-    const entries = parse(readFileSync(join(configDir, 'consumers', file), 'utf8')) as Record<string, unknown>[];
-    for (const entry of entries) if (entry.backoff) entry.backoff = streams.delivery.backoff;
-    writeFileSync(join(configDir, 'consumers', file), stringify(entries));
+  for (const file of readdirSync(join(configDir, 'apps')).filter((f) => f.endsWith('.yaml'))) {
+    const declaration = parse(readFileSync(join(configDir, 'apps', file), 'utf8')) as { consumers?: Record<string, unknown>[] };
+    for (const entry of declaration.consumers ?? []) if (entry.backoff) entry.backoff = streams.delivery.backoff;
+    writeFileSync(join(configDir, 'apps', file), stringify(declaration));
   }
   const budget = (streams.delivery.backoff as string[]).reduce((sum, d) => sum + Number.parseInt(d, 10), 0);
   say(`retry budget ${budget} s (backoff ${(streams.delivery.backoff as string[]).join(', ')}), outage ${OUTAGE_MS / 1000} s`);

@@ -16,7 +16,6 @@ export const Events = {
   FilePurgedV1: 'pipeline.file.purged.v1',
   DeadLetterReplayedV1: 'pipeline.deadletter.replayed.v1',
 } as const;
-export type EventSubject = (typeof Events)[keyof typeof Events];
 
 export const Requests = {
   CatalogArticleUpsertV1: 'catalog.article.upsert.v1',

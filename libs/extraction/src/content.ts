@@ -139,7 +139,7 @@ const FIGURE = new Set(['figure']);
 const EMBEDDED_POST = /embed|tweet|instagram-media/;
 
 /** Boilerplate containers to leave out before scoring. */
-function unlikelyNodes(body: Element, flags: Flags): Set<AnyNode> {
+function unlikelyNodes(body: Element, flags: Flags, keep: ReadonlySet<AnyNode>): Set<AnyNode> {
   const removed = new Set<AnyNode>();
   forEachElement(body, (el) => {
     const tag = el.name;
@@ -156,7 +156,7 @@ function unlikelyNodes(body: Element, flags: Flags): Set<AnyNode> {
     }
     if (!flags.stripUnlikely) {
       // The retries keep the guards against comments, sidebars, pop-ups and footers.
-      if (alwaysUnlikely(el, tag, match, itemprop)) {
+      if (!keep.has(el) && alwaysUnlikely(el, tag, match, itemprop)) {
         removed.add(el);
         return false;
       }
@@ -711,8 +711,12 @@ function cleanInside(
   return dropped;
 }
 
-export function selectContent(body: Element, flags: Flags, title: string | null): ContentSelection {
-  const removed = unlikelyNodes(body, flags);
+/**
+ * `keep`: elements the retries must not leave out as boilerplate (the wrappers of what the strict
+ * pass found: "post has-comments", "content has-sidebar").
+ */
+export function selectContent(body: Element, flags: Flags, title: string | null, keep: ReadonlySet<AnyNode> = new Set()): ContentSelection {
+  const removed = unlikelyNodes(body, flags, keep);
   const scorer = new Scorer(body, removed);
   const candidates = scorer.score(flags);
   const nodes = pick(body, scorer, candidates);

@@ -5,12 +5,14 @@
  * A rule over the "class id" string that matches its words at the start of a token only (tokens
  * are split on anything but letters and digits, and on camelCase): `comment` matches
  * "comment-list" and "commentsWrap" but `banner` does not match "_reachbanner_". Words in `whole`
- * must also end the token ("ad" matches "ad-slot" but not "address"); `*` makes all of them so.
+ * must also end the token ("ad" matches "ad-slot" but not "address"); `*` makes all of them so. A
+ * word after a state prefix ("has-comments", "no-sidebar") does not count.
  */
 export function tokenRule(words: string, whole = ''): RegExp {
   const exact = new Set(whole.split('|').filter(Boolean));
   const parts = words.split('|').map((word) => (exact.has(word) || whole === '*' ? `(?:${word})(?![a-z])` : word));
-  return new RegExp(`(?:^|[^a-z0-9])(?:${parts.join('|')})`);
+  // State flags of a wrapper ("has-comments", "no-sidebar", "with-related") name what is beside it.
+  return new RegExp(`(?:^|[^a-z0-9])(?<!(?:^|[^a-z0-9])(?:has|no|with|without|show|hide|enable|disable|allow)[-_])(?:${parts.join('|')})`);
 }
 
 /** Tags whose whole subtree is page furniture, not article text. */

@@ -175,3 +175,13 @@ describe('publication date and byline', () => {
     assert.equal(extractArticle(html).text, KO.join('\n\n'));
   });
 });
+
+describe('the retries keep the wrappers of what the strict pass found', () => {
+  it('does not lose a short article whose wrapper says "has-comments" or "has-sidebar"', () => {
+    const html = page(
+      `${menu}<div class="post has-comments"><div class="content has-sidebar">${KO.map((p) => `<p>${p}</p>`).join('')}</div></div>` +
+        `<ul class="links">${Array.from({ length: 10 }, (_, i) => `<li><a href="/x/${i}">오늘 많이 읽은 다른 기사의 제목 ${i}</a></li>`).join('')}</ul>`,
+    );
+    assert.equal(extractArticle(html).text, KO.join('\n\n'));
+  });
+});

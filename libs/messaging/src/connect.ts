@@ -1,4 +1,5 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, errors, type NatsConnection } from '@nats-io/transport-node';
+import { inboxPrefix } from './permissions.js';
 import { redactUrl } from '#config';
 import type winston from 'winston';
 
@@ -17,6 +18,8 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsConn
     nc = await connect({
       servers: options.url.split(','),
       name: options.app,
+      // The router lets each app's user subscribe only under its own inbox prefix.
+      inboxPrefix: inboxPrefix(options.app),
       user: options.user,
       pass: options.password,
       // A stack capture per request costs more than the request itself on loopback.
@@ -25,6 +28,14 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsConn
       reconnectTimeWait: 1000,
     });
   } catch (error) {
+    if (error instanceof errors.AuthorizationError || /authorization/i.test((error as Error).message)) {
+      throw new Error(
+        `NATS at ${redactUrl(options.url)} refused ${options.user ? `user "${options.user}"` : 'a connection without a user'}: ` +
+          `${(error as Error).message}. Check NATS_USER and NATS_PASSWORD; the router's users come from config/apps/*.yaml ` +
+          '(npm run nats:auth prints them).',
+        { cause: error },
+      );
+    }
     throw new Error(
       `Cannot connect to NATS at ${redactUrl(options.url)} (${redactUrl((error as Error).message)}). Start it (npm start does, or ` +
         `"nats-server -js") or set NATS_URL.`,
@@ -59,11 +70,12 @@ export function checkServerVersion(version: string | undefined): void {
   }
 }
 
+
 async function watchStatus(nc: NatsConnection, logger: winston.Logger): Promise<void> {
   for await (const status of nc.status()) {
     if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'error') {
       // A permissions violation arrives here: name it, it is a deployment fault to fix.
-      const detail = 'error' in status && status.error instanceof Error ? `: ${redactUrl(status.error.message)}` : '';
+      const detail = 'error' in status && status.error instanceof Error ? `: ${status.error.message}` : '';
       logger.warn(`nats ${status.type}${detail}`);
     }
   }

@@ -1,4 +1,4 @@
-import { DeadLetterV1, EnvelopeSchema, EventContracts, DEAD_LETTER_PREFIX, deadLetterSubject, type Envelope } from '#contracts';
+import { DeadLetterV1, EnvelopeSchema, eventContract, DEAD_LETTER_PREFIX, deadLetterSubject, type Envelope } from '#contracts';
 import type { Consumer, ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { MessageHandler } from '@nestjs/microservices';
@@ -6,7 +6,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import type winston from 'winston';
 import type { z } from 'zod';
 import { CircuitBreaker, DEFAULT_BREAKER_TIMING, type BreakerTiming } from './circuit-breaker.js';
-import { HandlerFailure, type HandlerExtras } from './decorators.js';
+import type { HandlerExtras } from './decorators.js';
 import { errorMessage, PoisonMessageError, RetryLaterError, unavailableDependency, UnavailableError } from './errors.js';
 import { EventContext } from './event-context.js';
 import { EventPublisher } from './event-publisher.js';
@@ -31,11 +31,9 @@ export function pingSubject(owner: string): string {
   return `${owner}.ping.v1`;
 }
 
-/** Waits for a handler's promise or observable to finish; a wrapped failure is thrown again. */
+/** Waits for a handler's promise or observable to finish; its error (passed on by `RethrowFilter`) is thrown. */
 export async function settle(result: unknown): Promise<unknown> {
-  const value = isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result;
-  if (value instanceof HandlerFailure) throw value.error;
-  return value;
+  return isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result;
 }
 
 /**
@@ -321,7 +319,7 @@ export class ConsumerRunner {
     const extras = this.handler.extras as HandlerExtras | undefined;
     if (extras?.contract && 'schema' in extras.contract) return extras.contract.schema;
     if (subject.startsWith(DEAD_LETTER_PREFIX)) return DeadLetterV1;
-    return EventContracts.get(subject)?.schema;
+    return eventContract(subject)?.schema;
   }
 
   private async failed(msg: JsMsg, subject: string, envelope: Envelope, attempt: number, error: unknown): Promise<void> {

@@ -7,10 +7,10 @@ import type { z } from 'zod';
 import type { BreakerTiming } from './circuit-breaker.js';
 import { ConsumerRunner, pingSubject, settle } from './consumer-runner.js';
 import type { HandlerExtras } from './decorators.js';
-import { HandlerWiringError, ownerOf, RequestError } from './errors.js';
+import { ExpectedError, HandlerWiringError, ownerOf } from './errors.js';
 import type { Namespace } from './namespace.js';
 import type { MessagingObserver } from './observer.js';
-import { ensureConsumer } from './provision.js';
+import { checkConsumer } from './provision.js';
 import type { ConsumerConfig, PipelineTopology } from './streams.config.js';
 import { decodeJson, describeIssues, encodeJson, type ReplyBody } from './wire.js';
 
@@ -20,10 +20,10 @@ export interface JetStreamServerOptions {
   ns: Namespace;
   topology: PipelineTopology;
   logger: winston.Logger;
-  /** Probe delays of the consumers' circuit breakers (tests shorten them). */
-  breakerTiming?: BreakerTiming;
   /** Told about every handled message (metrics); optional so tests and tools need none. */
   observer?: MessagingObserver;
+  /** Probe delays of the consumers' circuit breakers (tests shorten them). */
+  breakerTiming?: BreakerTiming;
 }
 
 /**
@@ -94,7 +94,10 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     if (consumers.length > 0) {
       const jsm = await jetstreamManager(this.options.nc);
       for (const consumer of consumers) {
-        await ensureConsumer(jsm, consumer, this.options.ns);
+        const drift = await checkConsumer(jsm, consumer, this.options.ns);
+        if (drift.length > 0) {
+          this.options.logger.warn(`consumer ${consumer.durable} differs from config/apps/${app}.yaml (${drift.join(', ')}): run "npm run provision"`);
+        }
         const runner = new ConsumerRunner(consumer, this.messageHandlers.get(consumer.filter)!, this.js, this.options);
         await runner.start();
         this.runners.push(runner);
@@ -115,7 +118,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       const handler = this.messageHandlers.get(consumer.filter);
       if (!handler || !handler.isEventHandler) {
         throw new HandlerWiringError(
-          `App "${app}": config/consumers/${app}.yaml declares consumer "${consumer.durable}" for ${consumer.filter}, ` +
+          `App "${app}": config/apps/${app}.yaml declares consumer "${consumer.durable}" for ${consumer.filter}, ` +
             `but no @OnEvent('${consumer.filter}') handler exists in the app module.`,
         );
       }
@@ -124,7 +127,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       if (handler.isEventHandler && !consumers.some((c) => c.filter === subject)) {
         throw new HandlerWiringError(
           `App "${app}": ${(handler.extras as HandlerExtras).handler ?? 'a handler'} subscribes to ${subject}, ` +
-            `but config/consumers/${app}.yaml declares no consumer with that filter.`,
+            `but config/apps/${app}.yaml declares no consumer with that filter.`,
         );
       }
     }
@@ -194,14 +197,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 }
 
 function toRemoteError(error: unknown): { code: string; message: string } {
-  if (error instanceof RequestError) return { code: error.code, message: error.message };
-  // A RequestError thrown in a guard or interceptor reaches us as NestJS's RPC filter leaves it:
-  // the plain `{ code, message }` object. Any other error, even one with a `code` (a driver's
+  // Only an ExpectedError's code goes out; any other error, even one with a `code` (a driver's
   // `ER_DUP_ENTRY`), is internal: its details stay in the owner's log.
-  if (error && typeof error === 'object' && !(error instanceof Error)) {
-    const { code, message } = error as { code?: unknown; message?: unknown };
-    if (typeof code === 'string' && typeof message === 'string') return { code, message };
-  }
+  if (error instanceof ExpectedError) return { code: error.code, message: error.message };
   return { code: 'internal', message: 'internal error (see the owner service log)' };
 }
-
