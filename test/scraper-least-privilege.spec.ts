@@ -9,12 +9,11 @@ import { passwordOf, startAuthNatsServer } from './nats-auth.fixture.js';
 
 /**
  * Logged in as the scraper (the service that parses hostile HTML), each action issue 9 found
- * possible must be refused by the router. These run against `config/nats/test-auth.conf`; the
- * hand-written permissions there still allow them, so they are `todo` until the permissions
- * generated from config/apps/*.yaml (per-user inbox_prefix, provisioning-only consumer
- * management) replace it: drop the `todo` then.
+ * possible must be refused by the router running the permissions generated from config/apps/*.yaml.
+ * One is still allowed: the generated grant is the owner's whole prefix (`catalog.>`), not the
+ * request subjects the scraper uses; that test stays `todo` until the generator narrows it.
  */
-const UNTIL_GENERATED = { todo: 'the generated least-privilege permissions are not on main yet' };
+const UNTIL_NARROWED = { todo: 'the generator grants catalog.> rather than the subjects the scraper uses' };
 
 describe('least privilege: what the scraper may not do on the router', () => {
   let server: TestNatsServer;
@@ -64,32 +63,32 @@ describe('least privilege: what the scraper may not do on the router', () => {
     await waitFor(`a violation for ${subject}`, () => seen.includes(subject), 3000);
   }
 
-  it('may not subscribe to _INBOX.> (every reply of every service)', UNTIL_GENERATED, async () => {
+  it('may not subscribe to _INBOX.> (every reply of every service)', async () => {
     await refusedSubscription(await as('scraper'), '_INBOX.>');
   });
 
-  it('may not call catalog subjects it does not use (record a publication, hold files)', UNTIL_GENERATED, async () => {
+  it('may not call catalog subjects it does not use (record a publication, hold files)', UNTIL_NARROWED, async () => {
     const scraper = await as('scraper');
     const seen = violations(scraper);
     await refusedPublish(scraper, 'catalog.publication.record.v1', seen);
     await refusedPublish(scraper, 'catalog.file.hold.v1', seen);
   });
 
-  it("may not pull or ack the embedder's messages", UNTIL_GENERATED, async () => {
+  it("may not pull or ack the embedder's messages", async () => {
     const scraper = await as('scraper');
     const seen = violations(scraper);
     await refusedPublish(scraper, '$JS.API.CONSUMER.MSG.NEXT.PIPELINE.embedder', seen);
     await refusedPublish(scraper, '$JS.ACK.PIPELINE.embedder.1.1.1.1.0', seen);
   });
 
-  it("may not update a consumer (the embedder's, or its own)", UNTIL_GENERATED, async () => {
+  it("may not update a consumer (the embedder's, or its own)", async () => {
     const scraper = await as('scraper');
     const seen = violations(scraper);
     await refusedPublish(scraper, '$JS.API.CONSUMER.CREATE.PIPELINE.embedder', seen);
     await refusedPublish(scraper, '$JS.API.CONSUMER.DURABLE.CREATE.PIPELINE.scraper', seen);
   });
 
-  it('may not read the DLQ', UNTIL_GENERATED, async () => {
+  it('may not read the DLQ', async () => {
     const scraper = await as('scraper');
     const seen = violations(scraper);
     await refusedPublish(scraper, '$JS.API.STREAM.MSG.GET.DLQ', seen);
