@@ -11,6 +11,7 @@ export const TEST_PASSWORDS: Record<string, string> = {
   NATS_FILES_PASSWORD: 'files-secret',
   NATS_VECTOR_PASSWORD: 'vector-secret',
   NATS_TREND_PASSWORD: 'trend-secret',
+  NATS_AVGEN_PASSWORD: 'avgen-secret',
 };
 
 export function passwordOf(user: string): string {
