@@ -6,7 +6,9 @@
 //   npm run bench:extract -- --dump DIR   write our text per page to DIR/<id>.txt for inspection
 //
 // Data: $EXTRACTION_BENCH_DIR, else ../shared/bench/article-extraction beside the repo root, else
-// /work/shared/bench/article-extraction.
+// /work/shared/bench/article-extraction. Second corpus: the Korean pages of bench/korean-news
+// (written by bench/korean-news/generate.ts, committed with their gold title, text, byline, date),
+// scored the same way plus title, date and byline accuracy.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,13 +16,14 @@ import { gunzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
-import { bootstrapSpread, extractArticle, scoreCorpus, scorePage, type CorpusScore, type PageScore } from '#extraction';
+import { bootstrapSpread, detectLanguage, extractArticle, scoreCorpus, scorePage, type CorpusScore, type PageScore } from '#extraction';
 
 interface Page {
   id: string;
   url: string;
   truth: string;
   bytes: Buffer;
+  gold?: { title: string; byline: string; publishedAt: string };
 }
 
 interface RunResult {
@@ -80,7 +83,92 @@ function loadPages(dir: string): Page[] {
   return pages.sort((a, b) => a.id.localeCompare(b.id));
 }
 
-const ours: Extractor = (page) => extractArticle(page.bytes, { url: page.url }).text;
+interface Meta {
+  title: string | null;
+  byline: string | null;
+  publishedAt: string | null;
+}
+const metas = new Map<Page, Meta>();
+
+const ours: Extractor = (page) => {
+  const article = extractArticle(page.bytes, { url: page.url });
+  metas.set(page, article);
+  return article.text;
+};
+
+function loadKorean(): Page[] {
+  const dir = join(repoRoot(), 'bench', 'korean-news');
+  const gold = JSON.parse(readFileSync(join(dir, 'gold.json'), 'utf8')) as {
+    file: string;
+    url: string;
+    title: string;
+    text: string;
+    byline: string;
+    publishedAt: string;
+  }[];
+  return gold.map((g) => ({
+    id: g.file,
+    url: g.url,
+    truth: g.text,
+    bytes: readFileSync(join(dir, 'pages', g.file)),
+    gold: { title: g.title, byline: g.byline, publishedAt: g.publishedAt },
+  }));
+}
+
+/** Names as a set: "김민준·이서연 기자" and "김민준, 이서연" are the same byline. */
+function names(byline: string | null): string {
+  if (!byline) return '';
+  return byline
+    .split(/[,·ㆍ/]|\s+and\s+/)
+    .map((n) => n.replace(/\s*(기자|특파원)\s*$/, '').replace(/\s+/g, '').toLowerCase())
+    .filter(Boolean)
+    .sort()
+    .join('|');
+}
+
+function sameInstant(a: string | null, b: string): boolean {
+  return a !== null && Date.parse(a) === Date.parse(b);
+}
+
+function fieldAccuracy(pages: Page[]): { title: number; date: number; byline: number; misses: string[] } {
+  let title = 0;
+  let date = 0;
+  let byline = 0;
+  const misses: string[] = [];
+  for (const page of pages) {
+    const meta = metas.get(page);
+    const gold = page.gold!;
+    if (!meta) continue;
+    const t = (meta.title ?? '').replace(/\s+/g, ' ').trim() === gold.title;
+    const d = sameInstant(meta.publishedAt, gold.publishedAt);
+    const b = names(meta.byline) === names(gold.byline);
+    if (t) title++;
+    if (d) date++;
+    if (b) byline++;
+    if (!t || !d || !b) {
+      misses.push(
+        `${page.id}: ${t ? '' : `title ${JSON.stringify(meta.title)} `}${d ? '' : `date ${meta.publishedAt} (gold ${new Date(gold.publishedAt).toISOString()}) `}${b ? '' : `byline ${JSON.stringify(meta.byline)} (gold ${gold.byline})`}`,
+      );
+    }
+  }
+  const n = pages.length || 1;
+  return { title: title / n, date: date / n, byline: byline / n, misses };
+}
+
+function byLanguage(pages: Page[], results: RunResult[]): void {
+  const groups = new Map<string, number[]>();
+  pages.forEach((page, i) => {
+    const lang = detectLanguage(page.truth) ?? 'unknown';
+    if (!groups.has(lang)) groups.set(lang, []);
+    groups.get(lang)!.push(i);
+  });
+  const rows = [...groups.entries()].sort((a, b) => b[1].length - a[1].length);
+  console.log(`  per language (of the gold text): lang  pages  ${results.map((r) => r.name).join('  |  ')}`);
+  for (const [lang, idx] of rows) {
+    const cells = results.map((r) => scoreCorpus(idx.map((i) => r.scores[i]!)).f1.toFixed(3));
+    console.log(`    ${lang.padEnd(8)} ${String(idx.length).padStart(4)}   ${cells.join('   ')}`);
+  }
+}
 
 const readability: Extractor = (page) => {
   const { document } = parseHTML(page.bytes.toString('utf8'));
@@ -170,27 +258,62 @@ function main(): void {
     pages,
   ) as [RunResult, RunResult];
   printTable([result, reference]);
+  byLanguage(pages, [result, reference]);
+
+  const korean = loadKorean();
+  console.log(`\nKorean news benchmark: ${korean.length} pages (${new Set(korean.map((p) => p.id.replace(/^\d+-|\.html$/g, ''))).size} layouts) from bench/korean-news`);
+  const [koResult, koReference] = runAll(
+    [
+      { name: 'ours (#extraction)', extract: ours },
+      { name: 'readability (linkedom)', extract: readability },
+    ],
+    korean,
+  ) as [RunResult, RunResult];
+  printTable([koResult, koReference]);
+  const fields = fieldAccuracy(korean);
+  const koEmpty = korean.filter((page, i) => page.truth.trim() !== '' && koResult.texts[i]!.trim() === '').length;
+  const empty = pages.filter((page, i) => page.truth.trim() !== '' && result.texts[i]!.trim() === '').length;
+  console.log(
+    `title accuracy ${fields.title.toFixed(3)}  date accuracy ${fields.date.toFixed(3)}  byline accuracy ${fields.byline.toFixed(3)}  ` +
+      `empty results where the gold has text: ${koEmpty} (Korean), ${empty} (181 pages)`,
+  );
+  for (const miss of fields.misses.slice(0, args.includes('--misses') ? 1000 : 5)) console.log(`  miss ${miss}`);
+  const byLayout = new Map<string, number[]>();
+  korean.forEach((page, i) => {
+    const layout = page.id.replace(/^\d+-|\.html$/g, '');
+    if (!byLayout.has(layout)) byLayout.set(layout, []);
+    byLayout.get(layout)!.push(i);
+  });
+  console.log(
+    `  F1 per layout: ${[...byLayout.entries()].map(([layout, idx]) => `${layout} ${scoreCorpus(idx.map((i) => koResult.scores[i]!)).f1.toFixed(3)}`).join(', ')}`,
+  );
 
   const worst = Number(argValue(args, '--worst') ?? 0);
   if (worst > 0) {
-    const order = pages.map((_, i) => i).sort((a, b) => f1Of(result.scores[a]!) - f1Of(result.scores[b]!));
+    const all = [...pages, ...korean];
+    const ourScores = [...result.scores, ...koResult.scores];
+    const refScores = [...reference.scores, ...koReference.scores];
+    const order = all.map((_, i) => i).sort((a, b) => f1Of(ourScores[a]!) - f1Of(ourScores[b]!));
     console.log(`\nlowest F1 (ours): id  url  P  R  | reference P R`);
     for (const i of order.slice(0, worst)) {
-      const s = result.scores[i]!;
-      const r = reference.scores[i]!;
+      const s = ourScores[i]!;
+      const r = refScores[i]!;
       console.log(
-        `${pages[i]!.id.slice(0, 12)}  ${pages[i]!.url.slice(0, 70)}  ${s.precision.toFixed(2)} ${s.recall.toFixed(2)}  | ${r.precision.toFixed(2)} ${r.recall.toFixed(2)}`,
+        `${all[i]!.id.slice(0, 24)}  ${all[i]!.url.slice(0, 70)}  ${s.precision.toFixed(2)} ${s.recall.toFixed(2)}  | ${r.precision.toFixed(2)} ${r.recall.toFixed(2)}`,
       );
     }
   }
   const dump = argValue(args, '--dump');
   if (dump) {
     mkdirSync(dump, { recursive: true });
-    pages.forEach((page, i) => {
-      writeFileSync(join(dump, `${page.id}.txt`), result.texts[i]!);
-      writeFileSync(join(dump, `${page.id}.ref.txt`), reference.texts[i]!);
-      writeFileSync(join(dump, `${page.id}.truth.txt`), page.truth);
-    });
+    const write = (list: Page[], run: RunResult, ref: RunResult): void =>
+      list.forEach((page, i) => {
+        writeFileSync(join(dump, `${page.id}.txt`), run.texts[i]!);
+        writeFileSync(join(dump, `${page.id}.ref.txt`), ref.texts[i]!);
+        writeFileSync(join(dump, `${page.id}.truth.txt`), page.truth);
+      });
+    write(pages, result, reference);
+    write(korean, koResult, koReference);
     console.log(`texts written to ${dump}`);
   }
 
@@ -209,6 +332,16 @@ function main(): void {
       reference_recall: round(reference.corpus.recall),
       reference_accuracy: round(reference.corpus.accuracy),
       reference_ms_per_page: round(reference.msPerPage, 2),
+      empty_pages: empty,
+      ko_pages: korean.length,
+      f1_ko: round(koResult.corpus.f1),
+      ms_per_page_ko: round(koResult.msPerPage, 2),
+      reference_f1_ko: round(koReference.corpus.f1),
+      reference_ms_per_page_ko: round(koReference.msPerPage, 2),
+      empty_pages_ko: koEmpty,
+      title_accuracy: round(fields.title),
+      date_accuracy: round(fields.date),
+      byline_accuracy: round(fields.byline),
     }),
   );
 }

@@ -12,6 +12,7 @@ const dataDir = process.env.DATA_DIR ?? join(root, '.data');
 const colors = [36, 33, 35, 32, 34, 91, 92, 93, 94, 95, 96];
 const children = new Map();
 let stopping = false;
+const opsPortBase = Number(process.env.OPS_PORT_BASE ?? 9400);
 
 function say(message) {
   process.stdout.write(`\x1b[1m[start]\x1b[0m ${message}\n`);
@@ -80,7 +81,8 @@ function apps() {
 function startApp(name, index, restarts = 0) {
   const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'dist/apps', name, 'src/main.js')], {
     cwd: root,
-    env: { ...process.env, DATA_DIR: dataDir },
+    // Each app its own /healthz /readyz /metrics port (9464 in Kubernetes, where each pod has one).
+    env: { ...process.env, DATA_DIR: dataDir, OPS_PORT: String(opsPortBase + index), OPS_HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const startedAt = Date.now();
@@ -110,6 +112,7 @@ async function main() {
   const names = apps();
   say(`starting ${names.length} apps: ${names.join(', ')} (data in ${dataDir}); Ctrl-C stops everything`);
   names.forEach((name, index) => startApp(name, index));
+  say(`health and metrics: ${names.map((name, index) => `${name} http://127.0.0.1:${opsPortBase + index}/metrics`).join(', ')}`);
 
   const stop = async (signal) => {
     if (stopping) return;

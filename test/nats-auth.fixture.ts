@@ -10,8 +10,11 @@ export const TEST_PASSWORDS: Record<string, string> = {
   NATS_CATALOG_PASSWORD: 'catalog-secret',
   NATS_FILES_PASSWORD: 'files-secret',
   NATS_VECTOR_PASSWORD: 'vector-secret',
+  NATS_CONSOLE_PASSWORD: 'console-secret',
   NATS_TREND_PASSWORD: 'trend-secret',
   NATS_AVGEN_PASSWORD: 'avgen-secret',
+  NATS_STORY_PASSWORD: 'story-secret',
+  NATS_TRENDWATCH_PASSWORD: 'trendwatch-secret',
 };
 
 export function passwordOf(user: string): string {

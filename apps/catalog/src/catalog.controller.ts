@@ -17,7 +17,9 @@ import {
   CatalogPublicationRecordV1,
   CatalogRetentionPlanV1,
   CatalogSourceUpsertV1,
+  CatalogStoryCountV1,
   CatalogStoryCreateV1,
+  CatalogStoryFindV1,
   CatalogTrendCreateV1,
   CatalogVideoCreateV1,
   type RequestOf,
@@ -96,6 +98,16 @@ export class CatalogController {
   @OnRequest(CatalogStoryCreateV1)
   createStory(request: Req<typeof CatalogStoryCreateV1>): Res<typeof CatalogStoryCreateV1> {
     return answer(() => this.production.createStory(request));
+  }
+
+  @OnRequest(CatalogStoryFindV1)
+  findStories(request: Req<typeof CatalogStoryFindV1>): Res<typeof CatalogStoryFindV1> {
+    return answer(() => this.production.findStories(request));
+  }
+
+  @OnRequest(CatalogStoryCountV1)
+  countStories(request: Req<typeof CatalogStoryCountV1>): Res<typeof CatalogStoryCountV1> {
+    return answer(() => this.production.countStories(request));
   }
 
   @OnRequest(CatalogVideoCreateV1)

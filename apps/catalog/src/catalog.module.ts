@@ -14,6 +14,9 @@ import { CatalogService } from './catalog.service.js';
 import { CATALOG_LOGGER } from './catalog.tokens.js';
 import { openCatalogDatabase } from './database/catalog-database.js';
 import { ProductionService } from './production.service.js';
+import { PublisherCatalogController } from './publisher.controller.js';
+import { PublisherCatalogService } from './publisher.service.js';
+import { PublisherRepository } from './repositories/publisher.repository.js';
 import { ArticleEmbeddingRepository } from './repositories/article-embedding.repository.js';
 import { ArticleFingerprintRepository } from './repositories/article-fingerprint.repository.js';
 import { ArticleRepository } from './repositories/article.repository.js';
@@ -44,7 +47,7 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
 }
 
 @Module({
-  controllers: [CatalogController, ArticleEmbeddingController, ArticleFingerprintController, TrendClusterController, VideoJobController],
+  controllers: [CatalogController, ArticleEmbeddingController, ArticleFingerprintController, TrendClusterController, VideoJobController, PublisherCatalogController],
   providers: [
     { provide: CATALOG_CONFIG, inject: [APP_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadCatalogConfig(env) },
     {
@@ -74,6 +77,7 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
     FileRegistryRepository,
     ArticleEmbeddingRepository,
     ArticleFingerprintRepository,
+    PublisherRepository,
     CatalogService,
     ProductionService,
     RetentionService,
@@ -83,6 +87,7 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
     ExternalTrendService,
     VideoJobRepository,
     VideoJobService,
+    PublisherCatalogService,
   ],
 })
 export class CatalogModule {}

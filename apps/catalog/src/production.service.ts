@@ -11,6 +11,10 @@ import type {
   CatalogPublicationRecordResponseV1,
   CatalogStoryCreateRequestV1,
   CatalogStoryCreateResponseV1,
+  CatalogStoryCountRequestV1,
+  CatalogStoryCountResponseV1,
+  CatalogStoryFindRequestV1,
+  CatalogStoryFindResponseV1,
   CatalogTrendCreateRequestV1,
   CatalogTrendCreateResponseV1,
   CatalogVideoCreateRequestV1,
@@ -91,10 +95,52 @@ export class ProductionService {
           standIn: request.standIn,
           textKey: request.textKey,
           promptKey: request.promptKey ?? null,
+          templateId: request.templateId ?? null,
+          templateVersion: request.templateVersion ?? null,
+          articleReason: request.articleReason ?? null,
+          promptTokens: request.promptTokens ?? null,
+          completionTokens: request.completionTokens ?? null,
+          latencyMs: request.latencyMs ?? null,
+          finishReason: request.finishReason ?? null,
+          repairs: request.repairs ?? null,
           createdAt: new Date(),
         }),
     );
     return { storyId: row.id, created, textKey: row.textKey };
+  }
+
+  async findStories(request: CatalogStoryFindRequestV1): Promise<CatalogStoryFindResponseV1> {
+    const rows = await this.stories.byTrend(request.trendId, request.variant);
+    return {
+      stories: rows.map((row) => ({
+        storyId: row.id,
+        trendId: row.trendId,
+        articleId: row.articleId,
+        model: row.model,
+        standIn: row.standIn,
+        variant: row.variant,
+        textKey: row.textKey,
+        templateId: row.templateId,
+        templateVersion: row.templateVersion,
+        articleReason: row.articleReason,
+        promptTokens: row.promptTokens,
+        completionTokens: row.completionTokens,
+        latencyMs: row.latencyMs,
+        finishReason: row.finishReason,
+        repairs: row.repairs,
+        createdAt: row.createdAt.toISOString(),
+      })),
+    };
+  }
+
+  async countStories(request: CatalogStoryCountRequestV1): Promise<CatalogStoryCountResponseV1> {
+    let categoryId: number | null = null;
+    if (request.category !== null) {
+      const category = await this.categories.bySlug(request.category);
+      if (!category) return { count: 0 };
+      categoryId = category.id;
+    }
+    return { count: await this.stories.countByCategory(categoryId, new Date(request.since), new Date(request.until)) };
   }
 
   async createVideo(request: CatalogVideoCreateRequestV1): Promise<CatalogVideoCreateResponseV1> {
@@ -133,6 +179,13 @@ export class ProductionService {
           durationS: request.durationS,
           editedAt: new Date(request.editedAt),
           createdAt: new Date(),
+          thumbnailKey: request.thumbnailKey ?? null,
+          planner: request.planner ?? request.plan?.planner ?? null,
+          planJson: request.plan ? JSON.stringify(request.plan) : null,
+          qaJson: request.qa ? JSON.stringify(request.qa) : null,
+          lufs: request.qa?.lufs ?? null,
+          truePeakDb: request.qa?.truePeakDb ?? null,
+          avDriftMs: request.qa?.avDriftMs ?? null,
         }),
     );
     return { editId: row.id, created, fileKey: row.fileKey };
@@ -141,6 +194,7 @@ export class ProductionService {
   async recordPublication(request: CatalogPublicationRecordRequestV1): Promise<CatalogPublicationRecordResponseV1> {
     const edit = await this.edits.byId(request.editId);
     if (!edit) throw notFound(`edit ${request.editId}`);
+    const channelId = await this.publications.channelIdOf(request.platform, request.account);
     const { row, created } = await insertOnce(
       () => this.publications.byExternalId(request.platform, request.externalId),
       () =>
@@ -152,6 +206,12 @@ export class ProductionService {
           url: request.url ?? null,
           publishedAt: new Date(request.publishedAt),
           createdAt: new Date(),
+          channelId,
+          title: request.title ?? null,
+          privacyStatus: request.privacyStatus ?? null,
+          uploadStatus: request.uploadStatus ?? null,
+          rejectionReason: request.rejectionReason ?? null,
+          statusCheckedAt: request.uploadStatus ? new Date() : null,
         }),
     );
     if (row.editId !== request.editId) {
@@ -170,8 +230,9 @@ export class ProductionService {
   async addMetric(request: CatalogMetricAddRequestV1): Promise<CatalogMetricAddResponseV1> {
     if (!(await this.publications.byId(request.publicationId))) throw notFound(`publication ${request.publicationId}`);
     const capturedAt = new Date(request.capturedAt);
+    const slotAt = request.slotAt ? new Date(request.slotAt) : null;
     const { row, created } = await insertOnce(
-      () => this.publications.snapshotAt(request.publicationId, capturedAt),
+      () => (slotAt ? this.publications.snapshotAtSlot(request.publicationId, slotAt) : this.publications.snapshotAt(request.publicationId, capturedAt)),
       () =>
         this.publications.insertSnapshot({
           publicationId: request.publicationId,
@@ -180,6 +241,8 @@ export class ProductionService {
           comments: request.comments,
           capturedAt,
           createdAt: new Date(),
+          slotAt,
+          source: request.source ?? null,
         }),
     );
     return { snapshotId: row.id, created };
@@ -255,7 +318,14 @@ export class ProductionService {
         detector: trend.detector,
       },
       articleId: story.articleId,
-      metrics: metrics.map((m) => ({ views: m.views, likes: m.likes, comments: m.comments, capturedAt: m.capturedAt.toISOString() })),
+      metrics: metrics.map((m) => ({
+        views: m.views,
+        likes: m.likes,
+        comments: m.comments,
+        capturedAt: m.capturedAt.toISOString(),
+        slotAt: m.slotAt?.toISOString() ?? null,
+        source: m.source ?? null,
+      })),
     };
   }
 }
@@ -269,5 +339,11 @@ function toPublicationV1(p: PublicationEntity): PublicationV1 {
     externalId: p.externalId,
     url: p.url,
     publishedAt: p.publishedAt.toISOString(),
+    channelId: p.channelId ?? null,
+    title: p.title ?? null,
+    privacyStatus: p.privacyStatus ?? null,
+    uploadStatus: p.uploadStatus ?? null,
+    rejectionReason: p.rejectionReason ?? null,
+    statusCheckedAt: p.statusCheckedAt?.toISOString() ?? null,
   };
 }

@@ -60,6 +60,41 @@ for (const dialect of DIALECTS) {
       assert.equal(await a.count('trend_article'), 1);
     });
 
+    it('records what a story writer says and finds and counts stories per trend and category', async () => {
+      const t = await a.production.createTrend({ ...trend(), text: 'story record trend', category: 'economy' });
+      const record = {
+        trendId: t.trendId,
+        articleId,
+        model: 'standin-template',
+        standIn: true,
+        textKey: 'stories/record.json',
+        variant: 3,
+        templateId: 'default.ko',
+        templateVersion: 3,
+        articleReason: 'representative',
+        promptTokens: 812,
+        completionTokens: 240,
+        latencyMs: 1530,
+        finishReason: 'stop',
+        repairs: 0,
+      };
+      const created = await a.production.createStory(record);
+      const found = await b.production.findStories({ trendId: t.trendId, variant: 3 });
+      assert.equal(found.stories.length, 1);
+      const row = found.stories[0]!;
+      assert.equal(row.storyId, created.storyId);
+      assert.deepEqual(
+        [row.templateId, row.templateVersion, row.articleReason, row.promptTokens, row.completionTokens, row.latencyMs, row.finishReason, row.repairs],
+        ['default.ko', 3, 'representative', 812, 240, 1530, 'stop', 0],
+      );
+      assert.equal((await b.production.findStories({ trendId: t.trendId, variant: 4 })).stories.length, 0);
+      const since = new Date(Date.now() - DAY).toISOString();
+      const until = new Date(Date.now() + DAY).toISOString();
+      assert.equal((await b.production.countStories({ category: 'economy', since, until })).count, 1);
+      assert.equal((await b.production.countStories({ category: 'gossip', since, until })).count, 0);
+      assert.equal((await b.production.countStories({ category: 'economy', since: until, until: new Date(Date.now() + 2 * DAY).toISOString() })).count, 0);
+    });
+
     it('refuses references to rows that do not exist', async () => {
       await assert.rejects(a.production.createTrend({ ...trend(), articleIds: [999_999] }), isCode('not-found'));
       await assert.rejects(a.production.createStory({ trendId: 999_999, articleId, model: 'm', standIn: true, textKey: 'k', variant: 0 }), isCode('not-found'));

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { CommonEnv, loadEnv } from '#config';
 import { createLogger, WinstonNestLogger } from '#logging';
 import { connectNats, JetStreamServer, loadTopology, MessagingModule, Namespace } from '#messaging';
+import { discoverDataSources, HealthChecks, MetricsRegistry, OpsModule, OpsServer } from '#ops';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Module, type DynamicModule, type INestMicroservice, type Type } from '@nestjs/common';
@@ -21,6 +22,10 @@ export interface RunningApp {
   nc: NatsConnection;
   ns: Namespace;
   logger: winston.Logger;
+  metrics: MetricsRegistry;
+  health: HealthChecks;
+  /** `http://host:port` of /healthz /readyz /metrics; null when OPS_PORT is unset. */
+  opsUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -33,24 +38,36 @@ export async function bootstrap(appModule: Type | DynamicModule, options: BootOp
   const ns = new Namespace(config.NATS_NAMESPACE);
   const nc = await connectNats({ url: config.NATS_URL, app: options.app, user: config.NATS_USER, password: config.NATS_PASSWORD, logger });
   await ensureStreamsExist(nc, topology, ns, options.app);
+  const metrics = new MetricsRegistry(options.app);
+  const health = new HealthChecks();
 
   @Module({
     imports: [
-      MessagingModule.forApp({ app: options.app, nc, ns, env, requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS }),
+      MessagingModule.forApp({ app: options.app, nc, ns, env, requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS, observer: metrics }),
+      OpsModule.forApp(metrics, health),
       appModule,
     ],
   })
   class BootModule {}
 
-  let app: INestMicroservice;
+  let app: INestMicroservice | undefined;
+  const server = new JetStreamServer({ app: options.app, nc, ns, topology, logger, observer: metrics });
+  let ops: OpsServer | null = null;
+  let opsUrl: string | null = null;
   try {
     app = await NestFactory.createMicroservice(BootModule, {
-      strategy: new JetStreamServer({ app: options.app, nc, ns, topology, logger }),
+      strategy: server,
       logger: new WinstonNestLogger(logger),
       abortOnError: false,
     });
     await app.listen();
+    addReadinessChecks(health, nc, server, app);
+    if (config.OPS_PORT !== undefined) {
+      ops = new OpsServer(metrics, health, { host: config.OPS_HOST, port: config.OPS_PORT }, logger);
+      opsUrl = await ops.listen();
+    }
   } catch (error) {
+    await app?.close().catch(() => undefined);
     await nc.close();
     throw error;
   }
@@ -58,6 +75,7 @@ export async function bootstrap(appModule: Type | DynamicModule, options: BootOp
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      await ops?.close();
       await app.close();
       await nc.drain().catch(() => undefined);
       logger.info('stopped');
@@ -75,8 +93,37 @@ export async function bootstrap(appModule: Type | DynamicModule, options: BootOp
       });
     }
   }
-  logger.info(`started (nats ${config.NATS_URL}${ns.name ? `, namespace ${ns.name}` : ''})`);
-  return { app, nc, ns, logger, close };
+  logger.info(
+    `started (nats ${config.NATS_URL}${ns.name ? `, namespace ${ns.name}` : ''}` +
+      `${opsUrl ? `; ops ${opsUrl}/healthz /readyz /metrics` : ''})`,
+  );
+  return { app, nc, ns, logger, metrics, health, opsUrl, close };
+}
+
+/** What /readyz asks: NATS answers, every consumer's pull loop runs, every owned database answers. */
+function addReadinessChecks(health: HealthChecks, nc: NatsConnection, server: JetStreamServer, app: INestMicroservice): void {
+  health.add({
+    name: 'nats',
+    check: async () => {
+      if (nc.isClosed()) throw new Error('connection closed');
+      await nc.flush();
+    },
+  });
+  health.add({
+    name: 'consumers',
+    check: async () => {
+      const stopped = server.consumerStatus().filter((c) => !c.running);
+      if (stopped.length > 0) throw new Error(`not consuming: ${stopped.map((c) => c.durable).join(', ')}`);
+    },
+  });
+  for (const dataSource of discoverDataSources(app)) {
+    health.add({
+      name: `database ${dataSource.options.type}`,
+      check: async () => {
+        await dataSource.query('SELECT 1');
+      },
+    });
+  }
 }
 
 /** A clear boot error instead of a consumer that silently waits for a stream nobody made. */

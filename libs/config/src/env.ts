@@ -39,6 +39,9 @@ export const CommonEnv = {
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),
   STREAMS_CONFIG: z.string().default('config/streams.yaml'),
+  /** /healthz /readyz /metrics; unset = not served (9464 in Kubernetes, 9400+n under npm start, 0 = any free port). */
+  OPS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  OPS_HOST: z.string().default('0.0.0.0'),
 };
 export const CommonEnvSchema = z.object(CommonEnv);
 export type CommonConfig = z.infer<typeof CommonEnvSchema>;

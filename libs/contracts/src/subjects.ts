@@ -12,6 +12,7 @@ export const Events = {
   VideoEditedV1: 'pipeline.video.edited.v1',
   VideoPublishedV1: 'pipeline.video.published.v1',
   MetricsCollectedV1: 'pipeline.metrics.collected.v1',
+  MetricsRequestedV1: 'pipeline.metrics.requested.v1',
   FilePurgedV1: 'pipeline.file.purged.v1',
 } as const;
 export type EventSubject = (typeof Events)[keyof typeof Events];
@@ -38,6 +39,8 @@ export const Requests = {
   CatalogExternalTrendRecordV1: 'catalog.externalTrend.record.v1',
   CatalogExternalTrendListV1: 'catalog.externalTrend.list.v1',
   CatalogStoryCreateV1: 'catalog.story.create.v1',
+  CatalogStoryFindV1: 'catalog.story.find.v1',
+  CatalogStoryCountV1: 'catalog.story.count.v1',
   CatalogVideoCreateV1: 'catalog.video.create.v1',
   CatalogVideoJobLatestV1: 'catalog.videoJob.latest.v1',
   CatalogVideoJobRecordV1: 'catalog.videoJob.record.v1',
@@ -46,6 +49,15 @@ export const Requests = {
   CatalogPublicationListV1: 'catalog.publication.list.v1',
   CatalogPublicationGetV1: 'catalog.publication.get.v1',
   CatalogMetricAddV1: 'catalog.metric.add.v1',
+  CatalogMetricDailyV1: 'catalog.metric.daily.v1',
+  CatalogPublicationStatusV1: 'catalog.publication.status.v1',
+  CatalogChannelSyncV1: 'catalog.channel.sync.v1',
+  CatalogChannelSetV1: 'catalog.channel.set.v1',
+  CatalogQuotaReserveV1: 'catalog.quota.reserve.v1',
+  CatalogQuotaUsageV1: 'catalog.quota.usage.v1',
+  CatalogUploadContextV1: 'catalog.upload.context.v1',
+  CatalogUploadClaimV1: 'catalog.upload.claim.v1',
+  CatalogUploadUpdateV1: 'catalog.upload.update.v1',
   CatalogFileRegisterV1: 'catalog.file.register.v1',
   CatalogFileHoldV1: 'catalog.file.hold.v1',
   CatalogFilePurgedV1: 'catalog.file.purged.v1',
@@ -60,6 +72,8 @@ export const Requests = {
   VectorGetV1: 'vector.get.v1',
   VectorSimilarV1: 'vector.similar.v1',
   VectorCountV1: 'vector.count.v1',
+  LoggerFunnelV1: 'logger.funnel.v1',
+  LoggerEventsRecentV1: 'logger.events.recent.v1',
 } as const;
 export type RequestSubject = (typeof Requests)[keyof typeof Requests];
 

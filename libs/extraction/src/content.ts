@@ -1,9 +1,12 @@
 // Finding the main content: drop boilerplate containers, score paragraphs into their ancestors
 // (Readability's scheme), take the best candidate plus the siblings that look like it, then clean
 // link lists, share bars and other small furniture from inside it.
-import { attr, classAndId, forEachElement, isElement, textOf, type AnyNode, type Element, type ParentNode } from './dom.js';
+import { attr, classAndId, forEachElement, isElement, ruleText, textOf, type AnyNode, type Element, type ParentNode } from './dom.js';
 import {
   AD_WORDS,
+  ALWAYS_UNLIKELY,
+  ALWAYS_UNLIKELY_ROLES,
+  ALWAYS_UNLIKELY_TAGS,
   BOILERPLATE_TAGS,
   BOILERPLATE_TEXT,
   BYLINE,
@@ -21,6 +24,7 @@ import {
   UNLIKELY_ROLES,
   VIDEO_EMBED,
 } from './rules.js';
+import { charWeight, SENTENCE_END, weightedLength } from './script.js';
 
 export interface Flags {
   stripUnlikely: boolean;
@@ -58,11 +62,16 @@ interface Info {
   candidate: boolean;
 }
 
+/** A link with this much text (weighted, links inside it aside) wraps content rather than naming a page. */
+const LONG_LINK = 400;
+/** Block-less lists of definitions are paragraphs too (articles wrapped in "<dl><a>…</a></dl>"). */
+const PARAGRAPH_LISTS = new Set(['dl']);
 const SCORE_TAGS = new Set(['p', 'pre', 'td', 'h2', 'h3', 'h4', 'h5', 'h6']);
 const DIV_LIKE = new Set(['div', 'section', 'article', 'main', 'center']);
 const CLEAN_TAGS = new Set(['table', 'ul', 'ol', 'dl', 'div', 'section', 'fieldset', 'form', 'figure', 'header', 'footer']);
 const KEEP_ALWAYS = new Set(['html', 'body', 'article', 'main']);
 
+/** Weighted length (see script.ts) and commas of a text node, whitespace runs counted once. */
 function measure(data: string): { len: number; commas: number } {
   let len = 0;
   let commas = 0;
@@ -76,8 +85,13 @@ function measure(data: string): { len: number; commas: number } {
       continue;
     }
     space = false;
-    len++;
-    if (ch === 44 || (ch > 127 && COMMA.test(data[i]!))) commas++;
+    if (ch < 0x1100) {
+      len++;
+      if (ch === 44 || (ch > 127 && COMMA.test(data[i]!))) commas++;
+    } else {
+      len += charWeight(ch);
+      if (ch >= 0x3000 && COMMA.test(data[i]!)) commas++;
+    }
   }
   return { len, commas };
 }
@@ -95,8 +109,8 @@ export function classWeight(el: Element): number {
   const match = classAndId(el);
   if (!match) return 0;
   let weight = 0;
-  const cls = (attr(el, 'class') ?? '').toLowerCase();
-  const id = (attr(el, 'id') ?? '').toLowerCase();
+  const cls = ruleText(attr(el, 'class') ?? '');
+  const id = ruleText(attr(el, 'id') ?? '');
   if (cls) {
     if (NEGATIVE.test(cls)) weight -= 25;
     if (POSITIVE.test(cls)) weight += 25;
@@ -125,7 +139,7 @@ const FIGURE = new Set(['figure']);
 const EMBEDDED_POST = /embed|tweet|instagram-media/;
 
 /** Boilerplate containers to leave out before scoring. */
-function unlikelyNodes(body: Element, flags: Flags): Set<AnyNode> {
+function unlikelyNodes(body: Element, flags: Flags, keep: ReadonlySet<AnyNode>): Set<AnyNode> {
   const removed = new Set<AnyNode>();
   forEachElement(body, (el) => {
     const tag = el.name;
@@ -140,7 +154,14 @@ function unlikelyNodes(body: Element, flags: Flags): Set<AnyNode> {
       removed.add(el);
       return false;
     }
-    if (!flags.stripUnlikely) return undefined;
+    if (!flags.stripUnlikely) {
+      // The retries keep the guards against comments, sidebars, pop-ups and footers.
+      if (!keep.has(el) && alwaysUnlikely(el, tag, match, itemprop)) {
+        removed.add(el);
+        return false;
+      }
+      return undefined;
+    }
     if (BOILERPLATE_TAGS.has(tag)) {
       removed.add(el);
       return false;
@@ -156,7 +177,7 @@ function unlikelyNodes(body: Element, flags: Flags): Set<AnyNode> {
       !MAYBE_CANDIDATE.test(match) &&
       !KEEP_ALWAYS.has(tag) &&
       !itemprop.includes('articlebody') &&
-      !insideTag(el, TABLE_OR_CODE) &&
+      !insideCell(el) &&
       !wrapsArticle(el)
     ) {
       removed.add(el);
@@ -166,6 +187,25 @@ function unlikelyNodes(body: Element, flags: Flags): Set<AnyNode> {
   });
   return removed;
 }
+
+function alwaysUnlikely(el: Element, tag: string, match: string, itemprop: string): boolean {
+  const role = attr(el, 'role');
+  const hit =
+    ALWAYS_UNLIKELY_TAGS.has(tag) ||
+    (role !== undefined && ALWAYS_UNLIKELY_ROLES.has(role.toLowerCase())) ||
+    (match !== '' && ALWAYS_UNLIKELY.test(match));
+  return hit && !KEEP_ALWAYS.has(tag) && !itemprop.includes('articlebody') && !insideCell(el) && !wrapsArticle(el);
+}
+
+/**
+ * Inside code, or a cell's part inside a table: the table's own class words say nothing of it.
+ * Containers (a comment table, a list) inside a layout table are judged like anywhere else.
+ */
+function insideCell(el: Element): boolean {
+  if (insideTag(el, CODE)) return true;
+  return !TABLE_CONTAINERS.has(el.name) && insideTag(el, TABLE);
+}
+const TABLE_CONTAINERS = new Set(['table', 'div', 'ul', 'ol', 'dl', 'section']);
 
 /** A page wrapper with an unlucky class name ("header-style-2") still holds the article. */
 function wrapsArticle(el: Element): boolean {
@@ -227,7 +267,9 @@ class Scorer {
       const tag = el.name;
       if (tag === 'a') {
         const href = attr(el, 'href') ?? '';
-        info.link = href.length > 1 && href.startsWith('#') ? info.text * 0.3 : info.text;
+        // A link around a whole article (a "<dl><a>…</a></dl>" list page) is text, not a link.
+        if (info.text >= LONG_LINK && info.link < info.text * 0.5) info.link = 0;
+        else info.link = href.length > 1 && href.startsWith('#') ? info.text * 0.3 : info.text;
         info.links++;
       }
       if (tag === 'p') info.p++;
@@ -325,13 +367,13 @@ class Scorer {
     for (const el of this.order) {
       const tag = el.name;
       const info = this.info.get(el)!;
-      if (SCORE_TAGS.has(tag)) {
+      if (SCORE_TAGS.has(tag) || (PARAGRAPH_LISTS.has(tag) && info.blocks === 0)) {
         this.credit(el.parent, info.text, info.commas, flags);
         continue;
       }
       if (!DIV_LIKE.has(tag) || info.text === 0) continue;
-      if (info.blocks === 0) {
-        // A div that holds only phrasing content is a paragraph.
+      if (info.blocks === 0 && !hasDoubleBreak(el)) {
+        // A div that holds only phrasing content is a paragraph (several, split by <br><br>: an article).
         this.credit(el.parent, info.text, info.commas, flags);
         continue;
       }
@@ -369,6 +411,11 @@ class Scorer {
     candidates.sort((a, b) => this.info.get(b)!.score - this.info.get(a)!.score);
     return candidates;
   }
+}
+
+function hasDoubleBreak(el: Element): boolean {
+  for (const child of el.children) if (isElement(child) && child.name === 'br' && isDoubleBreak(child)) return true;
+  return false;
 }
 
 function isDoubleBreak(br: Element): boolean {
@@ -472,7 +519,7 @@ function pick(body: Element, scorer: Scorer, candidates: Element[]): Element[] {
       const density = scorer.linkDensity(sibling);
       const text = textOf(sibling);
       if (info.text > 80 && density < 0.25) nodes.push(sibling);
-      else if (info.text < 80 && info.text > 0 && density === 0 && /\.( |$)/.test(text)) nodes.push(sibling);
+      else if (info.text < 80 && info.text > 0 && density === 0 && (/\.( |$)/.test(text) || SENTENCE_END.test(text)) && !isDateLine(text) && !isBoilerplateText(text)) nodes.push(sibling);
     }
   }
   return nodes;
@@ -535,7 +582,7 @@ function shouldDrop(el: Element, scorer: Scorer, flags: Flags): boolean {
   const isList = tag === 'ul' || tag === 'ol' || (info.text > 0 && info.listText / info.text > 0.9);
   const text = textOf(el);
   if (AD_WORDS.test(text) || LOADING_WORDS.test(text)) return true;
-  const length = text.length;
+  const length = weightedLength(text);
   const linkDensity = scorer.linkDensity(el);
   const headingDensity = info.text > 0 ? info.headingText / info.text : 0;
   const inFigure = tag === 'figure' || insideTag(el, FIGURE, 6);
@@ -544,28 +591,46 @@ function shouldDrop(el: Element, scorer: Scorer, flags: Flags): boolean {
   if (!isList && li > info.p) return true;
   if (!isList && !inFigure && headingDensity < 0.9 && length < 25 && (info.img === 0 || info.img > 2) && linkDensity > 0) return true;
   // Prose that ends like a sentence may carry a few more links than a block of furniture.
-  const prose = info.p > 0 && info.text >= 80 && /[.!?。！？]["”’)]?$/.test(text);
+  const prose = info.p > 0 && info.text >= 80 && SENTENCE_END.test(text);
   if (!isList && weight < 25 && linkDensity > (prose ? 0.5 : 0.2)) return true;
-  // A list of links (related stories, more from the site) rather than a list in the text.
+  // A list of links (related stories, more from the site) rather than a list in the text, also
+  // when each item adds a date or a count to its link.
   if (isList && linkDensity > 0.65 && info.li >= 2) return true;
+  if (isList && info.li >= 3 && info.links >= info.li && (info.text - info.link) / info.li < 30) return true;
   if (weight >= 25 && linkDensity > 0.5) return true;
   if ((info.embeds === 1 && length < 75) || info.embeds > 1) return true;
   return false;
 }
 
 const DATE_WORDS =
-  /^(on|at|by|am|pm|a\.m|p\.m|est|edt|pst|pdt|gmt|utc|cet|kst|ist|updated|published|posted|first|last|modified|de|às|le|à|el|del|am|um|the|th|st|nd|rd|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/i;
+  /^(on|at|by|am|pm|a\.m|p\.m|est|edt|pst|pdt|gmt|utc|cet|kst|ist|updated|published|posted|first|last|modified|de|às|le|à|el|del|am|um|the|th|st|nd|rd|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday|입력|수정|기사입력|최종수정|등록|승인|발행|게재|송고|업데이트|작성|오전|오후|년|월|일|시|분|发布|發布|时间|時間|发布时间|發佈時間|发表时间|更新时间|更新|公開|配信|年|月|日|時|分)$/i;
 
 /** "Nov. 20, 2019 5:52 AM EST", "Published 10:02 GMT" — a timestamp line, not a sentence. */
-function isDateLine(text: string): boolean {
+export function isDateLine(text: string): boolean {
   if (text.length > 80) return false;
   if (!/\b(19|20)\d{2}\b|\b\d{1,2}:\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b/.test(text)) return false;
   const words = text.match(/[\p{L}]+/gu) ?? [];
-  const other = words.filter((word) => !DATE_WORDS.test(word));
-  return other.length <= 1;
+  const reporter = /(기자|특파원)/.test(text);
+  let names = 0;
+  let other = 0;
+  for (const word of words) {
+    // Labels glued to their neighbours when the HTML puts no space between spans: "기자입력".
+    const bare = word.replace(/^(기자|특파원)/, '').replace(/(입력|수정|등록|승인|작성|송고|업데이트)$/, '');
+    if (bare === '' || DATE_WORDS.test(word) || DATE_WORDS.test(bare)) continue;
+    if (reporter && /^[가-힣]{2,4}$/.test(bare) && names < 3) names++;
+    else other++;
+  }
+  return other <= (names > 0 ? 0 : 1);
 }
 
-function isBoilerplateText(text: string): boolean {
+/** A link inside a paragraph is a word of it, whatever its class says ("textTag"). */
+function inProse(el: Element): boolean {
+  const parent = el.parent;
+  return !!parent && isElement(parent as AnyNode) && PROSE_TAGS.has((parent as Element).name);
+}
+const PROSE_TAGS = new Set(['p', 'li', 'td', 'dd', 'blockquote', 'em', 'strong', 'b', 'i']);
+
+export function isBoilerplateText(text: string): boolean {
   return BOILERPLATE_TEXT.some((pattern) => pattern.test(text));
 }
 
@@ -576,6 +641,7 @@ function cleanInside(
   flags: Flags,
   title: string | null,
   mediaOnly: Set<Element>,
+  protectedNodes: ReadonlySet<Element> = new Set(),
 ): Set<AnyNode> {
   const dropped = new Set<AnyNode>(removed);
   const normalizedTitle = title ? title.replace(/\s+/g, ' ').trim().toLowerCase() : '';
@@ -585,7 +651,7 @@ function cleanInside(
       if (dropped.has(el)) return false;
       const tag = el.name;
       const match = classAndId(el);
-      if (match && SHARE_ELEMENTS.test(match) && !EMBEDDED_POST.test(match) && !KEEP_ALWAYS.has(tag) && (scorer.info.get(el)?.text ?? 0) < 500 && !(attr(el, 'itemprop') ?? '').toLowerCase().includes('articlebody')) {
+      if (match && !(tag === 'a' && inProse(el)) && SHARE_ELEMENTS.test(match) && !EMBEDDED_POST.test(match) && !KEEP_ALWAYS.has(tag) && (scorer.info.get(el)?.text ?? 0) < 500 && !(attr(el, 'itemprop') ?? '').toLowerCase().includes('articlebody')) {
         dropped.add(el);
         return false;
       }
@@ -598,10 +664,15 @@ function cleanInside(
         dropped.add(el);
         return false;
       }
-      const textBlock = tag === 'p' || tag === 'li' || HEADINGS.has(tag) || ((tag === 'div' || tag === 'section') && info !== undefined && info.blocks === 0);
+      const textBlock = tag === 'p' || tag === 'li' || HEADINGS.has(tag) || ((tag === 'div' || tag === 'section' || tag === 'td') && info !== undefined && info.blocks === 0);
       if (info && textBlock && info.text > 0 && info.img === 0 && info.videos === 0) {
+        // The headline repeated above the text.
+        if (normalizedTitle && info.text < 400 && textOf(el).toLowerCase() === normalizedTitle) {
+          dropped.add(el);
+          return false;
+        }
         // A short block that is mostly one link: "related story" teasers between paragraphs.
-        if (tag !== 'li' && (info.text < 200 || info.links >= 3) && info.link / info.text > 0.75) {
+        if (tag !== 'li' && tag !== 'td' && (info.text < 200 || info.links >= 3) && info.link / info.text > 0.75) {
           dropped.add(el);
           return false;
         }
@@ -633,20 +704,28 @@ function cleanInside(
     // Inner blocks first, as Readability does, so an outer block is judged after its parts.
     for (let i = candidatesForConditional.length - 1; i >= 0; i--) {
       const el = candidatesForConditional[i]!;
-      if (nodes.includes(el)) continue;
+      if (nodes.includes(el) || protectedNodes.has(el)) continue;
       if (shouldDrop(el, scorer, flags)) dropped.add(el);
     }
   }
   return dropped;
 }
 
-export function selectContent(body: Element, flags: Flags, title: string | null): ContentSelection {
-  const removed = unlikelyNodes(body, flags);
+/**
+ * `keep`: elements the retries must not leave out as boilerplate (the wrappers of what the strict
+ * pass found: "post has-comments", "content has-sidebar").
+ */
+export function selectContent(body: Element, flags: Flags, title: string | null, keep: ReadonlySet<AnyNode> = new Set()): ContentSelection {
+  const removed = unlikelyNodes(body, flags, keep);
   const scorer = new Scorer(body, removed);
   const candidates = scorer.score(flags);
   const nodes = pick(body, scorer, candidates);
   const mediaOnly = new Set<Element>();
-  const dropped = cleanInside(nodes, scorer, removed, flags, title, mediaOnly);
+  // The best-scored block and its wrappers are the article: conditional cleaning never drops them
+  // (a short text beside a long list of links would otherwise make its own wrapper look like a link list).
+  const protectedNodes = new Set<Element>();
+  for (let node: ParentNode | null = candidates[0] ?? null; node && isElement(node as AnyNode) && node !== body; node = node.parent) protectedNodes.add(node as Element);
+  const dropped = cleanInside(nodes, scorer, removed, flags, title, mediaOnly, protectedNodes);
   const top = candidates.slice(0, 5).map((el) => ({ el, score: scorer.info.get(el)!.score }));
   return { nodes, dropped, removed, mediaOnly, top };
 }

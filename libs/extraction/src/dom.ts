@@ -1,6 +1,7 @@
 // Small helpers over the domhandler tree that cheerio builds. Every walk here is iterative, so a
 // hostile page with thousands of nested elements cannot overflow the stack.
 import type { AnyNode, Element, ParentNode } from 'domhandler';
+import { boundarySeparator } from './script.js';
 
 export type { AnyNode, Element, ParentNode };
 
@@ -21,12 +22,20 @@ export function attr(el: Element, name: string): string | undefined {
   return value === undefined ? undefined : value;
 }
 
-/** "class id" in lower case, the string the boilerplate rules match against. */
+/**
+ * "class id" in lower case, the string the boilerplate rules match against; camelCase words are
+ * split ("articleComments" → "article comments") so that the rules can match whole tokens.
+ */
 export function classAndId(el: Element): string {
   const cls = el.attribs['class'];
   const id = el.attribs['id'];
   if (!cls && !id) return '';
-  return `${cls ?? ''} ${id ?? ''}`.toLowerCase();
+  return ruleText(`${cls ?? ''} ${id ?? ''}`);
+}
+
+/** A class or id value as the rules read it: camelCase split, lower case. */
+export function ruleText(value: string): string {
+  return (value.length < 2000 ? value.replace(/([a-z])([A-Z])/g, '$1 $2') : value).toLowerCase();
 }
 
 export function collapseSpaces(text: string): string {
@@ -61,11 +70,19 @@ export function textOf(root: AnyNode, skip?: ReadonlySet<AnyNode>): string {
     }
     if (node.type !== 'tag' && node.type !== 'root') continue;
     const kids = (node as ParentNode).children;
-    if (node.type === 'tag' && BLOCK_TAGS.has((node as Element).name)) parts.push(' ');
+    if (node.type === 'tag' && BLOCK_TAGS.has((node as Element).name)) parts.push(BLOCK_EDGE);
     for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
   }
-  return collapseSpaces(parts.join('')).trim();
+  const joined = parts.join('');
+  if (!joined.includes(BLOCK_EDGE)) return collapseSpaces(joined).trim();
+  // A block edge separates words only where the scripts on both sides use spaces.
+  return collapseSpaces(joined.replace(BLOCK_EDGES, (_, before: string, after: string) => before + boundarySeparator(before, after) + after))
+    .replaceAll(BLOCK_EDGE, '')
+    .trim();
 }
+
+const BLOCK_EDGE = '\u0001';
+const BLOCK_EDGES = /([^\s\u0001]?)\u0001+([^\s\u0001]?)/gu;
 
 /** Elements that start a new line/paragraph when rendered. */
 export const BLOCK_TAGS = new Set([

@@ -1,19 +1,23 @@
 // Article extraction: bytes or HTML in, the main text with its media and metadata out.
 import { load } from 'cheerio/slim';
-import { selectContent, type ContentSelection, type Flags } from './content.js';
+import { isBoilerplateText, isDateLine, selectContent, type ContentSelection, type Flags } from './content.js';
 import { decodeHtml } from './decode.js';
-import type { AnyNode, ParentNode } from './dom.js';
+import type { AnyNode, Element, ParentNode } from './dom.js';
 import { detectLanguage } from './lang.js';
 import { extractMetadata } from './metadata.js';
 import { findBody, prepare } from './prepare.js';
+import { weightedLength } from './script.js';
 import { render, type Rendered } from './serialize.js';
 import type { ExtractedArticle, ExtractedMedia, ExtractOptions } from './types.js';
+import { visibleByline, visibleDate } from './visible.js';
 
 export type { ExtractedArticle, ExtractedMedia, ExtractOptions, MediaKind } from './types.js';
 export { decodeHtml, detectCharset } from './decode.js';
 export { detectLanguage } from './lang.js';
 export { cleanUrl } from './url.js';
 export { bootstrapSpread, scoreCorpus, scorePage, shingles, tokenize, type CorpusScore, type PageScore } from './metric.js';
+
+// Lengths are weighted characters (script.ts): a Han character counts 3, Hangul and kana 2.
 
 /** Below this many characters a result is retried with fewer filters (as Readability does). */
 const CHAR_THRESHOLD = 500;
@@ -31,7 +35,7 @@ const ATTEMPTS: Flags[] = [
 
 function textLength(rendered: Rendered): number {
   let total = 0;
-  for (const paragraph of rendered.paragraphs) total += paragraph.length;
+  for (const paragraph of rendered.paragraphs) total += weightedLength(paragraph);
   return total;
 }
 
@@ -52,7 +56,7 @@ function textOfHtml(html: string): string {
 }
 
 function looksLikeArticle(rendered: Rendered): boolean {
-  return textLength(rendered) >= MIN_ARTICLE_CHARS && rendered.paragraphs.some((p) => p.length >= MIN_PARAGRAPH_CHARS);
+  return textLength(rendered) >= MIN_ARTICLE_CHARS && rendered.paragraphs.some((p) => weightedLength(p) >= MIN_PARAGRAPH_CHARS);
 }
 
 /**
@@ -67,9 +71,23 @@ function mostlyBoilerplate(selection: ContentSelection, strictRemoved: ReadonlyS
   return kept < length * 0.5;
 }
 
+/** True when `wider` holds every node of `narrower` inside one of its own (and is not the same selection). */
+function widens(wider: readonly Element[], narrower: readonly Element[]): boolean {
+  if (narrower.length === 0) return false;
+  const set = new Set<AnyNode>(wider);
+  if (wider.length === narrower.length && narrower.every((node) => set.has(node))) return false;
+  return narrower.every((node) => insideAny(node, set));
+}
+
 function insideAny(node: AnyNode, set: ReadonlySet<AnyNode>): boolean {
   for (let up: AnyNode | null = node; up; up = up.parent) if (set.has(up)) return true;
   return false;
+}
+
+/** A "byline" that is the site's or a desk's name rather than a person's. */
+function namesSite(byline: string, siteName: string | null): boolean {
+  if (siteName && byline.trim().toLowerCase() === siteName.trim().toLowerCase()) return true;
+  return /뉴스|일보|신문|방송|미디어|편집국|닷컴|news|media|\||:/i.test(byline);
 }
 
 export function extractArticle(input: Buffer | Uint8Array | string, opts: ExtractOptions = {}): ExtractedArticle {
@@ -83,21 +101,35 @@ export function extractArticle(input: Buffer | Uint8Array | string, opts: Extrac
   let best: Rendered = { paragraphs: [], media: [] };
   if (body) {
     let firstRemoved: ReadonlySet<AnyNode> | null = null;
+    let bestNodes: Element[] = [];
+    const keep = new Set<AnyNode>();
     for (const flags of ATTEMPTS) {
-      const selection = selectContent(body, flags, meta.title);
+      const selection = selectContent(body, flags, meta.title, keep);
+      if (firstRemoved === null) {
+        // The wrappers of the strict pass's choice stay in the retries, whatever their names say.
+        for (const node of selection.nodes) for (let up: AnyNode | null = node; up && up !== body; up = up.parent) keep.add(up);
+      }
       const rendered = render(selection.nodes, selection.dropped, meta.base, selection.mediaOnly);
       const length = textLength(rendered);
       // The strict pass's exclusions still count against a retry, unless it found nothing at all.
       if (firstRemoved === null) firstRemoved = selection.nodes[0] === body ? new Set() : selection.removed;
       else if (textLength(best) >= MIN_ARTICLE_CHARS && mostlyBoilerplate(selection, firstRemoved, length, meta.base)) continue;
-      if (length > textLength(best)) best = rendered;
+      // A short article already found is not traded for a wrapper around it: what the wrapper adds
+      // is what the stricter pass chose to leave out (the page's lists, its header, its footer).
+      else if (looksLikeArticle(best) && widens(selection.nodes, bestNodes)) continue;
+      if (length > textLength(best)) {
+        best = rendered;
+        bestNodes = selection.nodes;
+      }
       if (textLength(best) >= CHAR_THRESHOLD) break;
     }
   }
 
-  let paragraphs = best.paragraphs;
+  // Runs of text between <br>s are no elements of their own, so their trailers (a reporter's
+  // address, a copyright line, a timestamp) are only seen here.
+  let paragraphs = best.paragraphs.filter((p) => p.length >= 300 || !(isBoilerplateText(p) || isDateLine(p)));
   let media: ExtractedMedia[] = best.media;
-  if (!looksLikeArticle(best)) {
+  if (!looksLikeArticle({ paragraphs, media: best.media })) {
     // Nothing in the markup reads as an article: JSON-LD articleBody is the last word, if any.
     paragraphs = articleBodyParagraphs(meta.articleBody);
     media = [];
@@ -106,12 +138,17 @@ export function extractArticle(input: Buffer | Uint8Array | string, opts: Extrac
     media = [{ kind: 'image', src: meta.image, caption: null, position: -1 }, ...media];
   }
   const text = paragraphs.join('\n\n');
+  const lang = meta.lang ?? detectLanguage(text || meta.title || '');
+  let byline = meta.byline;
+  if (body && (lang === 'ko' || (!lang && /[가-힣]/.test(text))) && (!byline || namesSite(byline, meta.siteName))) {
+    byline = visibleByline(body) ?? byline;
+  }
   return {
     url: meta.url,
     title: meta.title,
-    byline: meta.byline,
-    publishedAt: meta.publishedAt,
-    lang: meta.lang ?? detectLanguage(text || meta.title || ''),
+    byline,
+    publishedAt: meta.publishedAt ?? (body ? visibleDate(body, lang) : null),
+    lang,
     text,
     media,
   };

@@ -1,8 +1,10 @@
 // Page metadata: title, byline, publication date, language, canonical URL and JSON-LD hints,
 // read from <head> meta tags, JSON-LD and a few microdata / markup conventions.
 import { attr, collapseSpaces, forEachElement, textOf, type AnyNode, type Element } from './dom.js';
-import { normalizeLang } from './lang.js';
+import { detectLanguage, normalizeLang } from './lang.js';
+import { weightedLength } from './script.js';
 import { absoluteUrl, cleanUrl } from './url.js';
+import { cleanKoreanByline, offsetFor } from './visible.js';
 
 export interface PageMetadata {
   url: string | null;
@@ -15,6 +17,8 @@ export interface PageMetadata {
   /** JSON-LD articleBody, when the page ships one. */
   articleBody: string | null;
   image: string | null;
+  /** og:site_name / application-name: a byline equal to it names the site, not a person. */
+  siteName: string | null;
 }
 
 interface Collected {
@@ -168,7 +172,7 @@ function names(value: Json | undefined): string[] {
 }
 
 /** An ISO timestamp for a date string, or null when it is not a plausible date. */
-export function toIsoDate(value: string | null | undefined): string | null {
+export function toIsoDate(value: string | null | undefined, zone = 'Z'): string | null {
   if (!value) return null;
   let text = value.trim();
   if (!text) return null;
@@ -176,8 +180,9 @@ export function toIsoDate(value: string | null | undefined): string | null {
   if (/^\d{10}$/.test(text)) ms = Number(text) * 1000;
   else if (/^\d{13}$/.test(text)) ms = Number(text);
   else {
-    // Date-times without a zone are taken as UTC, so the answer does not depend on the machine.
-    if (/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) text = `${text.replace(' ', 'T')}Z`;
+    // Date-times without a zone are local to the page's language (Korean and Japanese pages +09:00,
+    // Chinese +08:00), else UTC, so the answer never depends on the machine.
+    if (/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) text = `${text.replace(' ', 'T')}${zone}`;
     else if (/^\d{4}\/\d{2}\/\d{2}$/.test(text)) text = `${text.replace(/\//g, '-')}`;
     else if (/^\d{8}$/.test(text)) text = `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6)}`;
     else if (/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*[+-]\d{2}:?\d{2}$/.test(text)) text = text.replace(' ', 'T').replace(/\s+/g, '');
@@ -194,36 +199,63 @@ function cleanByline(value: string | null | undefined): string | null {
   let text = collapseSpaces(value).trim();
   if (!text || /^https?:\/\//i.test(text) || text.length > 150) return null;
   text = text.replace(/^(by|written by|posted by|von|par|por|di)\s*[:\-]?\s+/i, '').trim();
+  text = cleanKoreanByline(text);
   return text || null;
 }
 
-const TITLE_SEPARATOR = /\s+[|\-–—:»·•]\s+|\s+::\s+/;
+const TITLE_SEPARATOR = /\s+[|\-–—:»·•]\s+|\s+::\s+|\s*[｜|]\s*/;
+/** Han and kana titles also join the site's name without spaces: "标题--国内频道", "标题_新闻中心_新浪网". */
+const CJK_TITLE_SEPARATOR = /\s+[|\-–—:»·•_]\s+|\s+::\s+|\s*[｜|]\s*|\s*(?:--+|—+|_)\s*/;
+const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3]/;
+
+function titleParts(text: string): string[] {
+  const separator = CJK.test(text) ? CJK_TITLE_SEPARATOR : TITLE_SEPARATOR;
+  return text.split(separator).map((part) => part.trim()).filter(Boolean);
+}
+
+/** Reads like a headline rather than a site or section name. */
+function headlineLike(part: string): boolean {
+  return part.split(/\s+/).length >= 3 || (CJK.test(part) && weightedLength(part) >= 16);
+}
 
 function cleanTitleTag(title: string | null, h1: string[]): string | null {
   if (!title) return null;
   const text = collapseSpaces(title).trim();
   for (const heading of h1) {
-    if (heading.length >= 15 && text.includes(heading)) return heading;
+    if (weightedLength(heading) >= 15 && text.includes(heading)) return heading;
   }
-  const parts = text.split(TITLE_SEPARATOR);
+  const parts = titleParts(text);
   if (parts.length < 2) return text || null;
   // Site names sit at either end; keep the longest part when it reads like a headline.
-  const longest = parts.reduce((a, b) => (b.length > a.length ? b : a));
-  return longest.split(/\s+/).length >= 3 ? longest : text;
+  const longest = parts.reduce((a, b) => (weightedLength(b) > weightedLength(a) ? b : a));
+  return headlineLike(longest) ? longest : text;
 }
 
-/** "Headline - Site Name" → "Headline" when the site name is known. */
-function stripSiteName(title: string | null, siteName: string | null): string | null {
-  if (!title || !siteName) return title;
-  const site = collapseSpaces(siteName).trim();
-  if (!site || site.length >= title.length) return title;
-  for (const part of title.split(TITLE_SEPARATOR)) {
-    if (part.trim().toLowerCase() === site.toLowerCase()) {
-      const rest = title.split(TITLE_SEPARATOR).filter((p) => p.trim().toLowerCase() !== site.toLowerCase()).join(' - ').trim();
-      return rest || title;
-    }
-  }
-  return title;
+/**
+ * "Headline - Site Name" → "Headline" when the site name is known: og:site_name, or a part of the
+ * <title> that is not the headline (the same suffix often ends og:title too).
+ */
+function stripSiteName(title: string | null, siteNames: (string | null)[]): string | null {
+  if (!title) return title;
+  const sites = new Set(siteNames.filter((s): s is string => !!s).map((s) => collapseSpaces(s).trim().toLowerCase()).filter(Boolean));
+  if (sites.size === 0) return title;
+  const parts = titleParts(title);
+  if (parts.length < 2) return title;
+  const kept = parts.filter((part) => !sites.has(part.toLowerCase()));
+  if (kept.length === parts.length || kept.length === 0) return title;
+  // Only ends are trimmed: "A - Site - B" keeps its middle as written.
+  let start = 0;
+  let end = parts.length;
+  while (start < end && sites.has(parts[start]!.toLowerCase())) start++;
+  while (end > start && sites.has(parts[end - 1]!.toLowerCase())) end--;
+  if (start === 0 && end === parts.length) return title;
+  const rest = parts.slice(start, end);
+  if (rest.length === 1) return rest[0]!;
+  // Several parts left: cut the title text itself so that its own separators stay.
+  const first = title.indexOf(rest[0]!);
+  const lastPart = rest.at(-1)!;
+  const last = title.lastIndexOf(lastPart);
+  return first >= 0 && last >= first ? title.slice(first, last + lastPart.length).trim() : rest.join(' - ');
 }
 
 export function extractMetadata(root: AnyNode, pageUrl: string | undefined): PageMetadata {
@@ -238,10 +270,16 @@ export function extractMetadata(root: AnyNode, pageUrl: string | undefined): Pag
     cleanUrl(c.canonical, base) ?? cleanUrl(meta.get('og:url'), base) ?? cleanUrl(pageUrl) ?? null;
 
   const ldHeadline = article ? str(article['headline']) ?? str(article['name']) : null;
-  const title = stripSiteName(
-    firstNonEmpty(meta.get('og:title'), ldHeadline, meta.get('twitter:title')) ?? cleanTitleTag(c.titleTag, c.h1) ?? c.h1[0] ?? null,
-    meta.get('og:site_name') ?? meta.get('application-name') ?? null,
-  );
+  const siteName = meta.get('og:site_name') ?? meta.get('application-name') ?? null;
+  const cleanTag = cleanTitleTag(c.titleTag, c.h1);
+  const tagTitle = c.titleTag ? collapseSpaces(c.titleTag).trim() : null;
+  // The outer parts of <title> around its headline are the site's name (or section).
+  const tagParts = cleanTag && tagTitle && cleanTag !== tagTitle ? titleParts(tagTitle) : [];
+  const tagSites = tagParts.length >= 2 ? [tagParts[0]!, tagParts.at(-1)!].filter((part) => !cleanTag!.includes(part)) : [];
+  let declared = firstNonEmpty(meta.get('og:title'), ldHeadline, meta.get('twitter:title'));
+  // A CJK og:title that carries the same site and section parts as <title>: take the headline part.
+  if (declared && cleanTag && declared !== cleanTag && CJK.test(declared) && titleParts(declared).includes(cleanTag)) declared = cleanTag;
+  const title = stripSiteName(declared ?? cleanTag ?? c.h1[0] ?? null, [siteName, ...tagSites]);
 
   const ldAuthors = article ? names(article['author'] ?? article['creator']).map((n) => cleanByline(n)).filter((n): n is string => !!n) : [];
   const byline =
@@ -254,6 +292,15 @@ export function extractMetadata(root: AnyNode, pageUrl: string | undefined): Pag
     cleanByline(c.authorNodes[0]) ??
     null;
 
+  const lang =
+    normalizeLang(c.htmlLang) ??
+    normalizeLang(meta.get('content-language')) ??
+    normalizeLang(meta.get('language')) ??
+    normalizeLang(meta.get('dc.language')) ??
+    normalizeLang(meta.get('og:locale')) ??
+    (article ? normalizeLang(str(article['inLanguage'])) : null);
+
+  const zone = offsetFor(lang ?? detectLanguage(`${title ?? ''} ${c.h1.join(' ')}`));
   const dateCandidates: (string | null | undefined)[] = [
     article ? str(article['datePublished']) : null,
     meta.get('article:published_time'),
@@ -277,17 +324,9 @@ export function extractMetadata(root: AnyNode, pageUrl: string | undefined): Pag
   ];
   let publishedAt: string | null = null;
   for (const candidate of dateCandidates) {
-    publishedAt = toIsoDate(candidate);
+    publishedAt = toIsoDate(candidate, zone);
     if (publishedAt) break;
   }
-
-  const lang =
-    normalizeLang(c.htmlLang) ??
-    normalizeLang(meta.get('content-language')) ??
-    normalizeLang(meta.get('language')) ??
-    normalizeLang(meta.get('dc.language')) ??
-    normalizeLang(meta.get('og:locale')) ??
-    (article ? normalizeLang(str(article['inLanguage'])) : null);
 
   const body = article ? str(article['articleBody']) : null;
   const image = absoluteUrl(meta.get('og:image') ?? meta.get('twitter:image') ?? meta.get('twitter:image:src'), base);
@@ -301,6 +340,7 @@ export function extractMetadata(root: AnyNode, pageUrl: string | undefined): Pag
     lang,
     articleBody: body,
     image,
+    siteName,
   };
 }
 

@@ -2,6 +2,7 @@
 // reading order, each tied to the paragraph it follows.
 import { attr, BLOCK_TAGS, isElement, textOf, type AnyNode, type Element } from './dom.js';
 import { VIDEO_EMBED } from './rules.js';
+import { isUnspacedScript } from './script.js';
 import type { ExtractedMedia } from './types.js';
 import { absoluteUrl } from './url.js';
 
@@ -113,12 +114,17 @@ function caption(el: Element): string | null {
   return alt || null;
 }
 
-// Link edges become a space only between two word characters: "ソフト<a>KeePass</a>の" reads as
-// three words, as a browser's rendering with its link spacing suggests, while "<a>Apple</a>'s" and
-// "see <a>this</a>." stay as written.
-const LINK_EDGE = '\u0001';
-const LINK_EDGES = /([^\u0001]?)\u0001+([^\u0001]?)/gu;
-const WORD_CHAR = /^[\p{L}\p{N}]$/u;
+const INLINE_EDGE = '\u0001';
+const INLINE_EDGES = /([^\s\u0001]?)\u0001+([^\s\u0001]?)/gu;
+const LATIN_OR_DIGIT = /^[\p{Script=Latin}\p{Nd}]$/u;
+
+/** "ソフト<a>KeePass</a>の" reads "ソフト KeePass の"; every other inline edge joins as written. */
+function inlineEdge(_: string, before: string, after: string): string {
+  const space =
+    (isUnspacedScript(before) && !/[\u3000-\u303f\uff00-\uffef]/.test(before) && LATIN_OR_DIGIT.test(after)) ||
+    (LATIN_OR_DIGIT.test(before) && isUnspacedScript(after) && !/[\u3000-\u303f\uff00-\uffef]/.test(after));
+  return space ? `${before} ${after}` : before + after;
+}
 
 class Renderer {
   readonly paragraphs: string[] = [];
@@ -135,9 +141,10 @@ class Renderer {
   ) {}
 
   flush(): void {
-    const text = this.buffer
-      .replace(LINK_EDGES, (_, before: string, after: string) => (WORD_CHAR.test(before) && WORD_CHAR.test(after) ? `${before} ${after}` : before + after))
-      .replaceAll(LINK_EDGE, '')
+    // Inline elements add nothing: the HTML's own whitespace is all there is between words
+    // ("삼성<a>전자</a>", "据美国<a>科技</a>博客" and "Micro<a>soft</a>" stay one word), except
+    // where an element edge is also the edge between a Han/kana run and a Latin word.
+    const text = (this.buffer.includes(INLINE_EDGE) ? this.buffer.replace(INLINE_EDGES, inlineEdge).replaceAll(INLINE_EDGE, '') : this.buffer)
       .split('\n')
       .map((line) => (this.preDepth > 0 ? line.replace(/\s+$/, '') : line.replace(/[ \t\u00a0]+/g, ' ').trim()))
       .filter((line) => line !== '')
@@ -150,7 +157,7 @@ class Renderer {
     if (!src || this.seen.has(src)) return;
     this.seen.add(src);
     // Position: the paragraph being built, if any text is waiting, else the last one written.
-    const position = this.buffer.trim() ? this.paragraphs.length : this.paragraphs.length - 1;
+    const position = this.buffer.replaceAll(INLINE_EDGE, '').trim() ? this.paragraphs.length : this.paragraphs.length - 1;
     this.media.push({ kind, src, caption: caption(el), position });
   }
 
@@ -191,7 +198,7 @@ class Renderer {
         if (tag === 'pre') this.preDepth--;
         if (this.mediaOnly.has(node)) this.mediaOnlyDepth--;
         if (BLOCK_TAGS.has(tag)) this.flush();
-        else if (tag === 'a') this.buffer += LINK_EDGE;
+        else this.buffer += INLINE_EDGE;
         continue;
       }
       if (tag === 'br') {
@@ -201,7 +208,7 @@ class Renderer {
       }
       if (this.onMedia(node)) continue;
       if (BLOCK_TAGS.has(tag)) this.flush();
-      else if (tag === 'a') this.buffer += LINK_EDGE;
+      else this.buffer += INLINE_EDGE;
       if (tag === 'pre') this.preDepth++;
       if (this.mediaOnly.has(node)) this.mediaOnlyDepth++;
       stack.push({ node, exit: true });

@@ -15,6 +15,23 @@ export class PoisonMessageError extends MessagingError {
 }
 
 /**
+ * Thrown by an event handler for a message that cannot be handled now but can at a known later
+ * time (a platform's daily quota resets at midnight Pacific): the message is redelivered after
+ * `delayMs` without being dead-lettered. Each wait still counts as a delivery on the server, so a
+ * consumer that defers should allow enough `max_deliver`.
+ */
+export class RetryLaterError extends MessagingError {
+  override readonly name = 'RetryLaterError';
+  readonly code = 'retry-later';
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * Thrown by a request handler for an expected failure; the caller receives it as a `RemoteError`
  * with the same code. It is an `RpcException` so NestJS's exception layer passes it through.
  */

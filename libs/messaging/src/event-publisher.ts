@@ -2,6 +2,7 @@ import type { Contract, Envelope } from '#contracts';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { z } from 'zod';
 import { InvalidMessageError } from './errors.js';
+import { traceHeaders, traceOf, traceparentFor } from './observer.js';
 import { deterministicId, randomId } from './message-id.js';
 import type { Namespace } from './namespace.js';
 import { describeIssues, encodeJson } from './wire.js';
@@ -33,7 +34,10 @@ export class EventPublisher {
       throw new InvalidMessageError(`Refusing to publish an invalid ${contract.subject}: ${describeIssues(checked.error)}`);
     }
     const envelope = this.envelope(contract.subject, checked.data, options);
-    await this.js.publish(this.ns.subject(contract.subject), encodeJson(envelope), { msgID: envelope.id });
+    await this.js.publish(this.ns.subject(contract.subject), encodeJson(envelope), {
+      msgID: envelope.id,
+      headers: traceHeaders(traceparentFor(envelope, traceOf(options.causedBy))),
+    });
     return envelope;
   }
 

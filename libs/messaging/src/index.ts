@@ -8,6 +8,7 @@ export * from './message-id.js';
 export * from './messaging.module.js';
 export * from './messaging.tokens.js';
 export * from './namespace.js';
+export * from './observer.js';
 export * from './provision.js';
 export * from './request-client.js';
 export * from './streams.config.js';

@@ -14,10 +14,11 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import type winston from 'winston';
 import type { z } from 'zod';
 import { HandlerFailure, type HandlerExtras } from './decorators.js';
-import { errorMessage, HandlerWiringError, PoisonMessageError, RequestError } from './errors.js';
+import { errorMessage, HandlerWiringError, PoisonMessageError, RequestError, RetryLaterError } from './errors.js';
 import { EventContext } from './event-context.js';
 import { EventPublisher } from './event-publisher.js';
 import type { Namespace } from './namespace.js';
+import { attachTrace, type HandlerOutcome, type MessagingObserver } from './observer.js';
 import { ensureConsumer } from './provision.js';
 import type { ConsumerConfig, PipelineTopology } from './streams.config.js';
 import { decodeJson, describeIssues, encodeJson, rawPreview, type ReplyBody } from './wire.js';
@@ -28,6 +29,8 @@ export interface JetStreamServerOptions {
   ns: Namespace;
   topology: PipelineTopology;
   logger: winston.Logger;
+  /** Told about every handled message (metrics); optional so tests and tools need none. */
+  observer?: MessagingObserver;
 }
 
 type DeadLetterReason = DeadLetterV1['reason'];
@@ -75,6 +78,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 
   on(): never {
     throw new Error('JetStreamServer does not emit events');
+  }
+
+  /** Each declared consumer and whether its pull loop is running (readiness probe). */
+  consumerStatus(): { durable: string; running: boolean }[] {
+    return this.runners.map((runner) => runner.status());
   }
 
   unwrap<T>(): T {
@@ -231,6 +239,8 @@ class ConsumerRunner {
   private readonly working = new Map<JsMsg, number>();
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly acks = new AckBatcher();
+  private readonly began = new Map<JsMsg, number>();
+  private loopEnded = false;
 
   constructor(
     private readonly consumer: ConsumerConfig,
@@ -276,9 +286,26 @@ class ConsumerRunner {
       this.inFlight++;
       void this.handleCounted(msg);
     }
+    this.loopEnded = true;
+  }
+
+  status(): { durable: string; running: boolean } {
+    return { durable: this.consumer.durable, running: this.messages !== null && !this.loopEnded };
+  }
+
+  /** Metrics: one call where each message's fate is decided (ack, nak, term). */
+  private report(msg: JsMsg, subject: string, outcome: HandlerOutcome): void {
+    const began = this.began.get(msg);
+    if (began === undefined || !this.options.observer) return;
+    this.began.delete(msg);
+    this.options.observer.handlerFinished(this.handlerName, subject, outcome, (performance.now() - began) / 1000);
   }
 
   private async handleCounted(msg: JsMsg): Promise<void> {
+    if (this.options.observer) {
+      this.began.set(msg, performance.now());
+      this.options.observer.handlerStarted(this.handlerName, this.options.ns.logical(msg.subject));
+    }
     try {
       await this.handle(msg);
     } catch (error) {
@@ -301,6 +328,7 @@ class ConsumerRunner {
     const parsed = EnvelopeSchema.safeParse(decoded.value);
     if (!parsed.success) return this.deadLetter(msg, subject, null, 'invalid-envelope', describeIssues(parsed.error));
     const envelope = parsed.data as Envelope;
+    attachTrace(envelope, msg.headers);
     if (envelope.subject !== subject) {
       return this.deadLetter(msg, subject, envelope, 'invalid-envelope', `envelope names ${envelope.subject} but arrived on ${subject}`);
     }
@@ -319,6 +347,7 @@ class ConsumerRunner {
     try {
       await settle(await this.handler(payload, context));
       this.acks.ack(msg);
+      this.report(msg, subject, 'handled');
     } catch (error) {
       await this.failed(msg, subject, envelope, attempt, error);
     } finally {
@@ -336,6 +365,12 @@ class ConsumerRunner {
   private async failed(msg: JsMsg, subject: string, envelope: Envelope, attempt: number, error: unknown): Promise<void> {
     const message = errorMessage(error);
     if (error instanceof PoisonMessageError) return this.deadLetter(msg, subject, envelope, 'poison', message);
+    if (error instanceof RetryLaterError) {
+      const delay = Math.max(0, Math.round(error.delayMs));
+      this.options.logger.info(`deferred for ${Math.round(delay / 1000)} s: ${message}`, { subject, correlationId: envelope.correlationId });
+      msg.nak(delay);
+      return;
+    }
     if (attempt >= this.consumer.max_deliver) return this.deadLetter(msg, subject, envelope, 'max-deliveries', message);
     const delay = this.consumer.backoff[Math.min(attempt - 1, this.consumer.backoff.length - 1)]!;
     this.options.logger.warn(`attempt ${attempt}/${this.consumer.max_deliver} failed, retry in ${delay} ms: ${message}`, {
@@ -343,6 +378,7 @@ class ConsumerRunner {
       correlationId: envelope.correlationId,
     });
     msg.nak(delay);
+    this.report(msg, subject, 'retried');
   }
 
   private async deadLetter(
@@ -357,6 +393,7 @@ class ConsumerRunner {
       // A broken dead letter is not dead-lettered again; that would loop.
       logger.error(`dropping unreadable dead letter #${msg.info.streamSequence}: ${error}`, { subject });
       msg.term(reason);
+      this.report(msg, subject, 'dead-lettered');
       return;
     }
     const record: DeadLetterV1 = {
@@ -382,6 +419,7 @@ class ConsumerRunner {
     } catch (publishError) {
       logger.error(`cannot publish the dead letter for #${msg.info.streamSequence}, will retry: ${errorMessage(publishError)}`, { subject });
       msg.nak(this.consumer.backoff[0]);
+      this.report(msg, subject, 'retried');
       return;
     }
     logger.error(`dead letter (${reason}) after ${msg.info.deliveryCount} attempt(s) in ${this.handlerName}: ${error.slice(0, 500)}`, {
@@ -389,5 +427,6 @@ class ConsumerRunner {
       correlationId: envelope?.correlationId,
     });
     msg.term(reason);
+    this.report(msg, subject, 'dead-lettered');
   }
 }

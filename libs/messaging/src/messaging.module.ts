@@ -4,6 +4,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { EventPublisher } from './event-publisher.js';
 import { APP_ENV, APP_INFO, NATS_CONNECTION } from './messaging.tokens.js';
 import type { Namespace } from './namespace.js';
+import type { MessagingObserver } from './observer.js';
 import { RequestClient } from './request-client.js';
 
 export interface MessagingModuleOptions {
@@ -12,6 +13,7 @@ export interface MessagingModuleOptions {
   ns: Namespace;
   env: NodeJS.ProcessEnv;
   requestTimeoutMs: number;
+  observer?: MessagingObserver;
 }
 
 /**
@@ -29,7 +31,7 @@ export class MessagingModule {
         { provide: APP_ENV, useValue: options.env },
         { provide: APP_INFO, useValue: { app: options.app } },
         { provide: EventPublisher, useValue: new EventPublisher(jetstream(options.nc), options.ns, options.app) },
-        { provide: RequestClient, useValue: new RequestClient(options.nc, options.ns, options.requestTimeoutMs) },
+        { provide: RequestClient, useValue: new RequestClient(options.nc, options.ns, options.requestTimeoutMs, options.observer) },
       ],
       exports: [NATS_CONNECTION, APP_ENV, APP_INFO, EventPublisher, RequestClient],
     };

@@ -1,8 +1,9 @@
-import type { RequestContract } from '#contracts';
+import type { Envelope, RequestContract } from '#contracts';
 import { errors as natsErrors, type NatsConnection } from '@nats-io/transport-node';
 import type { z } from 'zod';
 import { InvalidMessageError, NoRespondersError, RemoteError, RequestTimeoutError } from './errors.js';
 import type { Namespace } from './namespace.js';
+import { traceHeaders, traceOf, traceparentFor, type MessagingObserver, type RequestOutcome } from './observer.js';
 import { decodeJson, describeIssues, encodeJson, type ReplyBody } from './wire.js';
 
 /** Request/reply to the data owners over core NATS, validated both ways, with a timeout. */
@@ -11,18 +12,42 @@ export class RequestClient {
     private readonly nc: NatsConnection,
     private readonly ns: Namespace,
     private readonly defaultTimeoutMs: number,
+    private readonly observer?: MessagingObserver,
   ) {}
 
   async request<Q extends z.ZodType, R extends z.ZodType>(
     contract: RequestContract<string, Q, R>,
     payload: z.input<Q>,
-    options: { timeoutMs?: number } = {},
+    options: { timeoutMs?: number; causedBy?: Envelope } = {},
+  ): Promise<z.infer<R>> {
+    if (!this.observer) return this.exchange(contract, payload, options);
+    const started = performance.now();
+    let outcome: RequestOutcome = 'error';
+    try {
+      const result = await this.exchange(contract, payload, options);
+      outcome = 'ok';
+      return result;
+    } catch (error) {
+      if (error instanceof RequestTimeoutError) outcome = 'timeout';
+      else if (error instanceof NoRespondersError) outcome = 'no-service';
+      throw error;
+    } finally {
+      this.observer.requestFinished(contract.subject, outcome, (performance.now() - started) / 1000);
+    }
+  }
+
+  private async exchange<Q extends z.ZodType, R extends z.ZodType>(
+    contract: RequestContract<string, Q, R>,
+    payload: z.input<Q>,
+    options: { timeoutMs?: number; causedBy?: Envelope },
   ): Promise<z.infer<R>> {
     // The owner validates the request (and says what is wrong); the caller validates the reply.
     const timeout = options.timeoutMs ?? this.defaultTimeoutMs;
     let reply;
     try {
-      reply = await this.nc.request(this.ns.subject(contract.subject), encodeJson(payload), { timeout });
+      const cause = options.causedBy;
+      const headers = cause ? traceHeaders(traceparentFor({ id: `${cause.id}:${contract.subject}`, correlationId: cause.correlationId }, traceOf(cause))) : undefined;
+      reply = await this.nc.request(this.ns.subject(contract.subject), encodeJson(payload), { timeout, headers });
     } catch (error) {
       throw translate(error, contract.subject, timeout);
     }

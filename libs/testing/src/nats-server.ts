@@ -50,3 +50,31 @@ export async function startNatsServer(configFile: string, env: Record<string, st
     },
   };
 }
+
+/**
+ * A plain nats-server of the test's own (JetStream, no auth) with the monitoring endpoint on
+ * (`/jsz`, `/varz`), for what reads the server's own figures (the console, its bench).
+ */
+export async function startMonitoredNatsServer(): Promise<TestNatsServer & { monitorUrl: string }> {
+  const port = await freePort();
+  const monitor = await freePort();
+  const store = mkdtempSync(join(tmpdir(), 'nats-monitored-'));
+  const child: ChildProcess = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-m', String(monitor), '-js', '-sd', store], { stdio: 'ignore' });
+  const url = `nats://127.0.0.1:${port}`;
+  await waitFor('the monitored nats-server', async () => {
+    const nc = await connect({ servers: url });
+    await nc.close();
+    return true;
+  });
+  return {
+    url,
+    port,
+    monitorUrl: `http://127.0.0.1:${monitor}`,
+    async stop() {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(store, { recursive: true, force: true });
+    },
+  };
+}

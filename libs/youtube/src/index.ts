@@ -6,3 +6,4 @@ export * from './youtube.types.js';
 export * from './youtube.client.js';
 export * from './resumable-upload.js';
 export * from './fake/fake-youtube.server.js';
+export * from './channels.config.js';

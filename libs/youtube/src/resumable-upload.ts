@@ -16,6 +16,8 @@ export interface UploadJob {
   source: UploadSource;
   /** A session URI recorded by an earlier attempt (a crash, a redelivery); it is resumed, not replaced. */
   sessionUri: string | null;
+  /** Called before a session is opened (a videos.insert call): the place to draw quota; throw to stop. */
+  beforeSession?(): Promise<void>;
   /** Called with a new session URI before its first byte is sent; the caller persists it. */
   onSession(uri: string): Promise<void>;
   /** Progress after every accepted chunk (what the server says it holds). */
@@ -126,6 +128,7 @@ export class ResumableUploader {
   }
 
   private async openSession(job: UploadJob, stats: { sessionsStarted: number; retries: number }): Promise<string> {
+    await job.beforeSession?.();
     const uri = await this.withRetries(stats, () => this.client.startUpload(job.metadata, job.source.bytes, job.source.contentType), false);
     stats.sessionsStarted++;
     await job.onSession(uri!);

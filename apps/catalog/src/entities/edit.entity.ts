@@ -29,4 +29,28 @@ export class EditEntity {
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;
+
+  @Column({ name: 'thumbnail_key', type: 'varchar', length: 512, nullable: true })
+  thumbnailKey!: string | null;
+
+  /** `heuristic`, or the model that planned the edit. */
+  @Column({ type: 'varchar', length: 160, nullable: true })
+  planner!: string | null;
+
+  /** The edit decision list (EditDecisionListV1), as JSON. */
+  @Column({ name: 'plan_json', type: 'text', nullable: true })
+  planJson!: string | null;
+
+  /** Every figure the QA gate measured, as JSON. */
+  @Column({ name: 'qa_json', type: 'text', nullable: true })
+  qaJson!: string | null;
+
+  @Column({ type: 'double', nullable: true, transformer: numeric })
+  lufs!: number | null;
+
+  @Column({ name: 'true_peak_db', type: 'double', nullable: true, transformer: numeric })
+  truePeakDb!: number | null;
+
+  @Column({ name: 'av_drift_ms', type: 'double', nullable: true, transformer: numeric })
+  avDriftMs!: number | null;
 }

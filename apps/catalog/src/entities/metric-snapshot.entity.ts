@@ -23,4 +23,11 @@ export class MetricSnapshotEntity {
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;
+
+  /** The schedule slot this snapshot was taken for (null for snapshots taken outside a schedule). */
+  @Column({ name: 'slot_at', type: 'datetime', precision: 3, nullable: true })
+  slotAt?: Date | null;
+
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  source?: string | null;
 }

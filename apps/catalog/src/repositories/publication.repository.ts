@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { insertedId } from '../database/insert-id.js';
+import { ChannelEntity } from '../entities/channel.entity.js';
 import { EditEntity } from '../entities/edit.entity.js';
 import { MetricSnapshotEntity } from '../entities/metric-snapshot.entity.js';
 import { PublicationEntity } from '../entities/publication.entity.js';
@@ -45,6 +46,23 @@ export class PublicationRepository {
       .innerJoin(VideoEntity, 'v', 'v.id = e.video_id')
       .where('v.file_key = :fileKey', { fileKey })
       .getExists();
+  }
+
+  /** The channel row of an account on a platform, when the publisher keeps one. */
+  async channelIdOf(platform: string, account: string): Promise<number | null> {
+    const row = await this.dataSource.getRepository(ChannelEntity).findOneBy({ platform, name: account });
+    return row?.id ?? null;
+  }
+
+  async updateStatus(
+    id: number,
+    patch: Pick<PublicationEntity, 'uploadStatus' | 'rejectionReason' | 'statusCheckedAt'> & Partial<Pick<PublicationEntity, 'privacyStatus'>>,
+  ): Promise<void> {
+    await this.repo.createQueryBuilder().update().set(patch).where('id = :id', { id }).execute();
+  }
+
+  snapshotAtSlot(publicationId: number, slotAt: Date): Promise<MetricSnapshotEntity | null> {
+    return this.metrics.findOneBy({ publicationId, slotAt });
   }
 
   snapshotAt(publicationId: number, capturedAt: Date): Promise<MetricSnapshotEntity | null> {

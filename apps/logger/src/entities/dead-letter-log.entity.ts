@@ -5,6 +5,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('ux_dead_letter_log_event_id', ['eventId'], { unique: true })
 @Index('ix_dead_letter_log_subject_time', ['originalSubject', 'failedAt'])
 @Index('ix_dead_letter_log_correlation', ['correlationId'])
+@Index('ix_dead_letter_log_failed_at', ['failedAt'])
 export class DeadLetterLogEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;

@@ -5,6 +5,7 @@ import { ArticleEmbeddedV1 } from './article-embedded.v1.js';
 import { ArticleStoredV1 } from './article-stored.v1.js';
 import { FilePurgedV1 } from './file-purged.v1.js';
 import { MetricsCollectedV1 } from './metrics-collected.v1.js';
+import { MetricsRequestedV1 } from './metrics-requested.v1.js';
 import { ScrapeRequestedV1 } from './scrape-requested.v1.js';
 import { StoryWrittenV1 } from './story-written.v1.js';
 import { TrendDetectedV1 } from './trend-detected.v1.js';
@@ -16,6 +17,7 @@ export * from './article-embedded.v1.js';
 export * from './article-stored.v1.js';
 export * from './file-purged.v1.js';
 export * from './metrics-collected.v1.js';
+export * from './metrics-requested.v1.js';
 export * from './scrape-requested.v1.js';
 export * from './story-written.v1.js';
 export * from './trend-detected.v1.js';
@@ -33,6 +35,7 @@ const all = [
   VideoEditedV1,
   VideoPublishedV1,
   MetricsCollectedV1,
+  MetricsRequestedV1,
   FilePurgedV1,
 ] as const;
 

@@ -10,6 +10,11 @@ export const MetricsCollectedV1 = defineContract(
     likes: z.number().int().nonnegative(),
     comments: z.number().int().nonnegative(),
     capturedAt: z.iso.datetime({ offset: true }),
+    platform: z.string().max(32).optional(),
+    externalId: z.string().max(256).optional(),
+    slotAt: z.iso.datetime({ offset: true }).optional(),
+    source: z.string().max(32).optional(),
+    snapshotId: z.number().int().positive().optional(),
   }),
 );
 export type MetricsCollectedV1 = Payload<typeof MetricsCollectedV1>;

@@ -12,6 +12,14 @@ export const VideoEditedV1 = defineContract(
     platformProfile: z.string().max(64),
     fileKey: z.string().max(512),
     durationS: z.number().nonnegative(),
+    /** The thumbnail JPEG, for the publisher's thumbnails.set. */
+    thumbnailKey: z.string().max(512).optional(),
+    /** `heuristic`, or the model that planned the cuts. */
+    planner: z.string().max(160).optional(),
+    /** QA figures of the file (it passed the gate, or there would be no event). */
+    lufs: z.number().optional(),
+    truePeakDb: z.number().optional(),
+    avDriftMs: z.number().nonnegative().optional(),
   }),
 );
 export type VideoEditedV1 = Payload<typeof VideoEditedV1>;

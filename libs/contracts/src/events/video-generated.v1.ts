@@ -12,6 +12,11 @@ export const VideoGeneratedV1 = defineContract(
     fileKey: z.string().max(512),
     durationS: z.number().nonnegative(),
     hasAudio: z.boolean(),
+    /**
+     * The story script (StoryScriptV1 JSON, the story's text key) the video was rendered from; the
+     * editor times subtitle cues by it and sends it with keyframes to a reviewing model.
+     */
+    scriptKey: z.string().max(512).optional(),
     /** Where the sound came from: `model`, `speech:<model>` or `espeak-ng:<voice>`. */
     narrationSource: z.string().max(64).nullable().optional(),
   }),

@@ -12,6 +12,12 @@ export const VideoPublishedV1 = defineContract(
     externalId: z.string().max(256),
     url: z.string().max(2048).nullable(),
     publishedAt: z.iso.datetime({ offset: true }),
+    title: z.string().max(200).optional(),
+    privacyStatus: z.string().max(16).optional(),
+    uploadStatus: z.string().max(16).optional(),
+    rejectionReason: z.string().max(64).nullable().optional(),
+    /** True when no platform was involved (the local outbox). */
+    standIn: z.boolean().optional(),
   }),
 );
 export type VideoPublishedV1 = Payload<typeof VideoPublishedV1>;

@@ -1,1 +1,2 @@
 export * from './fake-chat.server.js';
+export * from './llama-engine.server.js';

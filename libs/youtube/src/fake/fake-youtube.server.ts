@@ -1,4 +1,6 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { googleError } from '../google-error.js';
@@ -34,6 +36,10 @@ export interface FakeYoutubeOptions {
   now?: () => number;
   /** Time from upload to `uploadStatus: processed`. */
   processingMs?: number;
+  /** A pause before each chunk is answered (to catch an upload in the middle). */
+  chunkDelayMs?: number;
+  /** Channels and videos survive a restart in this JSON file (npm start); sessions do not. */
+  stateFile?: string;
 }
 
 interface Channel {
@@ -99,6 +105,19 @@ export class FakeYoutube {
 
   constructor(private readonly options: FakeYoutubeOptions = {}) {
     this.random = mulberry32(options.seed ?? 1);
+    if (options.stateFile && existsSync(options.stateFile)) {
+      const state = JSON.parse(readFileSync(options.stateFile, 'utf8')) as { channels: Channel[]; videos: FakeVideo[] };
+      for (const channel of state.channels) this.channels.set(channel.refreshToken, channel);
+      for (const video of state.videos) this.videos.set(video.id, video);
+    }
+  }
+
+  private save(): void {
+    const path = this.options.stateFile;
+    if (!path) return;
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(`${path}.tmp`, JSON.stringify({ channels: [...this.channels.values()], videos: [...this.videos.values()] }));
+    renameSync(`${path}.tmp`, path);
   }
 
   now(): number {
@@ -139,6 +158,7 @@ export class FakeYoutube {
   addChannel(name: string, refreshToken: string, options: { analytics?: boolean } = {}): string {
     const id = `UC${name}`;
     this.channels.set(refreshToken, { id, refreshToken, revoked: false, analytics: options.analytics ?? true });
+    this.save();
     return id;
   }
 
@@ -147,6 +167,7 @@ export class FakeYoutube {
     const channel = this.channels.get(refreshToken);
     if (!channel) return;
     channel.revoked = true;
+    this.save();
     for (const [token, entry] of this.accessTokens) if (entry.channelId === channel.id) this.accessTokens.delete(token);
   }
 
@@ -174,6 +195,11 @@ export class FakeYoutube {
   exhaust(channelId: string, bucket: 'uploads' | 'general' | 'channelUploads'): void {
     const usage = this.usageOf(channelId);
     usage[bucket] = Number.MAX_SAFE_INTEGER / 2;
+  }
+
+  /** Upload sessions opened so far, with the bytes each holds. */
+  sessionList(): { id: string; channelId: string; received: number; total: number; videoId: string | null }[] {
+    return [...this.sessions.values()].map((s) => ({ id: s.id, channelId: s.channelId, received: s.received, total: s.total, videoId: s.videoId }));
   }
 
   videosOf(channelId: string): FakeVideo[] {
@@ -252,7 +278,7 @@ export class FakeYoutube {
     }
     const refresh = body.get('refresh_token') ?? '';
     let channel = this.channels.get(refresh);
-    if (!channel && this.options.autoChannels && /^fake-refresh-[A-Za-z0-9_-]{1,40}$/.test(refresh)) {
+    if (!channel && this.options.autoChannels && /^fake-refresh-[A-Za-z0-9_.-]{1,128}$/.test(refresh)) {
       this.addChannel(refresh.slice('fake-refresh-'.length), refresh);
       channel = this.channels.get(refresh);
     }
@@ -400,6 +426,7 @@ export class FakeYoutube {
       const granules = length / GRANULE;
       keepUntil = start + Math.floor(this.random() * granules) * GRANULE;
     }
+    if (this.options.chunkDelayMs) await new Promise((resolve) => setTimeout(resolve, this.options.chunkDelayMs));
     await this.consume(req, session, start, keepUntil, drop);
     if (drop !== null) {
       socket.destroy();
@@ -459,6 +486,7 @@ export class FakeYoutube {
     };
     this.videos.set(id, video);
     session.videoId = id;
+    this.save();
     this.json(res, 200, this.resource(video, ['snippet', 'status']));
   }
 
@@ -532,6 +560,7 @@ export class FakeYoutube {
     if (body.length === 0 || body.length > 2 * 1024 * 1024) return this.json(res, 400, googleError(400, 'mediaBodyRequired', 'The thumbnail image is missing or larger than 2 MB.'));
     if (!this.charge(res, channelId, 'general', 50)) return;
     video.thumbnailBytes = body.length;
+    this.save();
     this.json(res, 200, { kind: 'youtube#thumbnailSetResponse', items: [{ default: { url: `${this.url}/vi/${video.id}/default.jpg`, width: 120, height: 90 } }] });
   }
 
@@ -599,4 +628,20 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * Starts the fake on a fixed port for `npm start` unless another app of this machine already did
+ * (the publisher and the metrics stage both need it; the first one up serves it). Returns the
+ * instance this process started, or null when the port was taken.
+ */
+export async function ensureFakeYoutube(port: number, stateFile: string): Promise<FakeYoutube | null> {
+  const fake = new FakeYoutube({ autoChannels: true, stateFile, partialAcceptance: 0.2, processingMs: 60_000, seed: Date.now() % 100_000 });
+  try {
+    await fake.start(port);
+    return fake;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') return null;
+    throw error;
+  }
 }

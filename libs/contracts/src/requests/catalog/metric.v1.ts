@@ -4,7 +4,10 @@ import { Requests } from '../../subjects.js';
 
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
-/** Adds a metric snapshot of a publication. Idempotent on (publication, capturedAt). */
+/**
+ * Adds a metric snapshot of a publication; snapshots are never overwritten. Idempotent on
+ * (publication, slotAt) when a schedule slot is given, else on (publication, capturedAt).
+ */
 export const CatalogMetricAddV1 = defineRequest(
   Requests.CatalogMetricAddV1,
   z.object({
@@ -13,6 +16,9 @@ export const CatalogMetricAddV1 = defineRequest(
     likes: count,
     comments: count,
     capturedAt: z.iso.datetime({ offset: true }),
+    slotAt: z.iso.datetime({ offset: true }).optional(),
+    /** Where the counts came from, e.g. `youtube.videos.list` or `outbox-standin`. */
+    source: z.string().min(1).max(32).optional(),
   }),
   z.object({ snapshotId: z.number().int().positive(), created: z.boolean() }),
 );

@@ -17,6 +17,13 @@ export const CatalogPublicationRecordV1 = defineRequest(
     externalId: z.string().min(1).max(256),
     url: z.url({ protocol: /^https?$/ }).max(2048).nullable().optional(),
     publishedAt: z.iso.datetime({ offset: true }),
+    /** The video's title as published. */
+    title: z.string().max(200).nullable().optional(),
+    /** As read back from the platform after the upload (never assumed from what was sent). */
+    privacyStatus: z.string().max(16).nullable().optional(),
+    /** The platform's processing state (YouTube `status.uploadStatus`) and, when rejected, why. */
+    uploadStatus: z.string().max(16).nullable().optional(),
+    rejectionReason: z.string().max(64).nullable().optional(),
   }),
   z.object({ publicationId: z.number().int().positive(), created: z.boolean() }),
 );
@@ -33,6 +40,13 @@ export const PublicationV1 = z.object({
   externalId: z.string(),
   url: z.string().nullable(),
   publishedAt: isoTime,
+  /** The catalog's channel row behind `account` (null for platforms without channel rows). */
+  channelId: z.number().int().positive().nullable().optional(),
+  title: z.string().nullable().optional(),
+  privacyStatus: z.string().nullable().optional(),
+  uploadStatus: z.string().nullable().optional(),
+  rejectionReason: z.string().nullable().optional(),
+  statusCheckedAt: isoTime.nullable().optional(),
 });
 export type PublicationV1 = z.infer<typeof PublicationV1>;
 
@@ -41,6 +55,9 @@ export const MetricSnapshotV1 = z.object({
   likes: z.number().int().nonnegative(),
   comments: z.number().int().nonnegative(),
   capturedAt: isoTime,
+  /** The schedule slot the snapshot was taken for, and where the counts came from. */
+  slotAt: isoTime.nullable().optional(),
+  source: z.string().nullable().optional(),
 });
 export type MetricSnapshotV1 = z.infer<typeof MetricSnapshotV1>;
 

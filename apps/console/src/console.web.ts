@@ -1,0 +1,67 @@
+import { FilesClient } from '#files-client';
+import { createLogger } from '#logging';
+import { APP_ENV, NATS_CONNECTION, Namespace, RequestClient } from '#messaging';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadEnv, CommonEnv } from '#config';
+import { loadConsoleConfig, type ConsoleConfig } from './console.config.js';
+import { ConsoleHttpServer } from './console.http-server.js';
+import { ContentService } from './content.service.js';
+import { createDeadLetterQueue } from './dead-letter-queue.js';
+import { DeadLetterService } from './dead-letters.service.js';
+import { MonitorClient } from './monitor.client.js';
+import { PipelineService } from './pipeline.service.js';
+
+/** Starts the console's web server once the app is up; stops it first on shutdown. */
+@Injectable()
+export class ConsoleWeb implements OnApplicationBootstrap, OnApplicationShutdown {
+  private server: ConsoleHttpServer | null = null;
+  private readonly files: FilesClient;
+  readonly config: ConsoleConfig;
+  /** The address it listens on (tests read it). */
+  url: string | null = null;
+
+  constructor(
+    @Inject(APP_ENV) private readonly env: NodeJS.ProcessEnv,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(RequestClient) private readonly requests: RequestClient,
+  ) {
+    this.config = loadConsoleConfig(env);
+    this.files = new FilesClient({ request: (contract, payload, options) => requests.request(contract, payload, options) });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const common = loadEnv(CommonEnv, this.env);
+    const logger = createLogger({ app: 'console', level: common.LOG_LEVEL, format: common.LOG_FORMAT });
+    const ns = new Namespace(this.config.namespace);
+    const streams = new Set([ns.stream('PIPELINE'), ns.stream('DLQ')]);
+    this.server = new ConsoleHttpServer(
+      {
+        pipeline: new PipelineService(this.requests, new MonitorClient(this.config.monitorUrl), streams, this.config.behindPending),
+        content: new ContentService(this.requests),
+        deadLetters: new DeadLetterService(await createDeadLetterQueue(this.nc, this.config.namespace)),
+        files: this.files,
+      },
+      this.config.token,
+      logger,
+    );
+    this.url = await this.server.listen(this.config.host, this.config.port);
+    if (this.config.generatedToken) {
+      // A made-up token goes to a file only the user can read, never into the log.
+      mkdirSync(common.DATA_DIR, { recursive: true });
+      const file = join(common.DATA_DIR, 'console.token');
+      writeFileSync(file, `${this.config.token}\n`, { mode: 0o600 });
+      chmodSync(file, 0o600);
+      logger.info(`console: ${this.url}/ (log in with the token in ${file}, or set CONSOLE_TOKEN)`);
+    } else {
+      logger.info(`console: ${this.url}/ (log in with CONSOLE_TOKEN)`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.server?.close();
+    this.files.close();
+  }
+}

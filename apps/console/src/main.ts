@@ -1,0 +1,4 @@
+import { runApp } from '#bootstrap';
+import { ConsoleModule } from './console.module.js';
+
+await runApp(ConsoleModule, 'console');

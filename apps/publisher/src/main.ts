@@ -1,0 +1,4 @@
+import { runApp } from '#bootstrap';
+import { PublisherModule } from './publisher.module.js';
+
+await runApp(PublisherModule, 'publisher');

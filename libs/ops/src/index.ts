@@ -1,0 +1,5 @@
+export * from './discover.js';
+export * from './health.checks.js';
+export * from './metrics.registry.js';
+export * from './ops.module.js';
+export * from './ops.server.js';
