@@ -30,7 +30,7 @@ describe('avgen stage', () => {
   let dir: string;
 
   before(async () => {
-    h = await AvgenHarness.start({ ackWait: '3s' });
+    h = await AvgenHarness.start({ ackWait: '10s' });
     dir = await mkdtemp(join(tmpdir(), 'avgen-spec-'));
   });
   after(async () => {
