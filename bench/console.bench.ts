@@ -11,7 +11,7 @@
 import 'reflect-metadata';
 import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Events } from '#contracts';
@@ -116,6 +116,7 @@ const r1 = (n: number) => Math.round(n * 10) / 10;
 
 async function main(): Promise<void> {
   await seed();
+  console.log(`load average (1 min) at start: ${loadavg()[0]!.toFixed(1)} on ${(await import('node:os')).cpus().length} cores`);
   const nats = await startMonitoredNatsServer();
   const bus = await TestBus.create({ natsUrl: nats.url });
   const dir = mkdtempSync(join(tmpdir(), 'console-bench-'));
@@ -182,6 +183,7 @@ async function main(): Promise<void> {
         pipelineTtfbP95Ms: r1(quantile(warm.map((w) => w.ttfb), 0.95)),
         pipelineFullLoadP50Ms: r1(quantile(loads, 0.5)),
         metricsScrapeMs: scrape,
+        loadAverage1m: Math.round(loadavg()[0]! * 10) / 10,
       }),
     );
   } finally {

@@ -54,6 +54,8 @@ describe('ops endpoints of a real app (logger)', () => {
     assert.match(text, /pipeline_handler_duration_seconds_bucket\{[^}]*handler="LoggerHandler\.onEvent"/);
     assert.match(text, /pipeline_handler_in_flight\{[^}]*\} 0/);
     assert.match(text, /process_resident_memory_bytes\{app="logger"\}/);
+    // The owned database's rows, with no code in the app (refreshed in the background).
+    assert.match(text, /db_table_rows\{[^}]*table="event_log"[^}]*\} \d+/);
     // The published message carries a W3C traceparent: trace id from the chain, span id from the event.
     const stored = await bus.jsm.streams.getMessage(bus.ns.stream('PIPELINE'), { last_by_subj: bus.ns.subject(ScrapeRequestedV1.subject) });
     assert.equal(stored?.header.get(TRACEPARENT), traceparentFor(envelope));

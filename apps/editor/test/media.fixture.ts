@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { YOUTUBE_SHORTS, type EditVideoOptions, type PlatformProfile } from '../src/edit/index.js';
-import { runTool } from '../src/edit/media-tool.js';
+import { runTool } from '#media';
 
 /** Shorts rules at a small size, so a spec encodes a few hundred kilopixels instead of 2 megapixels a frame. */
 export const SMALL_SHORTS: PlatformProfile = { ...YOUTUBE_SHORTS, name: 'test-small-shorts', width: 360, height: 640 };

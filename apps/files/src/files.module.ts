@@ -4,6 +4,7 @@ import { Module } from '@nestjs/common';
 import { CatalogRegistryClient } from './catalog/catalog-registry.client.js';
 import { FILES_CONFIG, FILES_LOGGER, loadFilesConfig, type FilesConfig } from './files.config.js';
 import { FilesHandler } from './files.handler.js';
+import { FilesMetrics } from './files.metrics.js';
 import { FilesService } from './files.service.js';
 import { FileStore } from './storage/file-store.js';
 
@@ -28,6 +29,7 @@ import { FileStore } from './storage/file-store.js';
         new CatalogRegistryClient((contract, payload, options) => requests.request(contract, payload, options), config.FILES_REGISTRY === 'catalog'),
     },
     FilesService,
+    FilesMetrics,
   ],
 })
 export class FilesModule {}

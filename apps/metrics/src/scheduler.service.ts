@@ -32,7 +32,7 @@ export class MetricsScheduler {
   start(): void {
     if (this.timer) return;
     this.log.info(`metrics scheduler on: a collection every ${Math.round(this.options.slotMs / 60_000)} min`);
-    void this.tick();
+    void this.tick(true);
     this.timer = setInterval(() => void this.tick(), this.options.tickMs);
     this.timer.unref();
   }
@@ -42,11 +42,15 @@ export class MetricsScheduler {
     this.timer = null;
   }
 
-  /** Publishes the current slot's command if it is due; returns its key (tests drive it with a fake clock). */
-  async tick(): Promise<string | null> {
+  /**
+   * Publishes the current slot's command if it is due; returns its key (tests drive it with a fake
+   * clock). At start the current slot goes out even late in it: a slot collected twice adds no rows
+   * and announces nothing, while a replica restarted mid-slot would otherwise wait up to an hour.
+   */
+  async tick(starting = false): Promise<string | null> {
     const now = this.now();
     const slot = Math.floor(now / this.options.slotMs) * this.options.slotMs;
-    if (this.lastSlot === slot || now - slot > this.options.graceMs) return null;
+    if (this.lastSlot === slot || (!starting && now - slot > this.options.graceMs)) return null;
     const slotAt = new Date(slot).toISOString();
     const key = `metrics:${slotAt}`;
     try {

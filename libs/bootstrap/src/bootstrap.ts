@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { CommonEnv, loadEnv } from '#config';
 import { createLogger, WinstonNestLogger } from '#logging';
 import { connectNats, JetStreamServer, loadTopology, MessagingModule, Namespace } from '#messaging';
-import { discoverDataSources, HealthChecks, MetricsRegistry, OpsModule, OpsServer } from '#ops';
+import { discoverDataSources, HealthChecks, MetricsRegistry, OpsModule, OpsServer, registerTableRowGauges } from '#ops';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Module, type DynamicModule, type INestMicroservice, type Type } from '@nestjs/common';
@@ -61,7 +61,7 @@ export async function bootstrap(appModule: Type | DynamicModule, options: BootOp
       abortOnError: false,
     });
     await app.listen();
-    addReadinessChecks(health, nc, server, app);
+    addReadinessChecks(health, metrics, nc, server, app);
     if (config.OPS_PORT !== undefined) {
       ops = new OpsServer(metrics, health, { host: config.OPS_HOST, port: config.OPS_PORT }, logger);
       opsUrl = await ops.listen();
@@ -101,7 +101,7 @@ export async function bootstrap(appModule: Type | DynamicModule, options: BootOp
 }
 
 /** What /readyz asks: NATS answers, every consumer's pull loop runs, every owned database answers. */
-function addReadinessChecks(health: HealthChecks, nc: NatsConnection, server: JetStreamServer, app: INestMicroservice): void {
+function addReadinessChecks(health: HealthChecks, metrics: MetricsRegistry, nc: NatsConnection, server: JetStreamServer, app: INestMicroservice): void {
   health.add({
     name: 'nats',
     check: async () => {
@@ -116,7 +116,9 @@ function addReadinessChecks(health: HealthChecks, nc: NatsConnection, server: Je
       if (stopped.length > 0) throw new Error(`not consuming: ${stopped.map((c) => c.durable).join(', ')}`);
     },
   });
-  for (const dataSource of discoverDataSources(app)) {
+  const dataSources = discoverDataSources(app);
+  registerTableRowGauges(metrics, dataSources);
+  for (const dataSource of dataSources) {
     health.add({
       name: `database ${dataSource.options.type}`,
       check: async () => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { readFrameMetadata, stretches, type Stretch } from './frame-metadata.js';
-import { runTool } from './media-tool.js';
+import { runTool } from '#media';
 
 export interface ScanOptions {
   silenceThresholdDb: number;

@@ -1,6 +1,7 @@
 import type { EditDecisionListV1, StoryScriptV1 } from '#contracts';
 import { scanInput, type Scan } from './analysis.js';
-import { EditInputError, executePlan, extractThumbnail, type Rendered } from './executor.js';
+import { MediaInputError } from '#media';
+import { executePlan, extractThumbnail, type Rendered } from './executor.js';
 import { DEFAULT_HEURISTICS, planHeuristic, type SourceFacts } from './heuristic.planner.js';
 import type { PlatformProfile } from './platform-profile.js';
 import { isConstantFrameRate, probe, type ProbedMedia } from './probe.js';
@@ -43,20 +44,18 @@ export interface EditOutcome {
 
 /**
  * The whole edit of one video, on local files: probe, scan, plan, render, QA gate, thumbnail.
- * Throws `EditInputError` for an input that can never be edited and `QaGateError` (with the
+ * Throws `MediaInputError` (from `#media`) for an input that can never be edited and `QaGateError` (with the
  * figures) for an output that must not be published.
  */
 export async function editVideo(input: string, script: StoryScriptV1 | null, options: EditVideoOptions): Promise<EditOutcome> {
   const started = Date.now();
-  const probed = await probe(input, options.timeoutMs).catch((error: Error) => {
-    throw new EditInputError(`the input cannot be read as a video: ${error.message}`);
-  });
-  if (!probed.video) throw new EditInputError('the input has no video stream');
+  const probed = await probe(input, options.timeoutMs);
+  if (!probed.video) throw new MediaInputError('the input has no video stream');
   const videoS = probed.video.durationS ?? probed.formatDurationS;
   const audioS = probed.audio ? (probed.audio.durationS ?? probed.formatDurationS) : videoS;
   // Picture and sound both exist over the kept span: the shorter stream bounds it.
   const durationS = Math.min(videoS, audioS);
-  if (!(durationS > 0)) throw new EditInputError(`the input has no duration (video ${videoS} s, audio ${audioS} s)`);
+  if (!(durationS > 0)) throw new MediaInputError(`the input has no duration (video ${videoS} s, audio ${audioS} s)`);
   const constantFrameRate = await isConstantFrameRate(input, probed.video.fps, options.timeoutMs);
   const scan = await scanInput(input, probed.audio !== null, durationS, {
     silenceThresholdDb: options.silenceThresholdDb,

@@ -3,7 +3,7 @@ import type { EditDecisionListV1 } from '#contracts';
 import { blackFreezeFilters, escapeFilterPath } from './analysis.js';
 import { readFrameMetadata, stretches, type Stretch } from './frame-metadata.js';
 import { measureLoudnorm, planLoudness, settleLimitedGain, type LoudnessPlan } from './loudness.js';
-import { runTool } from './media-tool.js';
+import { MediaInputError, runTool } from '#media';
 import type { PlatformProfile } from './platform-profile.js';
 import type { ProbedMedia } from './probe.js';
 import { keptSegments, outputFrames, selectExpression, toOutputSpan, toOutputTime, type Segment } from './timeline.js';
@@ -27,11 +27,6 @@ export interface Rendered {
   thumbnailS: number;
 }
 
-/** An input that can never be edited (nothing left after the plan, no picture); retrying changes nothing. */
-export class EditInputError extends Error {
-  override readonly name = 'EditInputError';
-}
-
 /**
  * Carries out a plan with ffmpeg: constant frame rate, scaled and padded to the profile, cut at
  * frame boundaries (picture with `select`, sound in blocks of exactly one frame with `aselect`),
@@ -47,12 +42,12 @@ export async function executePlan(
   inputScan: { black: Stretch[]; frozen: Stretch[] },
   options: ExecuteOptions,
 ): Promise<Rendered> {
-  if (!probed.video) throw new EditInputError('the input has no video stream');
+  if (!probed.video) throw new MediaInputError('the input has no video stream');
   const fps = profile.fps;
   const segments = keptSegments(plan, fps, profile.maxDurationS);
   const frames = outputFrames(segments);
   if (frames < Math.max(1, profile.minDurationS * fps)) {
-    throw new EditInputError(`the plan leaves ${(frames / fps).toFixed(2)} s of video, under the ${profile.minDurationS} s minimum of ${profile.name}`);
+    throw new MediaInputError(`the plan leaves ${(frames / fps).toFixed(2)} s of video, under the ${profile.minDurationS} s minimum of ${profile.name}`);
   }
   const durationS = frames / fps;
   const samplesPerFrame = profile.audioSampleRate / fps;

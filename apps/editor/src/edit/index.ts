@@ -8,3 +8,4 @@ export * from './platform-profile.js';
 export * from './probe.js';
 export * from './qa-gate.js';
 export * from './timeline.js';
+export * from './model.planner.js';

@@ -1,4 +1,4 @@
-import { runTool } from './media-tool.js';
+import { runTool } from '#media';
 import type { PlatformProfile } from './platform-profile.js';
 
 /** What `loudnorm`'s first pass measured (its print_format=json block). */

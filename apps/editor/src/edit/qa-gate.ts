@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { blackFreezeFilters, escapeFilterPath } from './analysis.js';
 import { longest, readFrameMetadata, stretches, type Stretch } from './frame-metadata.js';
 import { measureEbur128, parseEbur128Summary } from './loudness.js';
-import { runTool } from './media-tool.js';
+import { runTool } from '#media';
 import type { PlatformProfile } from './platform-profile.js';
 import { hasFaststart, probe } from './probe.js';
 
