@@ -20,13 +20,22 @@ describe('video job client against the fake AV server', () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'avgen-client-'));
-    fake = await FakeAvServer.start({ stateFile: join(dir, 'state.json'), queuedMs: 30, jobMs: 200, apiKey: 'sk-test', fps: 24 });
+    fake = await FakeAvServer.start({ stateFile: join(dir, 'state.json'), queuedMs: 30, jobMs: 600, apiKey: 'sk-test', fps: 24 });
     client = new VideoJobClient({ baseUrl: `${fake.url}/v1`, apiKey: 'sk-test', retry: FAST_RETRY, timeoutMs: 10_000 });
   });
   after(async () => {
     await fake.close();
     await rm(dir, { recursive: true, force: true });
   });
+
+  /** Polls until the job is done (completed or failed). */
+  async function until(id: string): Promise<void> {
+    for (;;) {
+      const job = await client.get(id);
+      if (job.status === 'completed' || job.status === 'failed') return;
+      await sleep(30);
+    }
+  }
 
   const request = { model: 'fake-av', prompt: '성수동 카페', seconds: 2, size: '360x640' };
 
@@ -35,12 +44,14 @@ describe('video job client against the fake AV server', () => {
     assert.equal(job.status, 'queued');
     assert.equal(job.hasAudio, true);
     assert.equal(job.fps, 24);
-    await sleep(100);
-    const running = await client.get(job.id);
-    assert.equal(running.status, 'in_progress');
-    assert.ok(running.progress > 0 && running.progress < 100, `progress ${running.progress}`);
-    await sleep(150);
-    const done = await client.get(job.id);
+    const seen: string[] = [];
+    let done = job;
+    while (done.status !== 'completed') {
+      await sleep(20);
+      done = await client.get(job.id);
+      seen.push(`${done.status}:${done.progress}`);
+    }
+    assert.ok(seen.some((s) => /^in_progress:([1-9]|[1-9]\d)$/.test(s)), `progress seen: ${seen.join(' ')}`);
     assert.equal(done.status, 'completed');
     assert.equal(done.progress, 100);
     assert.ok(done.expiresAt && done.expiresAt.getTime() > Date.now());
@@ -77,7 +88,7 @@ describe('video job client against the fake AV server', () => {
   it('reports a failed job with its error code', async () => {
     fake.failNext('moderation_blocked', 'The prompt was blocked');
     const job = await client.create(request, 'k-fail');
-    await sleep(250);
+    await until(job.id);
     const failed = await client.get(job.id);
     assert.equal(failed.status, 'failed');
     assert.deepEqual(failed.error, { code: 'moderation_blocked', message: 'The prompt was blocked' });
@@ -85,7 +96,7 @@ describe('video job client against the fake AV server', () => {
 
   it('says when content expired, and when a job is unknown or deleted', async () => {
     const job = await client.create(request, 'k-exp');
-    await sleep(250);
+    await until(job.id);
     await fake.expire(job.id);
     const expired = await client.get(job.id);
     assert.ok(expired.expiresAt && expired.expiresAt.getTime() <= Date.now(), 'expires_at is in the past');
@@ -105,7 +116,7 @@ describe('video job client against the fake AV server', () => {
     const port = fake.port;
     await fake.close();
     fake = await FakeAvServer.start({ stateFile: join(dir, 'state.json'), port, queuedMs: 30, jobMs: 200, apiKey: 'sk-test', fps: 24 });
-    await sleep(250);
+    await until(job.id);
     const again = await client.get(job.id);
     assert.equal(again.status, 'completed');
   });
