@@ -10,6 +10,8 @@ export interface ModelWriterOptions {
   maxTokens: number;
   images: boolean;
   maxScenes?: number;
+  /** Characters of narration per scene at most (400). */
+  narrationChars?: number;
 }
 
 /**
@@ -37,12 +39,12 @@ export class ModelStoryWriter implements StoryWriter {
   async write(input: StoryInput): Promise<WrittenStory> {
     const { messages, trimmed } = this.prompt(input);
     const mediaIds = input.media.map((media) => media.mediaId);
-    const maxScenes = this.options.maxScenes ?? 8;
+    const limits = { maxScenes: this.options.maxScenes ?? 8, narrationChars: this.options.narrationChars ?? 400 };
     let result;
     try {
       result = await this.client.completeJson(
         { messages, maxTokens: this.options.maxTokens, temperature: 0 },
-        { name: 'story_script', schema: draftSchema(mediaIds, maxScenes), jsonSchema: draftJsonSchema(mediaIds, maxScenes) },
+        { name: 'story_script', schema: draftSchema(mediaIds, limits), jsonSchema: draftJsonSchema(mediaIds, limits) },
       );
     } catch (error) {
       // Retryable faults (busy, down, cut streams) throw as they are: the message is retried later.

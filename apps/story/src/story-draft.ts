@@ -5,7 +5,13 @@ import { z } from 'zod';
  * What a model writes: the script less what the stage knows better (language, source URL).
  * The schema sent is built per article, so that `mediaId` can only name the article's own media.
  */
-export function draftSchema(mediaIds: number[], maxScenes: number) {
+/** Limits of a draft: small ones keep a small model's reply within its token budget. */
+export interface DraftLimits {
+  maxScenes: number;
+  narrationChars: number;
+}
+
+export function draftSchema(mediaIds: number[], { maxScenes, narrationChars }: DraftLimits) {
   const allowed = new Set(mediaIds);
   return z.object({
     title: z.string().trim().min(1).max(120),
@@ -13,7 +19,7 @@ export function draftSchema(mediaIds: number[], maxScenes: number) {
     scenes: z
       .array(
         z.object({
-          narration: z.string().trim().min(1).max(400),
+          narration: z.string().trim().min(1).max(narrationChars),
           onScreen: z.string().max(200),
           mediaId: z
             .number()
@@ -32,11 +38,11 @@ export function draftSchema(mediaIds: number[], maxScenes: number) {
 }
 export type StoryDraft = z.infer<ReturnType<typeof draftSchema>>;
 
-export function draftJsonSchema(mediaIds: number[], maxScenes: number): JsonSchema {
+export function draftJsonSchema(mediaIds: number[], { maxScenes, narrationChars }: DraftLimits): JsonSchema {
   const scene = {
     type: 'object',
     properties: {
-      narration: { type: 'string', minLength: 1, maxLength: 400 },
+      narration: { type: 'string', minLength: 1, maxLength: narrationChars },
       onScreen: { type: 'string', maxLength: 200 },
       mediaId: { enum: [...mediaIds, null] },
       startS: { anyOf: [{ type: 'number', minimum: 0 }, { type: 'null' }] },

@@ -29,8 +29,10 @@ export class TemplateStoryWriter implements StoryWriter {
     const sentences = splitSentences(input.article.text).filter((sentence) => sentence.length >= 8);
     const lines = (sentences.length > 0 ? sentences : [input.article.title]).slice(0, MAX_SCENES - 1);
     const visuals = input.media;
-    const hook = clip(input.trend.text.trim() || input.article.title, 300);
-    const scenes: StorySceneV1[] = [scene(hook, input.article.title, visuals[0], language)];
+    // A trend line may carry a second line of figures ("... 2 articles, 1.5x usual"): the first is the hook.
+    const hook = clip(input.trend.text.trim().split('\n')[0]!.trim() || input.article.title, 300);
+    const headline = input.article.title.trim() || hook;
+    const scenes: StorySceneV1[] = [scene(clip(headline, MAX_NARRATION), headline === hook ? input.article.title : hook, visuals[0], language)];
     lines.forEach((line, index) => scenes.push(scene(clip(line, MAX_NARRATION), captionOf(visuals[(index + 1) % Math.max(1, visuals.length)], line), visuals.length > 0 ? visuals[(index + 1) % visuals.length] : undefined, language)));
     const script = StoryScriptV1.parse({
       title: clip(input.article.title || hook, 200),
