@@ -1,6 +1,7 @@
 import type { ExternalTrendItemV1 } from '#contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
+import { isUniqueViolation } from './database/db-errors.js';
 import { insertOnce } from './database/insert-once.js';
 import { insertedId } from './database/insert-id.js';
 import { ExternalTrendItemEntity, ExternalTrendSnapshotEntity } from './entities/external-trend.entities.js';
@@ -42,9 +43,7 @@ export class ExternalTrendService {
     const items = this.dataSource.getRepository(ExternalTrendItemEntity);
     const have = new Set((await items.find({ select: { position: true }, where: { snapshotId: row.id } })).map((i) => i.position));
     const missing = request.items.filter((item) => !have.has(item.position));
-    if (missing.length > 0) {
-      await items.insert(
-        missing.map((item) => ({
+    const rows = missing.map((item) => ({
           snapshotId: row.id,
           position: item.position,
           term: item.term.slice(0, 255),
@@ -53,8 +52,21 @@ export class ExternalTrendService {
           ratio: item.ratio,
           startedAt: item.startedAt ? new Date(item.startedAt) : null,
           detail: item.detail === null || item.detail === undefined ? null : JSON.stringify(item.detail).slice(0, 60_000),
-        })),
-      );
+        }));
+    if (rows.length > 0) {
+      try {
+        await items.insert(rows);
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        // Another replica stored some of them meanwhile: add the rest one by one.
+        for (const row of rows) {
+          try {
+            await items.insert(row);
+          } catch (inner) {
+            if (!isUniqueViolation(inner)) throw inner;
+          }
+        }
+      }
     }
     return { snapshotId: row.id, created };
   }

@@ -13,8 +13,7 @@ import { sha256Hex } from './canonical-url.js';
 import { CatalogError, notFound } from './catalog.errors.js';
 import { CATALOG_LOGGER } from './catalog.tokens.js';
 import { insertedId } from './database/insert-id.js';
-import { isTransient, isUniqueViolation } from './database/db-errors.js';
-import { ArticleEntity } from './entities/article.entity.js';
+import { isForeignKeyViolation, isTransient, isUniqueViolation } from './database/db-errors.js';
 import { TrendArticleEntity } from './entities/trend-article.entity.js';
 import { TrendEntity } from './entities/trend.entity.js';
 import {
@@ -87,6 +86,8 @@ function binStartOf(at: Date, binSeconds: number): Date {
 @Injectable()
 export class TrendClusterService {
   private readonly caches = new Map<string, SpaceCache>();
+  /** Spaces whose `trend_space` row is known to exist with this dim (it never changes). */
+  private readonly spaces = new Map<string, number>();
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -159,29 +160,34 @@ export class TrendClusterService {
     return cache;
   }
 
-  async assign(request: CatalogTrendAssignRequestV1): Promise<CatalogTrendAssignResponseV1> {
+  private async assignOnce(request: CatalogTrendAssignRequestV1): Promise<CatalogTrendAssignResponseV1> {
     const dim = request.space.dim;
     if (request.vector.length !== dim) throw new CatalogError('invalid', `vector has ${request.vector.length} numbers, the space ${dim}`);
     const vector = Float32Array.from(request.vector);
     const length = norm(vector);
     if (!(length > 0) || !Number.isFinite(length)) throw new CatalogError('invalid', 'vector is zero or not finite');
     for (let i = 0; i < dim; i++) vector[i] = vector[i]! / length;
-    if (!(await this.dataSource.getRepository(ArticleEntity).exists({ where: { id: request.articleId } }))) throw notFound(`article ${request.articleId}`);
     const categoryId = request.category ? ((await this.categories.bySlug(request.category))?.id ?? null) : null;
-    await this.spaceRow(request.space.name, dim);
+    if (this.spaces.get(request.space.name) !== dim) {
+      await this.spaceRow(request.space.name, dim);
+      this.spaces.set(request.space.name, dim);
+    }
     const eventAt = new Date(request.eventAt);
     const binStart = binStartOf(eventAt, request.binSeconds);
 
     let commit: (() => void) | null = null;
     const result = await this.serialized(async (manager) => {
+      // An unknown article fails the member row's foreign key: the whole assignment rolls back.
       commit = null;
+      // The lock comes first: on InnoDB (repeatable read) the snapshot of the plain reads below is
+      // taken at the first of them, so they see what the previous holder of the lock committed.
+      const spaceRow = await this.lockSpace(manager, request.space.name);
       const members = manager.getRepository(TrendMemberEntity);
       const previous = await members.findOneBy({ articleId: request.articleId });
       if (previous) {
         const cluster = await this.clusterView(manager, previous.clusterId, request.historyBins, request.binSeconds, binStart);
         return { cluster, created: false, duplicate: true, similarity: previous.similarity, mergedFrom: null };
       }
-      const spaceRow = await this.lockSpace(manager, request.space.name);
       const cache = await this.refresh(manager, request.space.name, dim, spaceRow.seq);
       const liveSince = eventAt.getTime() - request.liveSeconds * 1000;
       let best: { id: number; sim: number } | null = null;
@@ -206,8 +212,12 @@ export class TrendClusterService {
       if (best && best.sim >= request.threshold) {
         clusterId = best.id;
         similarity = best.sim;
-        const row = await clusters.findOneByOrFail({ id: clusterId });
-        const sum = decodeVector(row.vectorSum, dim);
+        const row = await clusters.findOneOrFail({
+          select: { id: true, memberCount: true, mediaMemberCount: true, firstSeenAt: true, lastSeenAt: true, terms: true, representativeScore: true },
+          where: { id: clusterId },
+        });
+        // The cache is current (same sequence as the database, under the lock): no need to decode the row's sum.
+        const sum = Float32Array.from(cache.clusters.get(clusterId)!.sum);
         for (let i = 0; i < dim; i++) sum[i] = sum[i]! + vector[i]!;
         let memberCount = row.memberCount + 1;
         // Two live clusters this article reaches, whose centroids are nearly one: the younger joins the older.
@@ -291,6 +301,16 @@ export class TrendClusterService {
     return result;
   }
 
+  async assign(request: CatalogTrendAssignRequestV1): Promise<CatalogTrendAssignResponseV1> {
+    try {
+      return await this.assignOnce(request);
+    } catch (error) {
+      // The article row is what the new member and cluster rows point at.
+      if (isForeignKeyViolation(error)) throw notFound(`article ${request.articleId}`);
+      throw error;
+    }
+  }
+
   /** Drops clusters long past the live window from the cache (they stay in the database). */
   private prune(cache: SpaceCache, liveSince: number): void {
     if (cache.clusters.size < 4096) return;
@@ -300,7 +320,9 @@ export class TrendClusterService {
   private async clusterView(manager: EntityManager, clusterId: number, historyBins: number, binSeconds: number, current?: Date): Promise<TrendClusterV1> {
     const row = await manager.getRepository(TrendClusterEntity).findOneBy({ id: clusterId });
     if (!row) throw notFound(`trend cluster ${clusterId}`);
-    const until = current ?? binStartOf(row.lastSeenAt, binSeconds);
+    // History up to the cluster's latest bin, even when the article at hand came late.
+    const latest = binStartOf(row.lastSeenAt, binSeconds);
+    const until = current && current.getTime() > latest.getTime() ? current : latest;
     const since = new Date(until.getTime() - historyBins * binSeconds * 1000);
     const bins = await manager.getRepository(TrendBinEntity).find({
       where: { clusterId, binSeconds, binStart: MoreThanOrEqual(since) },
@@ -332,13 +354,14 @@ export class TrendClusterService {
   async transition(request: CatalogTrendTransitionRequestV1): Promise<CatalogTrendTransitionResponseV1> {
     const binStart = new Date(request.binStart);
     return this.serialized(async (manager) => {
-      const transitions = manager.getRepository(TrendTransitionEntity);
-      const existing = await transitions.findOneBy({ clusterId: request.clusterId, toStage: request.toStage, binStart });
+      // Lock first (see assign): the reads after it see the previous holder's commit.
       const clusters = manager.getRepository(TrendClusterEntity);
       const query = clusters.createQueryBuilder('c').where('c.id = :id', { id: request.clusterId });
       if (this.mysql) query.setLock('pessimistic_write');
       const cluster = await query.getOne();
       if (!cluster) throw notFound(`trend cluster ${request.clusterId}`);
+      const transitions = manager.getRepository(TrendTransitionEntity);
+      const existing = await transitions.findOneBy({ clusterId: request.clusterId, toStage: request.toStage, binStart });
       if (existing) {
         return { applied: false, transition: await this.transitionView(manager, existing, request.maxArticles), stage: cluster.stage as TrendStageV1 };
       }

@@ -16,14 +16,15 @@ export const TrendEnv = {
   TREND_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.55),
   TREND_SIMILARITY_STANDIN: z.coerce.number().min(-1).max(1).default(0.2),
   TREND_MERGE_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.9),
+  TREND_MERGE_SIMILARITY_STANDIN: z.coerce.number().min(-1).max(1).default(0.75),
   TREND_LIVE_HOURS: z.coerce.number().min(1).max(8760).default(168),
   TREND_HISTORY_BINS: z.coerce.number().int().min(2).max(1000).default(72),
   TREND_EWMA_BINS: z.coerce.number().min(1).max(1000).default(24),
   TREND_PRIOR_RATE: z.coerce.number().positive().max(1000).default(0.05),
   TREND_MIN_ARTICLES: z.coerce.number().int().min(1).max(10_000).default(2),
-  TREND_Z_ENTER: z.coerce.number().min(0).max(100).default(3),
+  TREND_Z_ENTER: z.coerce.number().min(0).max(100).default(3.5),
   TREND_BURST_RATIO: z.coerce.number().min(1.01).max(100).default(3),
-  TREND_BURST_COST: z.coerce.number().min(0).max(100).default(3),
+  TREND_BURST_COST: z.coerce.number().min(0).max(100).default(4),
   TREND_PEAK_DROP: z.coerce.number().min(0).max(1).default(0.8),
   /** A cluster younger than this emerges on TREND_MIN_ARTICLES alone (a fresh catalog); 0 = off. */
   TREND_NEW_WINDOW_HOURS: z.coerce.number().min(0).max(8760).default(48),
@@ -39,6 +40,7 @@ export interface TrendConfig {
   similarity: number;
   similarityStandIn: number;
   mergeSimilarity: number;
+  mergeSimilarityStandIn: number;
   liveSeconds: number;
   publishStages: ('emerging' | 'peaking' | 'fading')[];
   textChars: number;
@@ -64,6 +66,7 @@ export function loadTrendConfig(env: NodeJS.ProcessEnv): TrendConfig {
     similarity: e.TREND_SIMILARITY,
     similarityStandIn: e.TREND_SIMILARITY_STANDIN,
     mergeSimilarity: e.TREND_MERGE_SIMILARITY,
+    mergeSimilarityStandIn: e.TREND_MERGE_SIMILARITY_STANDIN,
     liveSeconds: Math.round(e.TREND_LIVE_HOURS * 3600),
     publishStages: e.TREND_PUBLISH_STAGES,
     textChars: e.TREND_TEXT_CHARS,

@@ -54,10 +54,9 @@ export class TrendService {
     if (!found) throw new PoisonMessageError(`article ${event.articleId} is not in the catalog`);
     const { article, media } = found;
     const space = { name: event.representative.space, dim: event.representative.dim };
-    const vector = await this.vectors.get(space, event.representative.id);
+    const [vector, lead] = await Promise.all([this.vectors.get(space, event.representative.id), this.lead(article)]);
     // The embedder writes the vector before it publishes; missing means the vector service lost it or lags.
     if (!vector) throw new Error(`vector ${event.representative.id} is not in space ${space.name} (yet)`);
-    const lead = await this.lead(article);
     const terms = articleTerms(article.title, lead);
     const eventAt = eventTime(article);
     const hasMedia = media.some((m) => (m.kind === 'image' || m.kind === 'video') && m.fileKey !== null && m.status !== 'failed');
@@ -70,7 +69,7 @@ export class TrendService {
       hasMedia,
       terms,
       threshold: event.standIn ? this.config.similarityStandIn : this.config.similarity,
-      mergeThreshold: this.config.mergeSimilarity,
+      mergeThreshold: event.standIn ? this.config.mergeSimilarityStandIn : this.config.mergeSimilarity,
       binSeconds: this.config.burst.binSeconds,
       liveSeconds: this.config.liveSeconds,
       historyBins: this.config.burst.historyBins,
@@ -91,7 +90,9 @@ export class TrendService {
   private async lifecycle(assigned: CatalogTrendAssignResponseV1, eventAt: Date, article: ArticleV1, outcome: Outcome, log: winston.Logger): Promise<void> {
     const cluster = assigned.cluster;
     if (cluster.mergedInto !== null) return;
-    const decision = decide(cluster, eventAt.getTime(), this.config.burst);
+    // The cluster is judged at its latest article: a late one does not look at an old state.
+    const nowMs = Math.max(eventAt.getTime(), Date.parse(cluster.lastSeenAt));
+    const decision = decide(cluster, nowMs, this.config.burst);
     if (!decision || decision.toStage === 'new') return;
     const labels = labelTerms(cluster.terms, this.config.labelTerms);
     const representative = await this.representative(cluster, article);
@@ -108,7 +109,7 @@ export class TrendService {
       fromStage: cluster.stage,
       toStage: decision.toStage,
       binStart: new Date(decision.binStartMs).toISOString(),
-      eventAt: eventAt.toISOString(),
+      eventAt: new Date(nowMs).toISOString(),
       score: decision.score,
       growth: decision.growth,
       windowStart: new Date(decision.windowStartMs).toISOString(),

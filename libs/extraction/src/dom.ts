@@ -33,9 +33,9 @@ export function classAndId(el: Element): string {
   return ruleText(`${cls ?? ''} ${id ?? ''}`);
 }
 
-/** A class or id value as the rules read it: camelCase split, lower case. */
+/** A class or id value as the rules read it: camelCase split, lower case, `_` read as `-`. */
 export function ruleText(value: string): string {
-  return (value.length < 2000 ? value.replace(/([a-z])([A-Z])/g, '$1 $2') : value).toLowerCase();
+  return (value.length < 2000 ? value.replace(/([a-z])([A-Z])/g, '$1 $2') : value).toLowerCase().replaceAll('_', '-');
 }
 
 export function collapseSpaces(text: string): string {

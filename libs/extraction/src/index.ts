@@ -6,7 +6,7 @@ import type { AnyNode, Element, ParentNode } from './dom.js';
 import { detectLanguage } from './lang.js';
 import { extractMetadata } from './metadata.js';
 import { findBody, prepare } from './prepare.js';
-import { weightedLength } from './script.js';
+import { SENTENCE_END, weightedLength } from './script.js';
 import { render, type Rendered } from './serialize.js';
 import type { ExtractedArticle, ExtractedMedia, ExtractOptions } from './types.js';
 import { visibleByline, visibleDate } from './visible.js';
@@ -71,12 +71,28 @@ function mostlyBoilerplate(selection: ContentSelection, strictRemoved: ReadonlyS
   return kept < length * 0.5;
 }
 
-/** True when `wider` holds every node of `narrower` inside one of its own (and is not the same selection). */
+/**
+ * True when `wider` holds every node of `narrower` inside one of its own: the same selection read
+ * with fewer filters, or a wrapper around it.
+ */
 function widens(wider: readonly Element[], narrower: readonly Element[]): boolean {
   if (narrower.length === 0) return false;
   const set = new Set<AnyNode>(wider);
-  if (wider.length === narrower.length && narrower.every((node) => set.has(node))) return false;
   return narrower.every((node) => insideAny(node, set));
+}
+
+/** True when most of what `wider` adds to `narrower` are paragraphs of sentences. */
+function addsProse(narrower: Rendered, wider: Rendered): boolean {
+  const known = new Set(narrower.paragraphs);
+  let added = 0;
+  let prose = 0;
+  for (const paragraph of wider.paragraphs) {
+    if (known.has(paragraph)) continue;
+    const length = weightedLength(paragraph);
+    added += length;
+    if (length >= MIN_PARAGRAPH_CHARS && SENTENCE_END.test(paragraph)) prose += length;
+  }
+  return prose > 0 && prose >= added * 0.5;
 }
 
 function insideAny(node: AnyNode, set: ReadonlySet<AnyNode>): boolean {
@@ -114,9 +130,10 @@ export function extractArticle(input: Buffer | Uint8Array | string, opts: Extrac
       // The strict pass's exclusions still count against a retry, unless it found nothing at all.
       if (firstRemoved === null) firstRemoved = selection.nodes[0] === body ? new Set() : selection.removed;
       else if (textLength(best) >= MIN_ARTICLE_CHARS && mostlyBoilerplate(selection, firstRemoved, length, meta.base)) continue;
-      // A short article already found is not traded for a wrapper around it: what the wrapper adds
-      // is what the stricter pass chose to leave out (the page's lists, its header, its footer).
-      else if (looksLikeArticle(best) && widens(selection.nodes, bestNodes)) continue;
+      // A short article already found is not traded for a wrapper around it, nor for itself read with
+      // fewer filters, unless what that adds is prose: otherwise it is what the stricter pass chose
+      // to leave out (the page's lists of headlines, its header, its footer).
+      else if (looksLikeArticle(best) && widens(selection.nodes, bestNodes) && !addsProse(best, rendered)) continue;
       if (length > textLength(best)) {
         best = rendered;
         bestNodes = selection.nodes;
