@@ -105,7 +105,7 @@ async function main() {
     run('npm', ['ci'], 'npm ci');
   }
   say('building...');
-  run('npx', ['tsc', '-p', 'tsconfig.json'], 'the TypeScript build');
+  run(process.execPath, [join(root, 'scripts/build.mjs')], 'the TypeScript build');
   const nats = await ensureNats();
   say('provisioning streams and consumers...');
   run(process.execPath, [join(root, 'dist/libs/messaging/src/provision.cli.js')], 'provisioning');

@@ -7,7 +7,7 @@ import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0 && process.env.TEST_IGNORE_TYPE_ERRORS !== '1') {
   console.error('test: the TypeScript build failed; fix the errors above first.');
   process.exit(build.status ?? 1);

@@ -3,6 +3,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { loadEventContracts, type Contract } from '#contracts';
+import { loadTopology, natsUsers, passwordVariable, subjectMatches } from '#messaging';
+import type { z } from 'zod';
 
 const root = resolve(import.meta.dirname, '../..');
 const apps = readdirSync(join(root, 'apps')).filter((name) => existsSync(join(root, 'apps', name, 'src/main.ts')));
@@ -26,7 +29,7 @@ describe('repository layout', () => {
   it('parses every manifest and config file', () => {
     const files = [
       ...readdirSync(join(root, 'deploy/k8s')).filter((f) => f.endsWith('.yaml')).map((f) => join(root, 'deploy/k8s', f)),
-      ...readdirSync(join(root, 'config/consumers')).map((f) => join(root, 'config/consumers', f)),
+      ...readdirSync(join(root, 'config/apps')).map((f) => join(root, 'config/apps', f)),
       join(root, 'config/streams.yaml'),
     ];
     for (const file of files) {
@@ -54,5 +57,70 @@ describe('repository layout', () => {
     };
     for (const lib of libs) walk(join(root, 'libs', lib, 'src'));
     assert.deepEqual(offenders, []);
+  });
+
+  describe('declarations (config/apps/<app>.yaml) and contracts', () => {
+    const topology = loadTopology(join(root, 'config/streams.yaml'));
+    const covered = (subject: string): boolean =>
+      Object.values(topology.streams).some((stream) => stream.subjects.some((pattern) => subjectMatches(pattern, subject)));
+
+    it('gives every app a declaration and every declaration an app', () => {
+      assert.deepEqual(Object.keys(topology.apps).sort(), [...apps].sort(), 'config/apps/<app>.yaml and apps/<app>/src/main.ts must match one to one');
+    });
+
+    it('registers every contract file of libs/contracts/src/events where it is defined', async () => {
+      const registry = await loadEventContracts();
+      const dir = join(root, 'dist/libs/contracts/src/events');
+      for (const file of readdirSync(dir).filter((f) => f.endsWith('.js') && f !== 'index.js')) {
+        const exports = (await import(join(dir, file))) as Record<string, unknown>;
+        const contracts = Object.values(exports).filter((v): v is Contract<string, z.ZodType> => !!v && typeof v === 'object' && 'subject' in v && 'schema' in v);
+        assert.ok(contracts.length > 0, `${file} defines no contract with defineContract()`);
+        for (const contract of contracts) assert.equal(registry.get(contract.subject), contract, `${file}: ${contract.subject} is not registered`);
+      }
+    });
+
+    it('has a registered contract and a stream for every subject an app publishes or consumes', async () => {
+      const registry = await loadEventContracts();
+      for (const app of Object.values(topology.apps)) {
+        for (const subject of app.publishes) {
+          assert.ok(!/[*>]/.test(subject), `${app.file}: publishes "${subject}": name each subject`);
+          assert.ok(registry.has(subject), `${app.file}: publishes ${subject}, which no contract in libs/contracts/src/events defines`);
+          assert.ok(covered(subject), `${app.file}: publishes ${subject}, which no stream in config/streams.yaml covers`);
+        }
+        for (const consumer of app.consumers) {
+          if (/[*>]/.test(consumer.filter)) continue;
+          assert.ok(registry.has(consumer.filter), `${app.file}: consumes ${consumer.filter}, which no contract defines`);
+        }
+        for (const owner of app.requests) {
+          assert.ok(Object.values(topology.apps).some((a) => a.serves.includes(owner)), `${app.file}: requests "${owner}", which no app serves`);
+        }
+      }
+    });
+
+    it('gives every app a NATS user and its deployment that user and password', () => {
+      const users = new Set(natsUsers(topology).map((u) => u.user));
+      for (const app of apps) {
+        assert.ok(users.has(app), `no NATS user for ${app}`);
+        const docs = parseAllDocuments(readFileSync(join(root, 'deploy/k8s/apps', `${app}.yaml`), 'utf8'));
+        const deployment = docs.map((d) => d.toJS() as { kind?: string; spec?: any }).find((d) => d.kind === 'Deployment');
+        const env = (deployment?.spec.template.spec.containers[0].env ?? []) as { name: string; value?: string; valueFrom?: any }[];
+        assert.equal(env.find((e) => e.name === 'NATS_USER')?.value, app, `deploy/k8s/apps/${app}.yaml: NATS_USER must be ${app}`);
+        assert.equal(
+          env.find((e) => e.name === 'NATS_PASSWORD')?.valueFrom?.secretKeyRef?.key,
+          passwordVariable(app),
+          `deploy/k8s/apps/${app}.yaml: NATS_PASSWORD must come from the secret key ${passwordVariable(app)}`,
+        );
+      }
+    });
+
+    it('lists exactly the app manifests in the kustomization and the apps and libs in nest-cli.json', () => {
+      const kustomization = readFileSync(join(root, 'deploy/k8s/kustomization.yaml'), 'utf8');
+      const listed = [...kustomization.matchAll(/apps\/([a-z0-9-]+)\.yaml/g)].map((m) => m[1]!).sort();
+      const manifests = readdirSync(join(root, 'deploy/k8s/apps')).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
+      assert.deepEqual(listed, manifests, 'deploy/k8s/kustomization.yaml must list every file of deploy/k8s/apps and no other');
+      assert.deepEqual(manifests, [...apps].sort(), 'one manifest per app');
+      const nest = JSON.parse(readFileSync(join(root, 'nest-cli.json'), 'utf8')) as { projects: Record<string, unknown> };
+      assert.deepEqual(Object.keys(nest.projects).sort(), [...apps, ...libs].sort(), 'nest-cli.json projects must be exactly the apps and libs');
+    });
   });
 });

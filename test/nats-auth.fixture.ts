@@ -1,29 +1,31 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadTopology, natsUsers, passwordVariable, renderAuthorization } from '#messaging';
 import { startNatsServer, type TestNatsServer } from '#testing';
 
-/** The NATS_*_PASSWORD variables `config/nats/permissions.conf` reads, for a test server. */
-export const TEST_PASSWORDS: Record<string, string> = {
-  NATS_ADMIN_PASSWORD: 'admin-secret',
-  NATS_LOGGER_PASSWORD: 'logger-secret',
-  NATS_SCRAPER_PASSWORD: 'scraper-secret',
-  NATS_EMBEDDER_PASSWORD: 'embedder-secret',
-  NATS_CATALOG_PASSWORD: 'catalog-secret',
-  NATS_FILES_PASSWORD: 'files-secret',
-  NATS_VECTOR_PASSWORD: 'vector-secret',
-  NATS_CONSOLE_PASSWORD: 'console-secret',
-  NATS_TREND_PASSWORD: 'trend-secret',
-  NATS_AVGEN_PASSWORD: 'avgen-secret',
-  NATS_STORY_PASSWORD: 'story-secret',
-  NATS_TRENDWATCH_PASSWORD: 'trendwatch-secret',
-  NATS_EDITOR_PASSWORD: 'editor-secret',
-};
+const root = resolve(import.meta.dirname, '../..');
+/** The users the router gets from config/apps/*.yaml, plus a test-only superuser that watches. */
+export const USERS = natsUsers(loadTopology(join(root, 'config/streams.yaml')));
 
 export function passwordOf(user: string): string {
-  return TEST_PASSWORDS[`NATS_${user.toUpperCase()}_PASSWORD`]!;
+  return `${user}-secret`;
 }
 
-/** A nats-server of the test's own with the production permissions (`config/nats/test-auth.conf`). */
+/**
+ * A nats-server of the test's own with the generated production permissions (what
+ * `npm run nats:auth` prints) on a plain loopback listener. `admin` exists only here: it
+ * provisions the test streams and watches what reaches subscribers.
+ */
 export function startAuthNatsServer(): Promise<TestNatsServer> {
-  const root = resolve(import.meta.dirname, '../..');
-  return startNatsServer(resolve(root, 'config/nats/test-auth.conf'), TEST_PASSWORDS, { user: 'admin', pass: passwordOf('admin') });
+  const dir = mkdtempSync(join(tmpdir(), 'nats-auth-'));
+  const admin = { user: 'admin', publish: ['>'], subscribe: ['>'], allowResponses: false };
+  const config = [
+    'listen: 127.0.0.1:-1',
+    'jetstream { store_dir: $NATS_TEST_STORE }',
+    renderAuthorization([...USERS, admin]),
+  ].join('\n');
+  writeFileSync(join(dir, 'test-auth.conf'), config);
+  const env = Object.fromEntries([...USERS, admin].map((u) => [passwordVariable(u.user), passwordOf(u.user)]));
+  return startNatsServer(join(dir, 'test-auth.conf'), env, { user: 'admin', pass: passwordOf('admin') });
 }

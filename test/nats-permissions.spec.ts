@@ -4,7 +4,7 @@ import { waitFor, type TestNatsServer } from '#testing';
 import { connect, errors, type NatsConnection } from '@nats-io/transport-node';
 import { passwordOf, startAuthNatsServer } from './nats-auth.fixture.js';
 
-describe('production NATS permissions (config/nats/permissions.conf on a real nats-server)', () => {
+describe('production NATS permissions (generated from config/apps/*.yaml, on a real nats-server)', () => {
   let server: TestNatsServer;
   const connections: NatsConnection[] = [];
 

@@ -16,7 +16,7 @@ import { VectorModule } from '../apps/vector/src/vector.module.js';
 import { passwordOf, startAuthNatsServer } from './nats-auth.fixture.js';
 
 /**
- * The production permissions (`config/nats/permissions.conf`) with the real apps: every app logs in
+ * The production permissions (generated from `config/apps/*.yaml`) with the real apps: every app logs in
  * as its own user on a nats-server of this test, on the real subject names, and the sample site goes
  * from scraper to embedder and logger. A permission the pipeline needs but lacks shows up as a step
  * that never finishes, a redelivery (an ack refused) or a dead letter.

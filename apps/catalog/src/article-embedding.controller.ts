@@ -2,7 +2,6 @@ import { CatalogArticleEmbeddedV1, type RequestOf, type ResponseOf } from '#cont
 import { OnRequest } from '#messaging';
 import { Controller } from '@nestjs/common';
 import { ArticleEmbeddingService } from './article-embedding.service.js';
-import { answer } from './catalog.errors.js';
 
 /** The embedder's record of what it wrote for an article (`catalog.article.embedded.v1`). */
 @Controller()
@@ -11,6 +10,6 @@ export class ArticleEmbeddingController {
 
   @OnRequest(CatalogArticleEmbeddedV1)
   async recordEmbedded(request: RequestOf<typeof CatalogArticleEmbeddedV1>): Promise<ResponseOf<typeof CatalogArticleEmbeddedV1>> {
-    return answer(() => this.embeddings.record(request));
+    return this.embeddings.record(request);
   }
 }

@@ -2,7 +2,6 @@ import { CatalogArticleFingerprintV1, CatalogArticleNearDuplicateV1, type Reques
 import { OnRequest } from '#messaging';
 import { Controller } from '@nestjs/common';
 import { ArticleFingerprintService } from './article-fingerprint.service.js';
-import { answer } from './catalog.errors.js';
 
 /** Articles' SimHashes: the scraper records them and asks for near-duplicates before storing. */
 @Controller()
@@ -11,12 +10,12 @@ export class ArticleFingerprintController {
 
   @OnRequest(CatalogArticleFingerprintV1)
   record(request: RequestOf<typeof CatalogArticleFingerprintV1>): Promise<ResponseOf<typeof CatalogArticleFingerprintV1>> {
-    return answer(() => this.fingerprints.record(request));
+    return this.fingerprints.record(request);
   }
 
   @OnRequest(CatalogArticleNearDuplicateV1)
   nearDuplicate(request: RequestOf<typeof CatalogArticleNearDuplicateV1>): Promise<ResponseOf<typeof CatalogArticleNearDuplicateV1>> {
-    return answer(() => this.fingerprints.nearDuplicate(request));
+    return this.fingerprints.nearDuplicate(request);
   }
 }
 

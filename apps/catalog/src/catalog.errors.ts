@@ -1,28 +1,18 @@
-import { RequestError } from '#messaging';
+import { ExpectedError } from '#messaging';
 
-/** Expected failures of a catalog request; the controller hands them to the caller with their code. */
+/** Expected failures of a catalog request; the caller receives them with their code. */
 export type CatalogErrorCode = 'not-found' | 'invalid' | 'conflict';
 
-export class CatalogError extends Error {
+export class CatalogError extends ExpectedError {
   override readonly name = 'CatalogError';
   constructor(
-    readonly code: CatalogErrorCode,
+    override readonly code: CatalogErrorCode,
     message: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
 export function notFound(what: string): CatalogError {
   return new CatalogError('not-found', `${what} does not exist`);
-}
-
-/** Runs a request handler's work; a CatalogError reaches the caller with its code, anything else as `internal`. */
-export async function answer<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof CatalogError) throw new RequestError(error.code, error.message);
-    throw error;
-  }
 }

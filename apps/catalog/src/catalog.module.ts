@@ -1,6 +1,6 @@
 import { redact } from '#database';
 import { createLogger } from '#logging';
-import { APP_ENV } from '#messaging';
+import { APP_ENV, APP_LOGGER } from '#messaging';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type winston from 'winston';
@@ -11,7 +11,7 @@ import { ArticleFingerprintService } from './article-fingerprint.service.js';
 import { CATALOG_CONFIG, loadCatalogConfig, type CatalogConfig } from './catalog.config.js';
 import { CatalogController } from './catalog.controller.js';
 import { CatalogService } from './catalog.service.js';
-import { CATALOG_LOGGER } from './catalog.tokens.js';
+
 import { openCatalogDatabase } from './database/catalog-database.js';
 import { ProductionService } from './production.service.js';
 import { PublisherCatalogController } from './publisher.controller.js';
@@ -51,13 +51,8 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
   providers: [
     { provide: CATALOG_CONFIG, inject: [APP_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadCatalogConfig(env) },
     {
-      provide: CATALOG_LOGGER,
-      inject: [CATALOG_CONFIG],
-      useFactory: (config: CatalogConfig) => createLogger({ app: 'catalog', level: config.logLevel, format: config.logFormat }),
-    },
-    {
       provide: DataSource,
-      inject: [CATALOG_CONFIG, CATALOG_LOGGER],
+      inject: [CATALOG_CONFIG, APP_LOGGER],
       useFactory: async (config: CatalogConfig, logger: winston.Logger) => {
         const dataSource = await openCatalogDatabase(config.dbUrl);
         logger.info(`catalog database ${redact(config.dbUrl)} ready`);

@@ -1,3 +1,4 @@
+import { APP_LOGGER } from '#messaging';
 import type {
   ArticleV1,
   CatalogArticleGetByUrlResponseV1,
@@ -18,7 +19,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type winston from 'winston';
 import { CatalogError, notFound } from './catalog.errors.js';
 import { toArticleV1, toCategoryV1, toMediaV1 } from './catalog.mapper.js';
-import { CATALOG_LOGGER } from './catalog.tokens.js';
+
 import { decodeCursor, encodeCursor } from './list-cursor.js';
 import { canonicalUrl, InvalidUrlError, sha256Hex } from './canonical-url.js';
 import { normaliseCategoryLabel } from './category-slugs.js';
@@ -48,7 +49,7 @@ export class CatalogService {
     private readonly sources: SourceRepository,
     private readonly articles: ArticleRepository,
     private readonly media: MediaRepository,
-    @Inject(CATALOG_LOGGER) private readonly logger: winston.Logger,
+    @Inject(APP_LOGGER) private readonly logger: winston.Logger,
   ) {}
 
   async listCategories(): Promise<CategoryV1[]> {

@@ -1,2 +1,1 @@
 /** The catalog's winston logger (one per app process). */
-export const CATALOG_LOGGER = Symbol('CATALOG_LOGGER');

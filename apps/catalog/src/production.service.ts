@@ -1,3 +1,4 @@
+import { APP_LOGGER } from '#messaging';
 import type {
   CatalogEditCreateRequestV1,
   CatalogEditCreateResponseV1,
@@ -24,7 +25,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type winston from 'winston';
 import { CatalogError, notFound } from './catalog.errors.js';
 import { CatalogService } from './catalog.service.js';
-import { CATALOG_LOGGER } from './catalog.tokens.js';
+
 import { sha256Hex } from './canonical-url.js';
 import type { PublicationEntity } from './entities/publication.entity.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
@@ -54,7 +55,7 @@ export class ProductionService {
     private readonly publications: PublicationRepository,
     private readonly files: FileRegistryRepository,
     private readonly categories: CategoryRepository,
-    @Inject(CATALOG_LOGGER) private readonly logger: winston.Logger,
+    @Inject(APP_LOGGER) private readonly logger: winston.Logger,
   ) {}
 
   async createTrend(request: CatalogTrendCreateRequestV1): Promise<CatalogTrendCreateResponseV1> {

@@ -13,7 +13,6 @@ import {
 } from '#contracts';
 import { OnRequest } from '#messaging';
 import { Controller } from '@nestjs/common';
-import { answer } from './catalog.errors.js';
 import { PublisherCatalogService } from './publisher.service.js';
 
 type Req<C> = RequestOf<C>;
@@ -26,46 +25,46 @@ export class PublisherCatalogController {
 
   @OnRequest(CatalogChannelSyncV1)
   syncChannels(request: Req<typeof CatalogChannelSyncV1>): Res<typeof CatalogChannelSyncV1> {
-    return answer(() => this.service.syncChannels(request.platform, request.names));
+    return this.service.syncChannels(request.platform, request.names);
   }
 
   @OnRequest(CatalogChannelSetV1)
-  setChannel(request: Req<typeof CatalogChannelSetV1>): Res<typeof CatalogChannelSetV1> {
-    return answer(async () => ({ channel: await this.service.setChannel(request) }));
+  async setChannel(request: Req<typeof CatalogChannelSetV1>): Res<typeof CatalogChannelSetV1> {
+    return { channel: await this.service.setChannel(request) };
   }
 
   @OnRequest(CatalogQuotaReserveV1)
   reserveQuota(request: Req<typeof CatalogQuotaReserveV1>): Res<typeof CatalogQuotaReserveV1> {
-    return answer(() => this.service.reserveQuota(request));
+    return this.service.reserveQuota(request);
   }
 
   @OnRequest(CatalogQuotaUsageV1)
   quotaUsage(request: Req<typeof CatalogQuotaUsageV1>): Res<typeof CatalogQuotaUsageV1> {
-    return answer(() => this.service.quotaUsage(request.platform, request.channel, request.day));
+    return this.service.quotaUsage(request.platform, request.channel, request.day);
   }
 
   @OnRequest(CatalogUploadContextV1)
   uploadContext(request: Req<typeof CatalogUploadContextV1>): Res<typeof CatalogUploadContextV1> {
-    return answer(() => this.service.uploadContext(request.editId, request.platform));
+    return this.service.uploadContext(request.editId, request.platform);
   }
 
   @OnRequest(CatalogUploadClaimV1)
   claimUpload(request: Req<typeof CatalogUploadClaimV1>): Res<typeof CatalogUploadClaimV1> {
-    return answer(() => this.service.claimUpload(request));
+    return this.service.claimUpload(request);
   }
 
   @OnRequest(CatalogUploadUpdateV1)
-  updateUpload(request: Req<typeof CatalogUploadUpdateV1>): Res<typeof CatalogUploadUpdateV1> {
-    return answer(async () => ({ upload: await this.service.updateUpload(request) }));
+  async updateUpload(request: Req<typeof CatalogUploadUpdateV1>): Res<typeof CatalogUploadUpdateV1> {
+    return { upload: await this.service.updateUpload(request) };
   }
 
   @OnRequest(CatalogPublicationStatusV1)
   publicationStatus(request: Req<typeof CatalogPublicationStatusV1>): Res<typeof CatalogPublicationStatusV1> {
-    return answer(() => this.service.setPublicationStatus(request));
+    return this.service.setPublicationStatus(request);
   }
 
   @OnRequest(CatalogMetricDailyV1)
   addDaily(request: Req<typeof CatalogMetricDailyV1>): Res<typeof CatalogMetricDailyV1> {
-    return answer(() => this.service.addDaily(request));
+    return this.service.addDaily(request);
   }
 }

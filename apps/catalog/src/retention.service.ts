@@ -1,3 +1,4 @@
+import { APP_LOGGER } from '#messaging';
 import type {
   CatalogFileHoldRequestV1,
   CatalogFileHoldResponseV1,
@@ -12,7 +13,7 @@ import type {
 import { Inject, Injectable } from '@nestjs/common';
 import type winston from 'winston';
 import { CatalogError } from './catalog.errors.js';
-import { CATALOG_LOGGER } from './catalog.tokens.js';
+
 import { isForeignKeyViolation } from './database/db-errors.js';
 import { insertOnce } from './database/insert-once.js';
 import { FileRegistryRepository } from './repositories/file-registry.repository.js';
@@ -50,7 +51,7 @@ export class RetentionService {
   constructor(
     private readonly files: FileRegistryRepository,
     private readonly publications: PublicationRepository,
-    @Inject(CATALOG_LOGGER) private readonly logger: winston.Logger,
+    @Inject(APP_LOGGER) private readonly logger: winston.Logger,
   ) {}
 
   async register(request: CatalogFileRegisterRequestV1): Promise<CatalogFileRegisterResponseV1> {

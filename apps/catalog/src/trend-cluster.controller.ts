@@ -11,7 +11,6 @@ import {
 } from '#contracts';
 import { OnRequest } from '#messaging';
 import { Controller } from '@nestjs/common';
-import { answer } from './catalog.errors.js';
 import { ExternalTrendService } from './external-trend.service.js';
 import { TrendClusterService } from './trend-cluster.service.js';
 
@@ -28,39 +27,37 @@ export class TrendClusterController {
 
   @OnRequest(CatalogTrendAssignV1)
   assign(request: Req<typeof CatalogTrendAssignV1>): Res<typeof CatalogTrendAssignV1> {
-    return answer(() => this.clusters.assign(request));
+    return this.clusters.assign(request);
   }
 
   @OnRequest(CatalogTrendTransitionV1)
   transition(request: Req<typeof CatalogTrendTransitionV1>): Res<typeof CatalogTrendTransitionV1> {
-    return answer(() => this.clusters.transition(request));
+    return this.clusters.transition(request);
   }
 
   @OnRequest(CatalogTrendPublishedV1)
-  published(request: Req<typeof CatalogTrendPublishedV1>): Res<typeof CatalogTrendPublishedV1> {
-    return answer(async () => {
-      await this.clusters.markPublished(request.transitionId, request.eventId, request.publishedAt);
-      return { ok: true as const };
-    });
+  async published(request: Req<typeof CatalogTrendPublishedV1>): Res<typeof CatalogTrendPublishedV1> {
+    await this.clusters.markPublished(request.transitionId, request.eventId, request.publishedAt);
+    return { ok: true as const };
   }
 
   @OnRequest(CatalogTrendClusterGetV1)
-  cluster(request: Req<typeof CatalogTrendClusterGetV1>): Res<typeof CatalogTrendClusterGetV1> {
-    return answer(async () => ({ cluster: await this.clusters.cluster(request.clusterId, request.historyBins, request.binSeconds) }));
+  async cluster(request: Req<typeof CatalogTrendClusterGetV1>): Res<typeof CatalogTrendClusterGetV1> {
+    return { cluster: await this.clusters.cluster(request.clusterId, request.historyBins, request.binSeconds) };
   }
 
   @OnRequest(CatalogTrendTransitionListV1)
-  transitions(request: Req<typeof CatalogTrendTransitionListV1>): Res<typeof CatalogTrendTransitionListV1> {
-    return answer(async () => ({ transitions: await this.clusters.transitions(request.since, request.until, request.limit, request.afterId) }));
+  async transitions(request: Req<typeof CatalogTrendTransitionListV1>): Res<typeof CatalogTrendTransitionListV1> {
+    return { transitions: await this.clusters.transitions(request.since, request.until, request.limit, request.afterId) };
   }
 
   @OnRequest(CatalogExternalTrendRecordV1)
   recordExternal(request: Req<typeof CatalogExternalTrendRecordV1>): Res<typeof CatalogExternalTrendRecordV1> {
-    return answer(() => this.external.record(request));
+    return this.external.record(request);
   }
 
   @OnRequest(CatalogExternalTrendListV1)
-  listExternal(request: Req<typeof CatalogExternalTrendListV1>): Res<typeof CatalogExternalTrendListV1> {
-    return answer(async () => ({ snapshots: await this.external.list(request.since, request.until, request.source, request.limit) }));
+  async listExternal(request: Req<typeof CatalogExternalTrendListV1>): Res<typeof CatalogExternalTrendListV1> {
+    return { snapshots: await this.external.list(request.since, request.until, request.source, request.limit) };
   }
 }

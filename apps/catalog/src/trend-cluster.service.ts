@@ -1,3 +1,4 @@
+import { APP_LOGGER } from '#messaging';
 import type {
   CatalogTrendAssignRequestV1,
   CatalogTrendAssignResponseV1,
@@ -11,7 +12,6 @@ import { DataSource, In, MoreThan, MoreThanOrEqual, type EntityManager } from 't
 import type winston from 'winston';
 import { sha256Hex } from './canonical-url.js';
 import { CatalogError, notFound } from './catalog.errors.js';
-import { CATALOG_LOGGER } from './catalog.tokens.js';
 import { insertedId } from './database/insert-id.js';
 import { isForeignKeyViolation, isTransient, isUniqueViolation } from './database/db-errors.js';
 import { TrendArticleEntity } from './entities/trend-article.entity.js';
@@ -93,7 +93,7 @@ export class TrendClusterService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly categories: CategoryRepository,
-    @Inject(CATALOG_LOGGER) private readonly logger: winston.Logger,
+    @Inject(APP_LOGGER) private readonly logger: winston.Logger,
   ) {}
 
   private get mysql(): boolean {

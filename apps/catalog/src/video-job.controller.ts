@@ -1,7 +1,6 @@
 import { CatalogVideoJobLatestV1, CatalogVideoJobRecordV1, type RequestOf, type ResponseOf } from '#contracts';
 import { OnRequest } from '#messaging';
 import { Controller } from '@nestjs/common';
-import { answer } from './catalog.errors.js';
 import { VideoJobService } from './video-job.service.js';
 
 /** catalog.videoJob.*: the AV generator's job ledger. */
@@ -11,11 +10,11 @@ export class VideoJobController {
 
   @OnRequest(CatalogVideoJobLatestV1)
   latest(request: RequestOf<typeof CatalogVideoJobLatestV1>): Promise<ResponseOf<typeof CatalogVideoJobLatestV1>> {
-    return answer(() => this.jobs.latest(request));
+    return this.jobs.latest(request);
   }
 
   @OnRequest(CatalogVideoJobRecordV1)
   record(request: RequestOf<typeof CatalogVideoJobRecordV1>): Promise<ResponseOf<typeof CatalogVideoJobRecordV1>> {
-    return answer(() => this.jobs.record(request));
+    return this.jobs.record(request);
   }
 }

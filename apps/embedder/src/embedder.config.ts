@@ -106,4 +106,3 @@ function jsonObject(text: string | undefined): Record<string, unknown> | undefin
 
 export const STAGE_CONFIG = Symbol('STAGE_CONFIG');
 export const EMBEDDERS = Symbol('EMBEDDERS');
-export const STAGE_LOGGER = Symbol('STAGE_LOGGER');

@@ -1,6 +1,6 @@
 import { FilesClient } from '#files-client';
-import { createLogger } from '#logging';
-import { APP_ENV, RequestClient } from '#messaging';
+import { APP_ENV, APP_LOGGER, RequestClient } from '#messaging';
+import type winston from 'winston';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { CatalogClient } from './catalog.client.js';
 import { EMBEDDERS, loadStageConfig, STAGE_CONFIG, type StageConfig } from './embedder.config.js';
@@ -24,11 +24,11 @@ class FilesClientCloser implements OnApplicationShutdown {
     { provide: STAGE_CONFIG, inject: [APP_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadStageConfig(env) },
     {
       provide: EMBEDDERS,
-      inject: [STAGE_CONFIG],
+      inject: [STAGE_CONFIG, APP_LOGGER],
       // With the http backend and no dimensions this asks the server once: a wrong URL stops the start.
-      useFactory: async (config: StageConfig) => {
+      useFactory: async (config: StageConfig, logger: winston.Logger) => {
         const embedders = await createEmbedders(config.embedders);
-        createLogger({ app: 'embedder', level: config.logLevel, format: config.logFormat }).info(
+        logger.info(
           `embedding text with ${embedders.text.modelId} (${embedders.text.dim}-d), images with ${embedders.image.modelId} (${embedders.image.dim}-d)`,
         );
         return embedders;

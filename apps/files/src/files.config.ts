@@ -46,4 +46,3 @@ export function loadFilesConfig(env: NodeJS.ProcessEnv = process.env) {
 }
 
 export const FILES_CONFIG = Symbol('FILES_CONFIG');
-export const FILES_LOGGER = Symbol('FILES_LOGGER');

@@ -6,7 +6,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '#contracts';
-import { OnRequest, RequestError } from '#messaging';
+import { OnRequest } from '#messaging';
 import { Controller, Inject } from '@nestjs/common';
 import { FilesService } from './files.service.js';
 import { allocateKey } from './storage/key-layout.js';
@@ -24,12 +24,12 @@ export class FilesHandler {
 
   @OnRequest(FilesAllocateV1)
   async allocate(request: RequestOf<typeof FilesAllocateV1>): Promise<ResponseOf<typeof FilesAllocateV1>> {
-    return expected(() => ({ key: allocateKey(request) }));
+    return { key: allocateKey(request) };
   }
 
   @OnRequest(FilesStatV1)
   async stat(request: RequestOf<typeof FilesStatV1>): Promise<ResponseOf<typeof FilesStatV1>> {
-    const stored = await expected(() => this.files.store.stat(request.key, { checksum: 'compute' }));
+    const stored = await this.files.store.stat(request.key, { checksum: 'compute' });
     return {
       key: request.key,
       exists: stored !== null,
@@ -42,15 +42,5 @@ export class FilesHandler {
   @OnRequest(FilesUsageV1)
   async usage(): Promise<ResponseOf<typeof FilesUsageV1>> {
     return this.files.usage();
-  }
-}
-
-/** Store errors are the caller's to fix: they go back as RequestError with the same code. */
-async function expected<T>(fn: () => T | Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof StorageError) throw new RequestError(error.code, error.message);
-    throw error;
   }
 }

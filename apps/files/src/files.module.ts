@@ -1,8 +1,8 @@
 import { createLogger } from '#logging';
-import { APP_ENV, RequestClient } from '#messaging';
+import { APP_ENV, RequestClient, APP_LOGGER } from '#messaging';
 import { Module } from '@nestjs/common';
 import { CatalogRegistryClient } from './catalog/catalog-registry.client.js';
-import { FILES_CONFIG, FILES_LOGGER, loadFilesConfig, type FilesConfig } from './files.config.js';
+import { FILES_CONFIG, loadFilesConfig, type FilesConfig } from './files.config.js';
 import { FilesHandler } from './files.handler.js';
 import { FilesMetrics } from './files.metrics.js';
 import { FilesService } from './files.service.js';
@@ -12,11 +12,6 @@ import { FileStore } from './storage/file-store.js';
   controllers: [FilesHandler],
   providers: [
     { provide: FILES_CONFIG, inject: [APP_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadFilesConfig(env) },
-    {
-      provide: FILES_LOGGER,
-      inject: [FILES_CONFIG],
-      useFactory: (config: FilesConfig) => createLogger({ app: 'files', level: config.LOG_LEVEL, format: config.LOG_FORMAT }),
-    },
     {
       provide: FileStore,
       inject: [FILES_CONFIG],

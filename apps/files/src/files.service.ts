@@ -1,9 +1,9 @@
 import { FilePurgedV1, type FilesUsageResponseV1 } from '#contracts';
-import { EventPublisher } from '#messaging';
+import { EventPublisher, APP_LOGGER } from '#messaging';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'winston';
 import { CatalogRegistryClient } from './catalog/catalog-registry.client.js';
-import { FILES_CONFIG, FILES_LOGGER, type FilesConfig } from './files.config.js';
+import { FILES_CONFIG, type FilesConfig } from './files.config.js';
 import { FilesHttpServer } from './http/files.http-server.js';
 import { RetentionSweeper } from './retention/retention.sweeper.js';
 import { VolumeMeter } from './retention/volume.meter.js';
@@ -22,7 +22,7 @@ export class FilesService implements OnModuleInit, OnModuleDestroy {
     @Inject(FileStore) readonly store: FileStore,
     @Inject(CatalogRegistryClient) private readonly registry: CatalogRegistryClient,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
-    @Inject(FILES_LOGGER) private readonly logger: Logger,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {
     this.meter = new VolumeMeter(store.root, config.FILES_CAPACITY_BYTES);
     this.sweeper = new RetentionSweeper(

@@ -73,4 +73,3 @@ function parseDnsOverrides(text: string): Map<string, string[]> {
 }
 
 export const SCRAPER_CONFIG = Symbol('SCRAPER_CONFIG');
-export const SCRAPER_LOGGER = Symbol('SCRAPER_LOGGER');

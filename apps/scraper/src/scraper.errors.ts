@@ -1,5 +1,5 @@
 import { FilesError } from '#files-client';
-import { errorMessage, NoRespondersError, RemoteError, RequestTimeoutError } from '#messaging';
+import { errorMessage, NoServiceError, RemoteError, RequestTimeoutError } from '#messaging';
 import { FetchError } from './fetch/fetch.errors.js';
 import { MediaRejectedError } from './media/media.errors.js';
 import { SourceFormatError } from './sources/xml.util.js';
@@ -9,7 +9,7 @@ import { SourceFormatError } from './sources/xml.util.js';
  * run should stop and be retried later (every step is idempotent, so a retry finishes the work).
  */
 export function isInfrastructureFailure(error: unknown): boolean {
-  if (error instanceof NoRespondersError || error instanceof RequestTimeoutError) return true;
+  if (error instanceof NoServiceError || error instanceof RequestTimeoutError) return true;
   if (error instanceof RemoteError) return error.code === 'internal' || error.code === 'unavailable';
   if (error instanceof FilesError) return error.retryable;
   return false;

@@ -1,6 +1,6 @@
 import { FilesClient } from '#files-client';
 import { createLogger } from '#logging';
-import { APP_ENV, EventPublisher, RequestClient } from '#messaging';
+import { APP_ENV, EventPublisher, RequestClient, APP_LOGGER } from '#messaging';
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type winston from 'winston';
 import { ArticleService } from './article.service.js';
@@ -12,7 +12,7 @@ import { ImageProcessor } from './media/image.processor.js';
 import { MediaService } from './media/media.service.js';
 import { RunJournal } from './run.journal.js';
 import { SchedulerService } from './scheduler.service.js';
-import { loadScraperConfig, SCRAPER_CONFIG, SCRAPER_LOGGER, type ScraperConfig } from './scraper.config.js';
+import { loadScraperConfig, SCRAPER_CONFIG, type ScraperConfig } from './scraper.config.js';
 import { ScraperHandler } from './scraper.handler.js';
 import { ScraperService } from './scraper.service.js';
 import { DiscoveryService } from './sources/discovery.service.js';
@@ -43,13 +43,8 @@ class ScraperLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
   providers: [
     { provide: SCRAPER_CONFIG, inject: [APP_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadScraperConfig(env) },
     {
-      provide: SCRAPER_LOGGER,
-      inject: [SCRAPER_CONFIG],
-      useFactory: (config: ScraperConfig) => createLogger({ app: 'scraper', level: config.LOG_LEVEL, format: config.LOG_FORMAT }),
-    },
-    {
       provide: SourceRegistry,
-      inject: [SCRAPER_CONFIG, SCRAPER_LOGGER],
+      inject: [SCRAPER_CONFIG, APP_LOGGER],
       useFactory: (config: ScraperConfig, logger: winston.Logger) =>
         SourceRegistry.open({ path: config.SCRAPER_SOURCES, samplePort: config.SCRAPER_SAMPLE_SITE_PORT, logger }),
     },
@@ -126,7 +121,7 @@ class ScraperLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     },
     {
       provide: SchedulerService,
-      inject: [SourceRegistry, EventPublisher, CatalogClient, SCRAPER_LOGGER, SCRAPER_CONFIG],
+      inject: [SourceRegistry, EventPublisher, CatalogClient, APP_LOGGER, SCRAPER_CONFIG],
       useFactory: (registry: SourceRegistry, publisher: EventPublisher, catalog: CatalogClient, logger: winston.Logger, config: ScraperConfig) =>
         new SchedulerService(registry.sources, publisher, logger, {
           tickMs: config.SCRAPER_SCHEDULE_TICK,

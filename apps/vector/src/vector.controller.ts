@@ -8,7 +8,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '#contracts';
-import { OnRequest, RequestError } from '#messaging';
+import { ExpectedError, OnRequest } from '#messaging';
 import { Controller } from '@nestjs/common';
 import {
   VectorBackendClosedError,
@@ -32,13 +32,13 @@ async function answer<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof VectorInputError) throw new RequestError('bad-request', error.message);
-    if (error instanceof VectorSpaceMismatchError) throw new RequestError('space-mismatch', error.message);
-    if (error instanceof ArticleVectorNotFoundError) throw new RequestError('not-found', error.message);
+    if (error instanceof VectorInputError) throw new ExpectedError('bad-request', error.message, { cause: error });
+    if (error instanceof VectorSpaceMismatchError) throw new ExpectedError('space-mismatch', error.message, { cause: error });
+    if (error instanceof ArticleVectorNotFoundError) throw new ExpectedError('not-found', error.message, { cause: error });
     if (error instanceof VectorStoreUnavailableError || error instanceof VectorBackendClosedError) {
-      throw new RequestError('unavailable', error.message);
+      throw new ExpectedError('unavailable', error.message, { cause: error });
     }
-    if (error instanceof VectorStoreError) throw new RequestError('store-failed', error.message);
+    if (error instanceof VectorStoreError) throw new ExpectedError('store-failed', error.message, { cause: error });
     throw error;
   }
 }

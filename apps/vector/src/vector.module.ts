@@ -1,6 +1,5 @@
-import { CommonEnv, loadEnv } from '#config';
-import { createLogger } from '#logging';
-import { APP_ENV } from '#messaging';
+import { APP_ENV, APP_LOGGER } from '#messaging';
+import type winston from 'winston';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { VECTOR_BACKEND, type VectorBackend } from './backends/vector-backend.js';
 import { createVectorBackend } from './vector-backend.factory.js';
@@ -22,11 +21,9 @@ class VectorBackendCloser implements OnApplicationShutdown {
   providers: [
     {
       provide: VECTOR_BACKEND,
-      inject: [APP_ENV],
+      inject: [APP_ENV, APP_LOGGER],
       // Opening is part of the start: a wrong Milvus address or a locked data dir stops the boot.
-      useFactory: async (env: NodeJS.ProcessEnv) => {
-        const common = loadEnv(CommonEnv, env);
-        const logger = createLogger({ app: 'vector', level: common.LOG_LEVEL, format: common.LOG_FORMAT });
+      useFactory: async (env: NodeJS.ProcessEnv, logger: winston.Logger) => {
         const config = loadVectorConfig(env);
         const backend = await createVectorBackend(config, logger);
         logger.info(

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { CommonEnv, loadEnv } from '#config';
+import { loadEventContracts } from '#contracts';
 import { createLogger, WinstonNestLogger } from '#logging';
-import { connectNats, JetStreamServer, loadTopology, MessagingModule, Namespace } from '#messaging';
+import { connectNats, JetStreamServer, loadTopology, MessagingModule, Namespace, RethrowFilter } from '#messaging';
 import { discoverDataSources, HealthChecks, MetricsRegistry, OpsModule, OpsServer, registerTableRowGauges } from '#ops';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -35,6 +36,8 @@ export async function bootstrap(appModule: Type | DynamicModule, options: BootOp
   const config = loadEnv(CommonEnv, env);
   const logger = createLogger({ app: options.app, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const topology = loadTopology(config.STREAMS_CONFIG);
+  // Every event contract, so a consumer of many subjects (the logger) validates each one.
+  await loadEventContracts();
   const ns = new Namespace(config.NATS_NAMESPACE);
   const nc = await connectNats({ url: config.NATS_URL, app: options.app, user: config.NATS_USER, password: config.NATS_PASSWORD, logger });
   await ensureStreamsExist(nc, topology, ns, options.app);
@@ -43,7 +46,16 @@ export async function bootstrap(appModule: Type | DynamicModule, options: BootOp
 
   @Module({
     imports: [
-      MessagingModule.forApp({ app: options.app, nc, ns, env, requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS, observer: metrics }),
+      MessagingModule.forApp({
+        app: options.app,
+        nc,
+        ns,
+        env,
+        requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
+        logger,
+        declaration: topology.apps[options.app],
+        observer: metrics,
+      }),
       OpsModule.forApp(metrics, health),
       appModule,
     ],
@@ -60,6 +72,7 @@ export async function bootstrap(appModule: Type | DynamicModule, options: BootOp
       logger: new WinstonNestLogger(logger),
       abortOnError: false,
     });
+    app.useGlobalFilters(new RethrowFilter());
     await app.listen();
     addReadinessChecks(health, metrics, nc, server, app);
     if (config.OPS_PORT !== undefined) {

@@ -15,7 +15,6 @@ export const Events = {
   MetricsRequestedV1: 'pipeline.metrics.requested.v1',
   FilePurgedV1: 'pipeline.file.purged.v1',
 } as const;
-export type EventSubject = (typeof Events)[keyof typeof Events];
 
 export const Requests = {
   CatalogArticleUpsertV1: 'catalog.article.upsert.v1',

@@ -1,4 +1,5 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, errors, type NatsConnection } from '@nats-io/transport-node';
+import { inboxPrefix } from './permissions.js';
 import type winston from 'winston';
 
 export interface NatsConnectOptions {
@@ -16,6 +17,8 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsConn
     nc = await connect({
       servers: options.url.split(','),
       name: options.app,
+      // The router lets each app's user subscribe only under its own inbox prefix.
+      inboxPrefix: inboxPrefix(options.app),
       user: options.user,
       pass: options.password,
       // A stack capture per request costs more than the request itself on loopback.
@@ -24,6 +27,14 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsConn
       reconnectTimeWait: 1000,
     });
   } catch (error) {
+    if (error instanceof errors.AuthorizationError || /authorization/i.test((error as Error).message)) {
+      throw new Error(
+        `NATS at ${options.url} refused ${options.user ? `user "${options.user}"` : 'a connection without a user'}: ` +
+          `${(error as Error).message}. Check NATS_USER and NATS_PASSWORD; the router's users come from config/apps/*.yaml ` +
+          '(npm run nats:auth prints them).',
+        { cause: error },
+      );
+    }
     throw new Error(
       `Cannot connect to NATS at ${options.url} (${(error as Error).message}). Start it (npm start does, or ` +
         `"nats-server -js") or set NATS_URL.`,

@@ -10,15 +10,6 @@ export interface HandlerExtras {
 }
 
 /**
- * What a wrapped handler returns instead of throwing. NestJS's exception layer would replace a
- * thrown error with `{ status, message: 'Internal server error' }`; the transport needs the real
- * error to choose between retry and dead letter and to say why.
- */
-export class HandlerFailure {
-  constructor(readonly error: unknown) {}
-}
-
-/**
  * Marks a stage's subscriber for one pipeline subject (or a wildcard such as `pipeline.>`). The
  * handler gets `(payload, ctx: EventContext)`; returning acks the message, throwing retries it
  * (or dead-letters it at once for a `PoisonMessageError`).
@@ -28,7 +19,6 @@ export function OnEvent(target: Contract<string, z.ZodType> | string): MethodDec
     const handler = `${prototype.constructor.name}.${String(key)}`;
     const extras: HandlerExtras = typeof target === 'string' ? { handler } : { contract: target, handler };
     defaultParams(prototype, key);
-    wrapErrors(descriptor);
     EventPattern(typeof target === 'string' ? target : target.subject, extras)(prototype, key, descriptor as never);
   };
 }
@@ -38,7 +28,6 @@ export function OnRequest(contract: RequestContract<string, z.ZodType, z.ZodType
   return (prototype, key, descriptor) => {
     const extras: HandlerExtras = { contract, handler: `${prototype.constructor.name}.${String(key)}` };
     defaultParams(prototype, key);
-    wrapErrors(descriptor);
     MessagePattern(contract.subject, extras)(prototype, key, descriptor as never);
   };
 }
@@ -49,20 +38,4 @@ function defaultParams(prototype: object, key: string | symbol): void {
   const taken = new Set(Object.values(params).map((p) => p.index));
   if (!taken.has(0)) Payload()(prototype, key, 0);
   if (!taken.has(1)) Ctx()(prototype, key, 1);
-}
-
-function wrapErrors(descriptor: PropertyDescriptor): void {
-  const original = descriptor.value as (...args: unknown[]) => unknown;
-  const wrapped = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
-    try {
-      return await original.apply(this, args);
-    } catch (error) {
-      return new HandlerFailure(error);
-    }
-  };
-  for (const metaKey of Reflect.getMetadataKeys(original)) {
-    Reflect.defineMetadata(metaKey, Reflect.getMetadata(metaKey, original), wrapped);
-  }
-  Object.defineProperty(wrapped, 'name', { value: original.name });
-  descriptor.value = wrapped;
 }

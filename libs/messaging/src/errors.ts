@@ -1,8 +1,23 @@
-import { RpcException } from '@nestjs/microservices';
-
 /** Named delivery errors, each with a stable code (as in nats.js' `jserrors.ts`). */
 export abstract class MessagingError extends Error {
   abstract readonly code: string;
+}
+
+/**
+ * The one base class of expected failures: a request handler (or anything it calls) throws a
+ * subclass, and the caller receives a `RemoteError` with the same code and message. Anything else
+ * a handler throws is `internal` to the caller and logged by the owner. Owners' domain errors
+ * (`CatalogError`, `StorageError`, ...) extend it, so no handler translates errors itself.
+ */
+export class ExpectedError extends Error {
+  override name = 'ExpectedError';
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 /**
@@ -31,20 +46,6 @@ export class RetryLaterError extends MessagingError {
   }
 }
 
-/**
- * Thrown by a request handler for an expected failure; the caller receives it as a `RemoteError`
- * with the same code. It is an `RpcException` so NestJS's exception layer passes it through.
- */
-export class RequestError extends RpcException {
-  override readonly name = 'RequestError';
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super({ code, message });
-  }
-}
-
 /** The owner answered with an error. */
 export class RemoteError extends MessagingError {
   override readonly name = 'RemoteError';
@@ -63,16 +64,21 @@ export class RequestTimeoutError extends MessagingError {
   constructor(
     readonly subject: string,
     readonly timeoutMs: number,
+    options?: ErrorOptions,
   ) {
-    super(`No reply on ${subject} within ${timeoutMs} ms: is the ${subject.split('.')[0]} service running and healthy?`);
+    super(`No reply on ${subject} within ${timeoutMs} ms: is the ${subject.split('.')[0]} service running and healthy?`, options);
   }
 }
 
-export class NoRespondersError extends MessagingError {
-  override readonly name = 'NoRespondersError';
+/** Nobody subscribes to the request subject: the owner app is not running (nats.js calls this "no responders"). */
+export class NoServiceError extends MessagingError {
+  override readonly name = 'NoServiceError';
   readonly code = 'no-responders';
-  constructor(readonly subject: string) {
-    super(`Nobody serves ${subject}: start the ${subject.split('.')[0]} app (npm start starts every app).`);
+  constructor(
+    readonly subject: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Nobody serves ${subject}: start the ${subject.split('.')[0]} app (npm start starts every app).`, options);
   }
 }
 

@@ -1,10 +1,11 @@
 import type { Contract, Envelope } from '#contracts';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { z } from 'zod';
-import { InvalidMessageError } from './errors.js';
+import { HandlerWiringError, InvalidMessageError } from './errors.js';
 import { traceHeaders, traceOf, traceparentFor } from './observer.js';
 import { deterministicId, randomId } from './message-id.js';
 import type { Namespace } from './namespace.js';
+import { subjectMatches } from './streams.config.js';
 import { describeIssues, encodeJson } from './wire.js';
 
 export interface PublishOptions {
@@ -18,10 +19,15 @@ export interface PublishOptions {
 
 /** Publishes pipeline events into JetStream with de-duplicating message ids. */
 export class EventPublisher {
+  /**
+   * @param declared the subjects `config/apps/<producer>.yaml` lists under `publishes:`; any other
+   *   subject is refused here, as the router refuses it in production (undefined: no check, for tools).
+   */
   constructor(
     private readonly js: JetStreamClient,
     private readonly ns: Namespace,
     private readonly producer: string,
+    private readonly declared?: readonly string[],
   ) {}
 
   async publish<T extends z.ZodType>(
@@ -29,6 +35,12 @@ export class EventPublisher {
     payload: z.input<T>,
     options: PublishOptions = {},
   ): Promise<Envelope<z.infer<T>>> {
+    if (this.declared && !this.declared.some((pattern) => subjectMatches(pattern, contract.subject))) {
+      throw new HandlerWiringError(
+        `${this.producer} publishes ${contract.subject}, which config/apps/${this.producer}.yaml does not declare under "publishes:" ` +
+          '(the router refuses undeclared subjects in production)',
+      );
+    }
     const checked = contract.schema.safeParse(payload);
     if (!checked.success) {
       throw new InvalidMessageError(`Refusing to publish an invalid ${contract.subject}: ${describeIssues(checked.error)}`);

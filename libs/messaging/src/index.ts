@@ -13,3 +13,5 @@ export * from './provision.js';
 export * from './request-client.js';
 export * from './streams.config.js';
 export * from './wire.js';
+export * from './rethrow.filter.js';
+export * from './permissions.js';

@@ -1,7 +1,7 @@
 import {
   DeadLetterV1,
   EnvelopeSchema,
-  EventContracts,
+  eventContract,
   DEAD_LETTER_PREFIX,
   deadLetterSubject,
   type Envelope,
@@ -13,13 +13,13 @@ import { Server, type CustomTransportStrategy, type MessageHandler } from '@nest
 import { isObservable, lastValueFrom } from 'rxjs';
 import type winston from 'winston';
 import type { z } from 'zod';
-import { HandlerFailure, type HandlerExtras } from './decorators.js';
-import { errorMessage, HandlerWiringError, PoisonMessageError, RequestError, RetryLaterError } from './errors.js';
+import type { HandlerExtras } from './decorators.js';
+import { errorMessage, ExpectedError, HandlerWiringError, PoisonMessageError, RetryLaterError } from './errors.js';
 import { EventContext } from './event-context.js';
 import { EventPublisher } from './event-publisher.js';
 import type { Namespace } from './namespace.js';
 import { attachTrace, type HandlerOutcome, type MessagingObserver } from './observer.js';
-import { ensureConsumer } from './provision.js';
+import { checkConsumer } from './provision.js';
 import type { ConsumerConfig, PipelineTopology } from './streams.config.js';
 import { decodeJson, describeIssues, encodeJson, rawPreview, type ReplyBody } from './wire.js';
 
@@ -99,7 +99,10 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     if (consumers.length > 0) {
       const jsm = await jetstreamManager(this.options.nc);
       for (const consumer of consumers) {
-        await ensureConsumer(jsm, consumer, this.options.ns);
+        const drift = await checkConsumer(jsm, consumer, this.options.ns);
+        if (drift.length > 0) {
+          this.options.logger.warn(`consumer ${consumer.durable} differs from config/apps/${app}.yaml (${drift.join(', ')}): run "npm run provision"`);
+        }
         const runner = new ConsumerRunner(consumer, this.messageHandlers.get(consumer.filter)!, this.js, this.options);
         await runner.start();
         this.runners.push(runner);
@@ -120,7 +123,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       const handler = this.messageHandlers.get(consumer.filter);
       if (!handler || !handler.isEventHandler) {
         throw new HandlerWiringError(
-          `App "${app}": config/consumers/${app}.yaml declares consumer "${consumer.durable}" for ${consumer.filter}, ` +
+          `App "${app}": config/apps/${app}.yaml declares consumer "${consumer.durable}" for ${consumer.filter}, ` +
             `but no @OnEvent('${consumer.filter}') handler exists in the app module.`,
         );
       }
@@ -129,7 +132,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       if (handler.isEventHandler && !consumers.some((c) => c.filter === subject)) {
         throw new HandlerWiringError(
           `App "${app}": ${(handler.extras as HandlerExtras).handler ?? 'a handler'} subscribes to ${subject}, ` +
-            `but config/consumers/${app}.yaml declares no consumer with that filter.`,
+            `but config/apps/${app}.yaml declares no consumer with that filter.`,
         );
       }
     }
@@ -184,22 +187,15 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   }
 }
 
-/** Waits for a handler's promise or observable to finish; a wrapped failure is thrown again. */
+/** Waits for a handler's promise or observable to finish; its error (passed on by `RethrowFilter`) is thrown. */
 async function settle(result: unknown): Promise<unknown> {
-  const value = isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result;
-  if (value instanceof HandlerFailure) throw value.error;
-  return value;
+  return isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result;
 }
 
 function toRemoteError(error: unknown): { code: string; message: string } {
-  if (error instanceof RequestError) return { code: error.code, message: error.message };
-  // A RequestError thrown in a guard or interceptor reaches us as NestJS's RPC filter leaves it:
-  // the plain `{ code, message }` object. Any other error, even one with a `code` (a driver's
+  // Only an ExpectedError's code goes out; any other error, even one with a `code` (a driver's
   // `ER_DUP_ENTRY`), is internal: its details stay in the owner's log.
-  if (error && typeof error === 'object' && !(error instanceof Error)) {
-    const { code, message } = error as { code?: unknown; message?: unknown };
-    if (typeof code === 'string' && typeof message === 'string') return { code, message };
-  }
+  if (error instanceof ExpectedError) return { code: error.code, message: error.message };
   return { code: 'internal', message: 'internal error (see the owner service log)' };
 }
 
@@ -359,7 +355,7 @@ class ConsumerRunner {
     const extras = this.handler.extras as HandlerExtras | undefined;
     if (extras?.contract && 'schema' in extras.contract) return extras.contract.schema;
     if (subject.startsWith(DEAD_LETTER_PREFIX)) return DeadLetterV1;
-    return EventContracts.get(subject)?.schema;
+    return eventContract(subject)?.schema;
   }
 
   private async failed(msg: JsMsg, subject: string, envelope: Envelope, attempt: number, error: unknown): Promise<void> {

@@ -101,20 +101,40 @@ export async function ensureConsumer(
     await jsm.consumers.add(stream, wanted);
     return 'created';
   }
-  const current = existing.config;
-  if (
-    current.filter_subject === wanted.filter_subject &&
-    current.ack_wait === wanted.ack_wait &&
-    current.max_ack_pending === wanted.max_ack_pending
-  ) {
-    return 'unchanged';
-  }
+  if (consumerDrift(existing.config, consumer).length === 0) return 'unchanged';
   await jsm.consumers.update(stream, consumer.durable, {
     ack_wait: wanted.ack_wait,
     max_ack_pending: wanted.max_ack_pending,
     filter_subject: wanted.filter_subject,
   });
   return 'updated';
+}
+
+/** What differs between a consumer on the server and its declaration (empty when they agree). */
+export function consumerDrift(current: { filter_subject?: string; ack_wait?: number; max_ack_pending?: number }, consumer: ConsumerConfig): string[] {
+  const drift: string[] = [];
+  if (current.filter_subject !== undefined && !current.filter_subject.endsWith(consumer.filter)) drift.push(`filter ${current.filter_subject}`);
+  if (current.ack_wait !== nanos(consumer.ack_wait)) drift.push(`ack_wait ${(current.ack_wait ?? 0) / 1e6} ms`);
+  if (current.max_ack_pending !== consumer.max_ack_pending) drift.push(`max_ack_pending ${current.max_ack_pending}`);
+  return drift;
+}
+
+/**
+ * An app binds its durable consumers; it never creates or changes them (only the provisioning user
+ * may). A missing consumer stops the boot with what to run; a drifted one is a warning.
+ */
+export async function checkConsumer(jsm: JetStreamManager, consumer: ConsumerConfig, ns: Namespace): Promise<string[]> {
+  const stream = ns.stream(consumer.stream);
+  const existing = await jsm.consumers.info(stream, consumer.durable).catch((error: unknown) => {
+    if (isNotFound(error)) return null;
+    throw error;
+  });
+  if (!existing) {
+    throw new Error(
+      `Consumer ${stream}/${consumer.durable} (config/apps/${consumer.app}.yaml) does not exist: run "npm run provision" (npm start does; in Kubernetes the provision job).`,
+    );
+  }
+  return consumerDrift(existing.config, consumer);
 }
 
 function isNotFound(error: unknown): boolean {

@@ -1,18 +1,23 @@
 import type { Envelope, RequestContract } from '#contracts';
 import { errors as natsErrors, type NatsConnection } from '@nats-io/transport-node';
 import type { z } from 'zod';
-import { InvalidMessageError, NoRespondersError, RemoteError, RequestTimeoutError } from './errors.js';
+import { HandlerWiringError, InvalidMessageError, NoServiceError, RemoteError, RequestTimeoutError } from './errors.js';
 import type { Namespace } from './namespace.js';
 import { traceHeaders, traceOf, traceparentFor, type MessagingObserver, type RequestOutcome } from './observer.js';
 import { decodeJson, describeIssues, encodeJson, type ReplyBody } from './wire.js';
 
 /** Request/reply to the data owners over core NATS, validated both ways, with a timeout. */
 export class RequestClient {
+  /**
+   * @param owners the owners `config/apps/<app>.yaml` lists under `requests:`; a request to any
+   *   other is refused here, as the router refuses it in production (undefined: no check, for tools).
+   */
   constructor(
     private readonly nc: NatsConnection,
     private readonly ns: Namespace,
     private readonly defaultTimeoutMs: number,
     private readonly observer?: MessagingObserver,
+    private readonly owners?: { app: string; requests: readonly string[] },
   ) {}
 
   async request<Q extends z.ZodType, R extends z.ZodType>(
@@ -29,7 +34,7 @@ export class RequestClient {
       return result;
     } catch (error) {
       if (error instanceof RequestTimeoutError) outcome = 'timeout';
-      else if (error instanceof NoRespondersError) outcome = 'no-service';
+      else if (error instanceof NoServiceError) outcome = 'no-service';
       throw error;
     } finally {
       this.observer.requestFinished(contract.subject, outcome, (performance.now() - started) / 1000);
@@ -41,6 +46,13 @@ export class RequestClient {
     payload: z.input<Q>,
     options: { timeoutMs?: number; causedBy?: Envelope },
   ): Promise<z.infer<R>> {
+    const owner = contract.subject.split('.')[0]!;
+    if (this.owners && !this.owners.requests.some((o) => o === owner || o === '*')) {
+      throw new HandlerWiringError(
+        `${this.owners.app} asks ${contract.subject}, but config/apps/${this.owners.app}.yaml does not list "${owner}" under "requests:" ` +
+          '(the router refuses it in production)',
+      );
+    }
     // The owner validates the request (and says what is wrong); the caller validates the reply.
     const timeout = options.timeoutMs ?? this.defaultTimeoutMs;
     let reply;
@@ -67,11 +79,11 @@ export class RequestClient {
 }
 
 function translate(error: unknown, subject: string, timeout: number): Error {
-  if (error instanceof natsErrors.TimeoutError) return new RequestTimeoutError(subject, timeout);
+  if (error instanceof natsErrors.TimeoutError) return new RequestTimeoutError(subject, timeout, { cause: error });
   if (error instanceof natsErrors.RequestError) {
-    if (error.isNoResponders()) return new NoRespondersError(subject);
-    if (error.cause instanceof natsErrors.TimeoutError) return new RequestTimeoutError(subject, timeout);
+    if (error.isNoResponders()) return new NoServiceError(subject, { cause: error });
+    if (error.cause instanceof natsErrors.TimeoutError) return new RequestTimeoutError(subject, timeout, { cause: error });
   }
-  if (error instanceof natsErrors.NoRespondersError) return new NoRespondersError(subject);
+  if (error instanceof natsErrors.NoRespondersError) return new NoServiceError(subject, { cause: error });
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -46,6 +46,49 @@ const ConsumerSchema = z.object({
   concurrency: z.number().int().positive().max(1024).optional(),
 });
 
+const NAME = /^[a-z][a-z0-9-]*$/;
+const EVENT_PATTERN = /^pipeline(\.([a-z][a-zA-Z0-9]*|\*))*(\.>)?$/;
+const OWNER = /^([a-z][a-z0-9-]*|\*)$/;
+
+/** NATS subject matching: `*` is one token, a final `>` one or more. */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  const want = pattern.split('.');
+  const have = subject.split('.');
+  for (let i = 0; i < want.length; i++) {
+    if (want[i] === '>') return have.length > i;
+    if (i >= have.length || (want[i] !== '*' && want[i] !== have[i])) return false;
+  }
+  return want.length === have.length;
+}
+
+/** `config/apps/<app>.yaml`: everything the app does on the bus. */
+const AppFileSchema = z
+  .object({
+    consumers: z.array(ConsumerSchema).default([]),
+    // A test-only stage may declare a wildcard (`pipeline.>`); the layout test holds real apps to
+    // registered event subjects.
+    publishes: z.array(z.string().regex(EVENT_PATTERN, 'an event subject pipeline.<entity>.<pastTenseVerb>.v<major>')).default([]),
+    requests: z.array(z.string().regex(OWNER, 'an owner app name such as catalog')).default([]),
+    serves: z.array(z.string().regex(NAME, 'the owner prefix the app answers, such as catalog')).default([]),
+    /** Raw NATS permissions beyond what the lists above give (an operations tool that replays dead letters). */
+    permissions: z
+      .object({ publish: z.array(z.string().min(1)).default([]), subscribe: z.array(z.string().min(1)).default([]) })
+      .strict()
+      .default({ publish: [], subscribe: [] }),
+  })
+  .strict();
+
+/** What an app declares: its consumers, the events it publishes, the owners it asks, what it answers. */
+export interface AppDeclaration {
+  app: string;
+  file: string;
+  consumers: ConsumerConfig[];
+  publishes: string[];
+  requests: string[];
+  serves: string[];
+  permissions: { publish: string[]; subscribe: string[] };
+}
+
 export type StreamConfig = z.infer<typeof StreamSchema>;
 export type DeliveryConfig = z.infer<typeof DeliverySchema>;
 
@@ -62,20 +105,30 @@ export interface PipelineTopology {
   delivery: DeliveryConfig;
   /** app name -> its consumers */
   consumers: Record<string, ConsumerConfig[]>;
+  /** app name -> its declaration */
+  apps: Record<string, AppDeclaration>;
 }
 
-/** Reads `config/streams.yaml` and every `config/consumers/<app>.yaml` beside it. */
+/** Reads `config/streams.yaml` and every `config/apps/<app>.yaml` beside it. */
 export function loadTopology(streamsFile: string): PipelineTopology {
   const file = loadYaml(streamsFile, StreamsFileSchema);
-  const consumersDir = join(dirname(streamsFile), 'consumers');
+  const configDir = dirname(streamsFile);
+  if (existsSync(join(configDir, 'consumers'))) {
+    throw new ConfigError(
+      `${join(configDir, 'consumers')}: consumer files moved to ${join(configDir, 'apps')}/<app>.yaml (under "consumers:", ` +
+        'beside "publishes:", "requests:" and "serves:"); move them and delete the folder',
+    );
+  }
+  const appsDir = join(configDir, 'apps');
   const consumers: Record<string, ConsumerConfig[]> = {};
+  const apps: Record<string, AppDeclaration> = {};
   const durables = new Set<string>();
-  const files = existsSync(consumersDir) ? readdirSync(consumersDir).filter((f) => f.endsWith('.yaml')).sort() : [];
+  const files = existsSync(appsDir) ? readdirSync(appsDir).filter((f) => f.endsWith('.yaml')).sort() : [];
   for (const name of files) {
-    const path = join(consumersDir, name);
+    const path = join(appsDir, name);
     const app = basename(name, '.yaml');
-    const entries = loadYaml(path, z.array(ConsumerSchema).min(1));
-    consumers[app] = entries.map((entry) => {
+    const declared = loadYaml(path, AppFileSchema);
+    consumers[app] = declared.consumers.map((entry) => {
       if (!file.streams[entry.stream]) throw new ConfigError(`${path}: stream "${entry.stream}" is not in ${streamsFile}`);
       if (durables.has(`${entry.stream}/${entry.durable}`)) {
         throw new ConfigError(`${path}: durable "${entry.durable}" on ${entry.stream} is declared twice`);
@@ -83,8 +136,9 @@ export function loadTopology(streamsFile: string): PipelineTopology {
       durables.add(`${entry.stream}/${entry.durable}`);
       return { ...file.delivery, ...stripUndefined(entry), durable: entry.durable, stream: entry.stream, filter: entry.filter, app };
     });
+    apps[app] = { app, file: path, consumers: consumers[app], publishes: declared.publishes, requests: declared.requests, serves: declared.serves, permissions: declared.permissions };
   }
-  return { streams: file.streams, delivery: file.delivery, consumers };
+  return { streams: file.streams, delivery: file.delivery, consumers, apps };
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

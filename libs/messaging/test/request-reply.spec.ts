@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { defineRequest } from '#contracts';
-import { NoRespondersError, OnRequest, RemoteError, RequestError, RequestTimeoutError, InvalidMessageError } from '#messaging';
+import { NoServiceError, OnRequest, RemoteError, ExpectedError, RequestTimeoutError, InvalidMessageError } from '#messaging';
 import { TestBus } from '#testing';
 import { Controller, Module } from '@nestjs/common';
 import { z } from 'zod';
@@ -19,7 +19,7 @@ class ProbeOwner {
 
   @OnRequest(FailV1)
   async fail(request: { kind: string }): Promise<unknown> {
-    if (request.kind === 'expected') throw new RequestError('not-found', 'article 42 does not exist');
+    if (request.kind === 'expected') throw new ExpectedError('not-found', 'article 42 does not exist');
     if (request.kind === 'crash') throw new Error('secret internal detail');
     if (request.kind === 'coded-crash') throw Object.assign(new Error("Duplicate entry 'secret' for key"), { code: 'ER_DUP_ENTRY' });
     return { ok: 'yes' };
@@ -65,7 +65,7 @@ describe('request/reply on core NATS', () => {
       assert.doesNotMatch(error.message, /secret/);
       return true;
     });
-    // A driver error carries a `code` too; only a RequestError's code reaches the caller.
+    // A driver error carries a `code` too; only a ExpectedError's code reaches the caller.
     await assert.rejects(bus.requests.request(FailV1, { kind: 'coded-crash' }), (error: Error) => {
       assert.ok(error instanceof RemoteError);
       assert.equal(error.code, 'internal');
@@ -95,7 +95,7 @@ describe('request/reply on core NATS', () => {
   it('says when nobody serves a subject', async () => {
     const Nobody = defineRequest('nobody.home.v1', z.object({}), z.object({}));
     await assert.rejects(bus.requests.request(Nobody, {}), (error: Error) => {
-      assert.ok(error instanceof NoRespondersError, String(error));
+      assert.ok(error instanceof NoServiceError, String(error));
       assert.match(error.message, /Nobody serves nobody\.home\.v1/);
       return true;
     });

@@ -2,19 +2,21 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bootstrap, type RunningApp } from '#bootstrap';
-import { connectNats, EventPublisher, loadTopology, Namespace, provisionTopology, RequestClient } from '#messaging';
+import type { Contract, Envelope } from '#contracts';
+import { connectNats, EventPublisher, loadTopology, Namespace, provisionTopology, RequestClient, subjectMatches } from '#messaging';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { DynamicModule, Type } from '@nestjs/common';
+import type { z } from 'zod';
 import { parse, stringify } from 'yaml';
 
 export interface TestBusOptions {
-  /** Extra `config/consumers/<app>.yaml` entries for test-only stages. */
+  /** Consumers of test-only stages (written as `config/apps/<app>.yaml`). */
   consumers?: Record<string, Record<string, unknown>[]>;
   /** Overrides of the `delivery:` defaults (short backoffs for tests). */
   delivery?: Record<string, unknown>;
   natsUrl?: string;
-  /** Credentials of the bus's own connection (a server with permissions.conf: the admin user). */
+  /** Credentials of the bus's own connection (on a server with the generated permissions). */
   user?: string;
   password?: string;
   /** A fixed namespace; '' runs on the real subjects (only on a server of the test's own). */
@@ -44,7 +46,7 @@ export class TestBus {
     const ns = new Namespace(options.namespace ?? `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`);
     const configDir = mkdtempSync(join(tmpdir(), 'bus-config-'));
     const root = resolve(import.meta.dirname, '../../../..');
-    cpSync(join(root, 'config', 'consumers'), join(configDir, 'consumers'), { recursive: true });
+    cpSync(join(root, 'config', 'apps'), join(configDir, 'apps'), { recursive: true });
     cpSync(join(root, 'config', 'streams.yaml'), join(configDir, 'streams.yaml'));
     if (options.delivery) {
       const streams = parse(readFileSync(join(configDir, 'streams.yaml'), 'utf8')) as { delivery: Record<string, unknown> };
@@ -52,11 +54,13 @@ export class TestBus {
       writeFileSync(join(configDir, 'streams.yaml'), stringify(streams));
     }
     for (const [app, entries] of Object.entries(options.consumers ?? {})) {
-      writeFileSync(join(configDir, 'consumers', `${app}.yaml`), stringify(entries));
+      // A test-only stage may publish any pipeline event and ask any owner.
+      writeFileSync(join(configDir, 'apps', `${app}.yaml`), stringify({ consumers: entries, publishes: ['pipeline.>'], requests: ['*'] }));
     }
     const nc = await connectNats({ url: natsUrl, app: 'test-bus', user: options.user, password: options.password });
     const jsm = await jetstreamManager(nc);
-    await provisionTopology(jsm, loadTopology(join(configDir, 'streams.yaml')), ns, { apps: [] });
+    // Streams and every declared consumer, as `npm run provision` does: apps only bind theirs.
+    await provisionTopology(jsm, loadTopology(join(configDir, 'streams.yaml')), ns);
     const js = jetstream(nc);
     return new TestBus(
       ns,
@@ -85,6 +89,30 @@ export class TestBus {
     const running = await bootstrap(module, { app, env: this.env(env), handleSignals: false });
     this.apps.push(running);
     return running;
+  }
+
+  /**
+   * The events of one contract in this bus's stream, oldest first, once at least `count` are there
+   * (validated against the contract); a clear error after `timeoutMs` otherwise.
+   */
+  async events<T extends z.ZodType>(contract: Contract<string, T>, count = 1, timeoutMs = 15_000): Promise<Envelope<z.infer<T>>[]> {
+    const topology = loadTopology(join(this.configDir, 'streams.yaml'));
+    const stream = Object.entries(topology.streams).find(([, s]) => s.subjects.some((p) => subjectMatches(p, contract.subject)))?.[0];
+    if (!stream) throw new Error(`No stream covers ${contract.subject}`);
+    const deadline = Date.now() + timeoutMs;
+    let found: Envelope<z.infer<T>>[] = [];
+    while (Date.now() < deadline) {
+      const consumer = await this.js.consumers.get(this.ns.stream(stream), { filter_subjects: this.ns.subject(contract.subject) });
+      const batch = await consumer.fetch({ max_messages: 10_000, expires: 1000 });
+      found = [];
+      for await (const msg of batch) {
+        const envelope = msg.json<Envelope<unknown>>();
+        found.push({ ...envelope, payload: contract.schema.parse(envelope.payload) });
+      }
+      if (found.length >= count) return found;
+      await new Promise((done) => setTimeout(done, 200));
+    }
+    throw new Error(`Expected ${count} ${contract.subject} event(s) within ${timeoutMs} ms, found ${found.length}`);
   }
 
   /** Stops the apps, deletes this namespace's streams and the temp config. */

@@ -39,19 +39,19 @@ export interface FilesHttpHooks {
 class RegistryUnavailableError extends StorageError {
   override readonly name = 'RegistryUnavailableError';
   readonly status = 503;
-  readonly code = 'registry-unavailable';
+  override readonly code = 'registry-unavailable';
 }
 
 class MethodNotAllowedError extends StorageError {
   override readonly name = 'MethodNotAllowedError';
   readonly status = 405;
-  readonly code = 'method-not-allowed';
+  override readonly code = 'method-not-allowed';
 }
 
 class RouteNotFoundError extends StorageError {
   override readonly name = 'RouteNotFoundError';
   readonly status = 404;
-  readonly code = 'no-route';
+  override readonly code = 'no-route';
 }
 
 /**

@@ -1,16 +1,21 @@
+import { ExpectedError } from '#messaging';
+
 /**
  * Expected failures of the file store. Each carries the HTTP status and the stable code the client
  * library maps back to a typed error; the message says what the caller should do.
  */
-export abstract class StorageError extends Error {
+export abstract class StorageError extends ExpectedError {
   abstract readonly status: number;
-  abstract readonly code: string;
+  constructor(message: string, options?: ErrorOptions) {
+    // Each subclass sets its own `code` field.
+    super('storage', message, options);
+  }
 }
 
 export class InvalidKeyError extends StorageError {
   override readonly name = 'InvalidKeyError';
   readonly status = 400;
-  readonly code = 'invalid-key';
+  override readonly code = 'invalid-key';
   constructor(reason: string) {
     super(`Invalid file key: ${reason}`);
   }
@@ -20,13 +25,13 @@ export class InvalidKeyError extends StorageError {
 export class UnsafePathError extends StorageError {
   override readonly name = 'UnsafePathError';
   readonly status = 400;
-  readonly code = 'unsafe-path';
+  override readonly code = 'unsafe-path';
 }
 
 export class FileNotFoundError extends StorageError {
   override readonly name = 'FileNotFoundError';
   readonly status = 404;
-  readonly code = 'not-found';
+  override readonly code = 'not-found';
   constructor(key: string) {
     super(`No file under key ${key} (never uploaded, or purged by retention)`);
   }
@@ -35,7 +40,7 @@ export class FileNotFoundError extends StorageError {
 export class ChecksumRequiredError extends StorageError {
   override readonly name = 'ChecksumRequiredError';
   readonly status = 400;
-  readonly code = 'checksum-required';
+  override readonly code = 'checksum-required';
   constructor() {
     super('Send the SHA-256 of the body as hex in X-Content-SHA256 (header, or trailer announced by "Trailer: X-Content-SHA256")');
   }
@@ -44,7 +49,7 @@ export class ChecksumRequiredError extends StorageError {
 export class ChecksumMismatchError extends StorageError {
   override readonly name = 'ChecksumMismatchError';
   readonly status = 400;
-  readonly code = 'checksum-mismatch';
+  override readonly code = 'checksum-mismatch';
   constructor(
     readonly declared: string,
     readonly actual: string,
@@ -56,7 +61,7 @@ export class ChecksumMismatchError extends StorageError {
 export class LengthMismatchError extends StorageError {
   override readonly name = 'LengthMismatchError';
   readonly status = 400;
-  readonly code = 'length-mismatch';
+  override readonly code = 'length-mismatch';
   constructor(expected: number, received: number) {
     super(`Content-Length said ${expected} bytes, the body had ${received}; nothing was stored`);
   }
@@ -66,7 +71,7 @@ export class LengthMismatchError extends StorageError {
 export class KeyConflictError extends StorageError {
   override readonly name = 'KeyConflictError';
   readonly status = 409;
-  readonly code = 'key-conflict';
+  override readonly code = 'key-conflict';
   constructor(key: string) {
     super(`Key ${key} already holds different content; keys are immutable, allocate a new one`);
   }
@@ -75,7 +80,7 @@ export class KeyConflictError extends StorageError {
 export class FileTooLargeError extends StorageError {
   override readonly name = 'FileTooLargeError';
   readonly status = 413;
-  readonly code = 'too-large';
+  override readonly code = 'too-large';
   constructor(limit: number) {
     super(`The body is larger than the upload limit of ${limit} bytes (FILES_MAX_UPLOAD_BYTES)`);
   }
@@ -84,7 +89,7 @@ export class FileTooLargeError extends StorageError {
 export class RangeNotSatisfiableError extends StorageError {
   override readonly name = 'RangeNotSatisfiableError';
   readonly status = 416;
-  readonly code = 'range-not-satisfiable';
+  override readonly code = 'range-not-satisfiable';
   constructor(
     readonly size: number,
     range: string,
@@ -97,7 +102,7 @@ export class RangeNotSatisfiableError extends StorageError {
 export class StorageFullError extends StorageError {
   override readonly name = 'StorageFullError';
   readonly status = 507;
-  readonly code = 'storage-full';
+  override readonly code = 'storage-full';
   constructor(detail: string) {
     super(`The file store is full (${detail}); nothing was stored and a retention sweep was started, retry later`);
   }

@@ -23,3 +23,9 @@ export const ArticleEmbeddedV1 = defineContract(
   }),
 );
 export type ArticleEmbeddedV1 = Payload<typeof ArticleEmbeddedV1>;
+
+declare module '../define.js' {
+  interface EventRegistry {
+    'pipeline.article.embedded.v1': typeof ArticleEmbeddedV1;
+  }
+}

@@ -26,3 +26,9 @@ export const ArticleStoredV1 = defineContract(
   }),
 );
 export type ArticleStoredV1 = Payload<typeof ArticleStoredV1>;
+
+declare module '../define.js' {
+  interface EventRegistry {
+    'pipeline.article.stored.v1': typeof ArticleStoredV1;
+  }
+}

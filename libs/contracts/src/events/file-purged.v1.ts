@@ -12,3 +12,9 @@ export const FilePurgedV1 = defineContract(
   }),
 );
 export type FilePurgedV1 = Payload<typeof FilePurgedV1>;
+
+declare module '../define.js' {
+  interface EventRegistry {
+    'pipeline.file.purged.v1': typeof FilePurgedV1;
+  }
+}

@@ -18,3 +18,9 @@ export const MetricsCollectedV1 = defineContract(
   }),
 );
 export type MetricsCollectedV1 = Payload<typeof MetricsCollectedV1>;
+
+declare module '../define.js' {
+  interface EventRegistry {
+    'pipeline.metrics.collected.v1': typeof MetricsCollectedV1;
+  }
+}

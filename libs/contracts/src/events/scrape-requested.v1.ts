@@ -12,3 +12,9 @@ export const ScrapeRequestedV1 = defineContract(
   }),
 );
 export type ScrapeRequestedV1 = Payload<typeof ScrapeRequestedV1>;
+
+declare module '../define.js' {
+  interface EventRegistry {
+    'pipeline.scrape.requested.v1': typeof ScrapeRequestedV1;
+  }
+}

@@ -14,3 +14,9 @@ export const StoryWrittenV1 = defineContract(
   }),
 );
 export type StoryWrittenV1 = Payload<typeof StoryWrittenV1>;
+
+declare module '../define.js' {
+  interface EventRegistry {
+    'pipeline.story.written.v1': typeof StoryWrittenV1;
+  }
+}

@@ -31,3 +31,9 @@ export const TrendDetectedV1 = defineContract(
   }),
 );
 export type TrendDetectedV1 = Payload<typeof TrendDetectedV1>;
+
+declare module '../define.js' {
+  interface EventRegistry {
+    'pipeline.trend.detected.v1': typeof TrendDetectedV1;
+  }
+}

@@ -23,3 +23,9 @@ export const VideoEditedV1 = defineContract(
   }),
 );
 export type VideoEditedV1 = Payload<typeof VideoEditedV1>;
+
+declare module '../define.js' {
+  interface EventRegistry {
+    'pipeline.video.edited.v1': typeof VideoEditedV1;
+  }
+}

@@ -22,3 +22,9 @@ export const VideoGeneratedV1 = defineContract(
   }),
 );
 export type VideoGeneratedV1 = Payload<typeof VideoGeneratedV1>;
+
+declare module '../define.js' {
+  interface EventRegistry {
+    'pipeline.video.generated.v1': typeof VideoGeneratedV1;
+  }
+}

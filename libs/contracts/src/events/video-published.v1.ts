@@ -21,3 +21,9 @@ export const VideoPublishedV1 = defineContract(
   }),
 );
 export type VideoPublishedV1 = Payload<typeof VideoPublishedV1>;
+
+declare module '../define.js' {
+  interface EventRegistry {
+    'pipeline.video.published.v1': typeof VideoPublishedV1;
+  }
+}
