@@ -9,7 +9,6 @@ import type winston from 'winston';
 import { ConsoleAuth, SESSION_COOKIE } from './auth.js';
 import type { ContentService } from './content.service.js';
 import type { DeadLetterService } from './dead-letters.service.js';
-import { toRow } from './dead-letters.service.js';
 import { CSS } from './html.js';
 import { CLIENT_JS, contentPage, deadLetterPage, deadLettersPage, loginPage, pipelinePage, storagePage } from './pages.js';
 import type { PipelineService } from './pipeline.service.js';
@@ -125,9 +124,9 @@ export class ConsoleHttpServer {
     const filter = { subject: url.searchParams.get('subject') ?? undefined, reason: url.searchParams.get('reason') ?? undefined };
     const notice = url.searchParams.get('notice');
     try {
-      return html(res, deadLettersPage(await this.services.deadLetters.list(filter), filter, null, notice));
+      return html(res, deadLettersPage(await this.services.deadLetters.list(filter), filter, null, notice, this.services.deadLetters.canReplay));
     } catch (error) {
-      return html(res, deadLettersPage([], filter, `Dead-letter queue unavailable: ${(error as Error).message}`, notice));
+      return html(res, deadLettersPage([], filter, `Dead-letter queue unavailable: ${(error as Error).message}`, notice, this.services.deadLetters.canReplay));
     }
   }
 
@@ -138,7 +137,7 @@ export class ConsoleHttpServer {
     } catch (error) {
       throw new HttpError(404, `Dead letter #${seq}: ${(error as Error).message}`);
     }
-    return html(res, deadLetterPage(seq, shown.envelope, shown.original, toRow(seq, shown.envelope.payload)));
+    return html(res, deadLetterPage(seq, shown.letter, shown.original, shown.row, this.services.deadLetters.canReplay));
   }
 
   private async replay(req: IncomingMessage, res: ServerResponse): Promise<void> {

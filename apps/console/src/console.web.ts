@@ -41,7 +41,7 @@ export class ConsoleWeb implements OnApplicationBootstrap, OnApplicationShutdown
       {
         pipeline: new PipelineService(this.requests, new MonitorClient(this.config.monitorUrl), streams, this.config.behindPending),
         content: new ContentService(this.requests),
-        deadLetters: new DeadLetterService(await createDeadLetterQueue(this.nc, this.config.namespace)),
+        deadLetters: new DeadLetterService(await createDeadLetterQueue(this.nc, this.config.namespace), this.requests),
         files: this.files,
       },
       this.config.token,

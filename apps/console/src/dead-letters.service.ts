@@ -1,4 +1,5 @@
-import type { DeadLetterV1 } from '#contracts';
+import { DeadLetterV1, EnvelopeSchema, LoggerDeadLetterGetV1, LoggerDeadLetterListV1, type LoggedDeadLetterV1 } from '#contracts';
+import type { RequestClient } from '#messaging';
 import type { DeadLetterRow } from './pages.js';
 
 /** What the console needs of the dead-letter queue (the messaging library's `DeadLetters`). */
@@ -8,9 +9,11 @@ export interface DeadLetterQueue {
   replay(entries: { seq: number; envelope: never }[], replayedBy: string): Promise<{ seq: number; replayEventId: string | null; problem: string | null }[]>;
 }
 
-export const REASONS = ['poison', 'max-deliveries', 'invalid-envelope', 'invalid-payload'] as const;
+export const REASONS = DeadLetterV1.shape.reason.options;
 
-export function toRow(seq: number, letter: DeadLetterV1): DeadLetterRow {
+type LetterFields = Pick<DeadLetterV1, 'failedAt' | 'originalSubject' | 'handler' | 'attempts' | 'error' | 'correlationId'> & { reason: string };
+
+export function toRow(seq: number, letter: LetterFields): DeadLetterRow {
   return {
     seq,
     failedAt: letter.failedAt,
@@ -23,25 +26,56 @@ export function toRow(seq: number, letter: DeadLetterV1): DeadLetterRow {
   };
 }
 
-/** List, show and replay through the DLQ library; the page limits a list to the first 200 matches. */
+/**
+ * List, show and replay through the DLQ library (numbers are DLQ stream sequences). Without it,
+ * read-only from the log DB through the logger (numbers are log row ids) and no replay.
+ */
 export class DeadLetterService {
-  constructor(private readonly queue: DeadLetterQueue) {}
+  constructor(
+    private readonly queue: DeadLetterQueue | null,
+    private readonly requests: RequestClient,
+  ) {}
+
+  get canReplay(): boolean {
+    return this.queue !== null;
+  }
 
   async list(filter: { subject?: string; reason?: string }): Promise<DeadLetterRow[]> {
     const reason = REASONS.find((r) => r === filter.reason);
-    const entries = await this.queue.list({ subject: filter.subject || undefined, reason, limit: 200 });
-    return entries.map((e) => toRow(e.seq, e.envelope.payload));
+    const subject = filter.subject || undefined;
+    if (this.queue) {
+      const entries = await this.queue.list({ subject, reason, limit: 200 });
+      return entries.map((e) => toRow(e.seq, e.envelope.payload));
+    }
+    const { deadLetters } = await this.requests.request(LoggerDeadLetterListV1, { subject, reason, limit: 200 });
+    return deadLetters.map((d) => toRow(d.id, d));
   }
 
-  show(seq: number) {
-    return this.queue.show(seq);
+  async show(seq: number): Promise<{ letter: unknown; original: unknown; row: DeadLetterRow }> {
+    if (this.queue) {
+      const shown = await this.queue.show(seq);
+      return { letter: shown.envelope, original: shown.original, row: toRow(seq, shown.envelope.payload) };
+    }
+    const { deadLetter } = await this.requests.request(LoggerDeadLetterGetV1, { id: seq });
+    if (!deadLetter) throw new Error('not in the log DB');
+    return { letter: deadLetter, original: originalOf(deadLetter), row: toRow(seq, deadLetter) };
   }
 
   async replay(seqs: number[], by: string): Promise<{ replayed: number; problems: string[] }> {
+    if (!this.queue) return { replayed: 0, problems: ['replay needs the DLQ library, which is not in this build'] };
     const entries = [];
     for (const seq of seqs) entries.push(await this.queue.show(seq));
     const results = await this.queue.replay(entries as never, by);
     const problems = results.filter((r) => r.problem).map((r) => `#${r.seq}: ${r.problem}`);
     return { replayed: results.length - problems.length, problems };
+  }
+}
+
+function originalOf(letter: LoggedDeadLetterV1): unknown {
+  try {
+    const parsed = EnvelopeSchema.safeParse(JSON.parse(letter.raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
   }
 }

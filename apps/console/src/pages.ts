@@ -1,5 +1,6 @@
 import type { LoggedEventV1 } from '#contracts';
 import type { ContentService, Section } from './content.service.js';
+import { REASONS } from './dead-letters.service.js';
 import { esc, jsonBlock, layout } from './html.js';
 import { FUNNEL, type PipelineView } from './pipeline.service.js';
 
@@ -74,8 +75,10 @@ export function pipelinePage(view: PipelineView): string {
   );
 }
 
-export function deadLettersPage(rows: DeadLetterRow[], filter: { subject?: string; reason?: string }, error: string | null, notice: string | null): string {
-  const reasons = ['', 'poison', 'max-deliveries', 'invalid-envelope', 'invalid-payload'];
+const READ_ONLY = '<p class="notice">Read-only: listed from the log DB (numbers are log row ids); replay needs the DLQ library, which is not in this build.</p>';
+
+export function deadLettersPage(rows: DeadLetterRow[], filter: { subject?: string; reason?: string }, error: string | null, notice: string | null, canReplay: boolean): string {
+  const reasons = ['', ...REASONS];
   const body = rows.length
     ? `<form method="post" action="/dead-letters/replay"><table id="dead-letters"><thead><tr><th><input type="checkbox" id="select-all"></th><th>#</th><th>failed at</th><th>subject</th><th>reason</th><th>handler</th><th>attempts</th><th>error</th></tr></thead><tbody>
 ${rows
@@ -83,21 +86,21 @@ ${rows
     (r) => `<tr><td><input type="checkbox" name="seq" value="${r.seq}"></td><td><a href="/dead-letters/${r.seq}">${r.seq}</a></td><td>${esc(r.failedAt)}</td><td>${esc(r.originalSubject)}</td>
 <td>${esc(r.reason)}</td><td>${esc(r.handler)}</td><td class="n">${r.attempts}</td><td>${esc(r.error.slice(0, 160))}</td></tr>`,
   )
-  .join('')}</tbody></table><button id="replay-selected">Replay selected</button></form>`
+  .join('')}</tbody></table>${canReplay ? '<button id="replay-selected">Replay selected</button>' : ''}</form>`
     : error
       ? ''
       : '<p class="empty">No dead letters match.</p>';
   return layout(
     'Dead letters',
     'dead-letters',
-    `${notice ? `<p class="notice">${esc(notice)}</p>` : ''}${errorBox(error)}
+    `${notice ? `<p class="notice">${esc(notice)}</p>` : ''}${canReplay ? '' : READ_ONLY}${errorBox(error)}
 <form class="filters" method="get" action="/dead-letters"><input name="subject" placeholder="subject, or prefix.>" value="${esc(filter.subject ?? '')}">
 <select name="reason">${reasons.map((r) => `<option value="${r}"${r === (filter.reason ?? '') ? ' selected' : ''}>${r || 'any reason'}</option>`).join('')}</select><button>Filter</button></form>${body}`,
     '<script src="/assets/console.js" defer></script>',
   );
 }
 
-export function deadLetterPage(seq: number, letter: unknown, original: unknown, row: DeadLetterRow): string {
+export function deadLetterPage(seq: number, letter: unknown, original: unknown, row: DeadLetterRow, canReplay: boolean): string {
   return layout(
     `Dead letter #${seq}`,
     'dead-letters',
@@ -105,7 +108,7 @@ export function deadLetterPage(seq: number, letter: unknown, original: unknown, 
 <tr><th>handler</th><td>${esc(row.handler)}</td></tr><tr><th>attempts</th><td>${row.attempts}</td></tr><tr><th>failed at</th><td>${esc(row.failedAt)}</td></tr>
 <tr><th>correlation</th><td>${esc(row.correlationId ?? '')}</td></tr></table>
 <h2>Error</h2><pre id="error">${esc(row.error)}</pre>
-<form method="post" action="/dead-letters/replay"><input type="hidden" name="seq" value="${seq}"><button id="replay">Replay to ${esc(row.originalSubject)}</button></form>
+${canReplay ? `<form method="post" action="/dead-letters/replay"><input type="hidden" name="seq" value="${seq}"><button id="replay">Replay to ${esc(row.originalSubject)}</button></form>` : READ_ONLY}
 <h2>Original event</h2><pre id="original">${esc(original ? JSON.stringify(original, null, 2) : '(not recoverable)')}</pre>
 <h2>Dead letter</h2><pre id="raw">${esc(JSON.stringify(letter, null, 2))}</pre>`,
   );

@@ -137,6 +137,18 @@ describe('console in a real browser', () => {
     await page.screenshot({ path: join(shots, '4-replayed.png'), fullPage: true });
   });
 
+  it('opens a dead letter read-only from the log DB when the DLQ library is absent', { skip: hasDeadLetters && 'the DLQ library is in this build' }, async () => {
+    await waitFor('the logger to store the dead letter', async () => {
+      await page.goto(`${base}/dead-letters?subject=pipeline.trend.>`);
+      return (await page.locator('#dead-letters a').count()) > 0;
+    });
+    await page.locator('#dead-letters a').first().click();
+    assert.match((await page.locator('#error').textContent()) ?? '', /rejected once by the test stage/);
+    assert.match((await page.locator('#original').textContent()) ?? '', /people in their 20s/);
+    assert.equal(await page.locator('#replay').count(), 0, 'no replay without the DLQ library');
+    await page.screenshot({ path: join(shots, '3-dead-letter-read-only.png'), fullPage: true });
+  });
+
   it('plays a generated video from the file server with byte ranges', async () => {
     const ranged = await fetch(`${base}/media/${videoKey}`, { headers: { authorization: `Bearer ${TOKEN}`, range: 'bytes=0-99' } });
     assert.equal(ranged.status, 206);

@@ -1,4 +1,4 @@
-import { LoggerEventsRecentV1, LoggerFunnelV1, type LoggerFunnelRequestV1 } from '#contracts';
+import { LoggerDeadLetterGetV1, LoggerDeadLetterListV1, LoggerEventsRecentV1, LoggerFunnelV1, type LoggerFunnelRequestV1 } from '#contracts';
 import { OnRequest } from '#messaging';
 import { Controller } from '@nestjs/common';
 import type { z } from 'zod';
@@ -12,6 +12,16 @@ export class LogQueryHandler {
   @OnRequest(LoggerFunnelV1)
   funnel(request: LoggerFunnelRequestV1) {
     return this.query.funnel(request);
+  }
+
+  @OnRequest(LoggerDeadLetterListV1)
+  async deadLetters(request: z.infer<typeof LoggerDeadLetterListV1.request>) {
+    return { deadLetters: await this.query.deadLetterList(request) };
+  }
+
+  @OnRequest(LoggerDeadLetterGetV1)
+  async deadLetter(request: z.infer<typeof LoggerDeadLetterGetV1.request>) {
+    return { deadLetter: await this.query.deadLetter(request.id) };
   }
 
   @OnRequest(LoggerEventsRecentV1)

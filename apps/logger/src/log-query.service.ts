@@ -1,4 +1,4 @@
-import type { LoggedEventV1, LoggerFunnelRequestV1, LoggerFunnelResponseV1 } from '#contracts';
+import type { LoggedDeadLetterV1, LoggedEventV1, LoggerFunnelRequestV1, LoggerFunnelResponseV1 } from '#contracts';
 import { In, type DataSource, type Repository } from 'typeorm';
 import { DeadLetterLogEntity } from './entities/dead-letter-log.entity.js';
 import { EventDailyCountEntity } from './entities/event-daily-count.entity.js';
@@ -55,6 +55,20 @@ export class LogQueryService {
     };
   }
 
+  async deadLetterList(filter: { subject?: string; reason?: string; limit: number; beforeId?: number }): Promise<LoggedDeadLetterV1[]> {
+    const q = this.deadLetters.createQueryBuilder('d').orderBy('d.id', 'DESC').take(filter.limit);
+    if (filter.subject?.endsWith('>')) q.andWhere('d.originalSubject LIKE :prefix', { prefix: `${filter.subject.slice(0, -1)}%` });
+    else if (filter.subject) q.andWhere('d.originalSubject = :subject', { subject: filter.subject });
+    if (filter.reason) q.andWhere('d.reason = :reason', { reason: filter.reason });
+    if (filter.beforeId) q.andWhere('d.id < :before', { before: filter.beforeId });
+    return (await q.getMany()).map(toDeadLetter);
+  }
+
+  async deadLetter(id: number): Promise<LoggedDeadLetterV1 | null> {
+    const row = await this.deadLetters.findOne({ where: { id: String(id) } });
+    return row ? toDeadLetter(row) : null;
+  }
+
   async recent(subject: string, limit: number): Promise<LoggedEventV1[]> {
     const rows = await this.events.find({ where: { subject }, order: { occurredAt: 'DESC', id: 'DESC' }, take: limit });
     return rows.map((row) => ({
@@ -100,6 +114,23 @@ export class LogQueryService {
 /** How both dialects store a UTC datetime(3) here; compared as text on SQLite, as a value on MySQL. */
 function sqlTime(time: number): string {
   return new Date(time).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+function toDeadLetter(row: DeadLetterLogEntity): LoggedDeadLetterV1 {
+  return {
+    id: Number(row.id),
+    eventId: row.eventId,
+    originalSubject: row.originalSubject,
+    originalEventId: row.originalEventId,
+    correlationId: row.correlationId,
+    consumer: row.consumer,
+    handler: row.handler,
+    reason: row.reason,
+    error: row.error,
+    attempts: row.attempts,
+    failedAt: row.failedAt.toISOString(),
+    raw: row.raw,
+  };
 }
 
 function parsePayload(text: string): unknown {

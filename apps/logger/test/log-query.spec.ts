@@ -69,6 +69,16 @@ for (const backend of backends) {
       assert.equal(funnel.deadLettersTotal, 1);
     });
 
+    it('lists dead letters by subject prefix and reason, and shows one', async () => {
+      assert.equal((await query.deadLetterList({ subject: 'pipeline.article.>', limit: 10 })).length, 1);
+      assert.equal((await query.deadLetterList({ subject: A, reason: 'poison', limit: 10 })).length, 1);
+      assert.equal((await query.deadLetterList({ subject: 'pipeline.trend.>', limit: 10 })).length, 0);
+      assert.equal((await query.deadLetterList({ reason: 'max-deliveries', limit: 10 })).length, 0);
+      const [listed] = await query.deadLetterList({ limit: 1 });
+      assert.equal((await query.deadLetter(listed!.id))?.handler, 'X.h');
+      assert.equal(await query.deadLetter(listed!.id + 1000), null);
+    });
+
     it('keeps finished days and counts only today again', async () => {
       await log.recordEvent(envelope('a5', A, '2026-03-09T12:00:00.000Z'), 99); // late, after the day was kept
       await log.recordEvent(envelope('a6', A, '2026-03-10T11:59:00.000Z'), 100);

@@ -63,7 +63,14 @@ export class PublisherHarness {
     this.files = new FilesClient({ request: (contract, payload, opts) => bus.requests.request(contract, payload, opts) });
   }
 
-  static async start(options: { channels: ChannelSpec[]; routes?: { categories: string[]; channels: string[] }[]; fake?: FakeYoutubeOptions; bus?: TestBusOptions }): Promise<PublisherHarness> {
+  static async start(options: {
+    channels: ChannelSpec[];
+    routes?: { categories: string[]; channels: string[] }[];
+    fake?: FakeYoutubeOptions;
+    bus?: TestBusOptions;
+    /** Extra env per app, e.g. its NATS user on a server with permissions. */
+    appEnv?: (app: string) => Record<string, string>;
+  }): Promise<PublisherHarness> {
     const bus = await TestBus.create({
       delivery: { backoff: ['200ms'], ack_wait: '5s' },
       consumers: { publisher: [{ durable: 'publisher', stream: 'PIPELINE', filter: 'pipeline.video.edited.v1', ack_wait: '3s', max_deliver: 60, backoff: ['200ms'], concurrency: 2 }] },
@@ -89,8 +96,8 @@ export class PublisherHarness {
       }),
     );
     try {
-      await bus.startApp(CatalogModule, 'catalog', { CATALOG_DB_URL: db.url, DATA_DIR: dir });
-      await bus.startApp(FilesModule, 'files', { FILES_ROOT: join(dir, 'files'), DATA_DIR: dir });
+      await bus.startApp(CatalogModule, 'catalog', { CATALOG_DB_URL: db.url, DATA_DIR: dir, ...options.appEnv?.('catalog') });
+      await bus.startApp(FilesModule, 'files', { FILES_ROOT: join(dir, 'files'), DATA_DIR: dir, ...options.appEnv?.('files') });
     } catch (error) {
       await harness.close();
       throw error;

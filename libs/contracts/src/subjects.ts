@@ -73,6 +73,8 @@ export const Requests = {
   VectorCountV1: 'vector.count.v1',
   LoggerFunnelV1: 'logger.funnel.v1',
   LoggerEventsRecentV1: 'logger.events.recent.v1',
+  LoggerDeadLetterListV1: 'logger.deadletter.list.v1',
+  LoggerDeadLetterGetV1: 'logger.deadletter.get.v1',
 } as const;
 export type RequestSubject = (typeof Requests)[keyof typeof Requests];
 

@@ -47,3 +47,39 @@ export const LoggerEventsRecentV1 = defineRequest(
   z.object({ events: z.array(LoggedEventV1) }),
 );
 export type LoggerEventsRecentResponseV1 = ResponseOf<typeof LoggerEventsRecentV1>;
+
+export const LoggedDeadLetterV1 = z.object({
+  /** The log DB's row id (what `logger.deadletter.get.v1` takes). */
+  id: z.number().int().positive(),
+  eventId: z.string(),
+  originalSubject: subject,
+  originalEventId: z.string().nullable(),
+  correlationId: z.string().nullable(),
+  consumer: z.string(),
+  handler: z.string(),
+  reason: z.string(),
+  error: z.string(),
+  attempts: z.number().int(),
+  failedAt: z.string(),
+  raw: z.string(),
+});
+export type LoggedDeadLetterV1 = z.infer<typeof LoggedDeadLetterV1>;
+
+/** Dead letters stored in the log DB, newest first, by subject (`x.>` = prefix) and reason. */
+export const LoggerDeadLetterListV1 = defineRequest(
+  Requests.LoggerDeadLetterListV1,
+  z.object({
+    subject: subject.optional(),
+    reason: z.string().max(32).optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+    /** Keyset paging: only rows with a smaller id. */
+    beforeId: z.number().int().positive().optional(),
+  }),
+  z.object({ deadLetters: z.array(LoggedDeadLetterV1) }),
+);
+
+export const LoggerDeadLetterGetV1 = defineRequest(
+  Requests.LoggerDeadLetterGetV1,
+  z.object({ id: z.number().int().positive() }),
+  z.object({ deadLetter: LoggedDeadLetterV1.nullable() }),
+);
