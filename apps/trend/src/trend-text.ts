@@ -37,14 +37,14 @@ export function trendText(input: TextInput): string {
     const topic = labels.length > 0 ? labels.join('·') : (title ?? '새 주제');
     const first = `${topic} 관련 보도 ${KO_STAGE[input.stage]}`;
     const second = title
-      ? `"${title}" 등 기사 ${input.articles}건${input.stage === 'emerging' && input.growth > 1 ? `, 평소의 ${times(input.growth)}배` : ''}`
+      ? `"${title}" 등 기사 ${input.articles}건${input.stage === 'emerging' && input.growth >= 2 ? `, 평소의 ${times(input.growth)}배` : ''}`
       : `기사 ${input.articles}건`;
     return clip(`${first}\n${second}`, 1000);
   }
   const topic = labels.length > 0 ? labels.join(', ') : (title ?? 'a new topic');
   const first = `${EN_STAGE[input.stage]}: ${topic}`;
   const second = title
-    ? `"${title}" and ${input.articles - 1} more article${input.articles === 2 ? '' : 's'}${input.stage === 'emerging' && input.growth > 1 ? `, ${times(input.growth)}x the usual rate` : ''}`
+    ? `"${title}" and ${input.articles - 1} more article${input.articles === 2 ? '' : 's'}${input.stage === 'emerging' && input.growth >= 2 ? `, ${times(input.growth)}x the usual rate` : ''}`
     : `${input.articles} articles`;
   return clip(`${first}\n${second}`, 1000);
 }
