@@ -9,6 +9,7 @@ import {
   planHeuristic,
   probe,
   QaGateError,
+  qaFailures,
   toOutputTime,
   YOUTUBE_SHORTS,
   hasFaststart,
@@ -46,6 +47,24 @@ describe('editor timeline', () => {
     assert.equal(toOutputTime(segments, 30, 2.5), null);
     assert.equal(toOutputTime(segments, 30, 4), 2 + 0.5);
     assert.deepEqual(keptSegments({ keep: { startS: 0, endS: 10 }, cuts: [] }, 30, 4), [{ startFrame: 0, endFrame: 120 }], 'trimmed to the maximum');
+  });
+
+  it('names every failed rule with its figure', () => {
+    const figures = {
+      width: 1080, height: 1920, videoCodec: 'h264', videoProfile: 'Main', pixFmt: 'yuv420p', fps: 30, audioCodec: 'aac', audioSampleRate: 44_100,
+      audioChannels: 2, faststart: false, durationS: 190, videoDurationS: 190, audioDurationS: 189.9, avDriftMs: 100, lufs: -18, truePeakDb: -0.2,
+      lraLu: 3, longestBlackS: 0, longestFrozenS: 16, black: [], frozen: [{ startS: 10, endS: 26 }],
+    };
+    assert.deepEqual(qaFailures(figures, YOUTUBE_SHORTS), [
+      'video h264 Main, needs h264 High',
+      'audio at 44100 Hz, needs 48000 Hz',
+      'moov box after mdat (not faststart)',
+      'duration 190 s over the 180 s of youtube-shorts',
+      'audio 189.9 s vs video 190 s: drift 100 ms over 40 ms',
+      'loudness -18 LUFS outside -14 ± 1',
+      'true peak -0.2 dBTP over -1 dBTP',
+      'frozen for 16 s (at 10.00–26.00 s), at most 15 s',
+    ]);
   });
 
   it('skips silence cuts that would leave almost nothing', () => {
