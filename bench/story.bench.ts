@@ -112,7 +112,7 @@ async function run(name: string, writer: StoryWriter, inputs: StoryInput[]): Pro
       failures[code] = (failures[code] ?? 0) + 1;
     }
     seconds.push((performance.now() - started) / 1000);
-    if ((index + 1) % 10 === 0) process.stderr.write(`  ${name}: ${index + 1}/${inputs.length}\n`);
+    if ((index + 1) % 10 === 0 || inputs.length <= 10) process.stderr.write(`  ${name}: ${index + 1}/${inputs.length} (${seconds.at(-1)!.toFixed(1)} s)\n`);
   }
   seconds.sort((a, b) => a - b);
   return {

@@ -284,9 +284,33 @@ spec:
             - { name: NATS_USER, value: ${app} }
             - name: NATS_PASSWORD
               valueFrom: { secretKeyRef: { name: nats-users, key: NATS_${app.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_PASSWORD } }
+            - { name: OPS_PORT, value: "9464" }
+            - { name: OPS_HOST, value: 0.0.0.0 }
+            - { name: NODE_EXTRA_CA_CERTS, value: /etc/cluster-ca/ca.crt }
+          ports:
+            - { containerPort: 9464, name: ops }
           resources:
             requests: { cpu: 50m, memory: 128Mi }
             limits: { memory: 512Mi }
+          volumeMounts:
+            - { name: cluster-ca, mountPath: /etc/cluster-ca, readOnly: true }
+          startupProbe:
+            httpGet: { path: /healthz, port: ops }
+            periodSeconds: 5
+            failureThreshold: 60
+          livenessProbe:
+            httpGet: { path: /healthz, port: ops }
+            periodSeconds: 20
+            timeoutSeconds: 5
+            failureThreshold: 3
+          readinessProbe:
+            httpGet: { path: /readyz, port: ops }
+            periodSeconds: 10
+            timeoutSeconds: 5
+      volumes:
+        - name: cluster-ca
+          configMap: { name: cluster-ca }
+      securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 }
 `,
 );
 

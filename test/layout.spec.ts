@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
@@ -23,7 +24,17 @@ describe('repository layout', () => {
       assert.ok(deployment, `${app}.yaml has a Deployment`);
       const env = deployment.spec.template.spec.containers[0].env as { name: string; value?: string }[];
       assert.equal(env.find((e) => e.name === 'APP')?.value, app, `${app}.yaml runs APP=${app}`);
+      // Probes and the cluster CA (deploy/README.md): the ops port, and Node trusting the NATS CA.
+      assert.equal(env.find((e) => e.name === 'OPS_PORT')?.value, '9464', `${app}.yaml sets OPS_PORT=9464`);
+      assert.equal(env.find((e) => e.name === 'NODE_EXTRA_CA_CERTS')?.value, '/etc/cluster-ca/ca.crt', `${app}.yaml trusts the cluster CA`);
+      const container = deployment.spec.template.spec.containers[0];
+      assert.ok(container.readinessProbe && container.livenessProbe, `${app}.yaml has readiness and liveness probes`);
     }
+  });
+
+  it('keeps deploy/k8s/config equal to config/ (node scripts/deploy-config.mjs writes it)', () => {
+    const check = spawnSync(process.execPath, [join(root, 'scripts/deploy-config.mjs'), '--check'], { encoding: 'utf8' });
+    assert.equal(check.status, 0, check.stderr);
   });
 
   it('parses every manifest and config file', () => {
