@@ -324,6 +324,11 @@ const insertAt = last.index + last[0].length;
 writeFileSync(kustomizationPath, `${kustomization.slice(0, insertAt)}\n${last[1]}- apps/${app}.yaml${kustomization.slice(insertAt)}`);
 console.log('  listed deploy/k8s/kustomization.yaml');
 
+// The production overlay's autoscalers are generated from config/apps/*.yaml.
+const scaling = spawnSync(process.execPath, [join(root, 'scripts/deploy-config.mjs')], { cwd: root, encoding: 'utf8' });
+if (scaling.status !== 0) fail(`scripts/deploy-config.mjs failed: ${scaling.stderr}`);
+console.log('  regenerated deploy/overlays/production/scaling.yaml (its KEDA ScaledObject)');
+
 const nestPath = join(root, 'nest-cli.json');
 const nestText = readFileSync(nestPath, 'utf8');
 if (JSON.parse(nestText).projects?.[app]) fail(`nest-cli.json has a project "${app}" already`);
