@@ -31,14 +31,30 @@ function onPath(binary) {
   return spawnSync('sh', ['-c', `command -v ${binary}`]).status === 0;
 }
 
+async function monitoringAnswers(url = 'http://127.0.0.1:8222/varz') {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
 async function ensureNats() {
   if (process.env.NATS_URL) {
-    say(`using NATS at ${process.env.NATS_URL}`);
+    say(`using NATS at ${process.env.NATS_URL.replace(/\/\/[^@/]*@/, '//***@')}`);
     return null;
   }
   process.env.NATS_URL = 'nats://127.0.0.1:4222';
   if (await portOpen(4222)) {
-    say('a NATS server already listens on 127.0.0.1:4222; using it (set NATS_URL to pick another)');
+    // A server someone else started: keep this run's streams apart from whatever else uses it.
+    process.env.NATS_NAMESPACE ??= 'local';
+    say(`a NATS server already listens on 127.0.0.1:4222; using it with namespace "${process.env.NATS_NAMESPACE}" (set NATS_URL to pick another)`);
+    say(
+      (await monitoringAnswers())
+        ? 'its monitoring answers on http://127.0.0.1:8222 (/varz /connz /jsz?consumers=true)'
+        : 'it has no monitoring port on 127.0.0.1:8222 (start it with -m 8222 to see /varz and /jsz)',
+    );
     return null;
   }
   if (!onPath('nats-server')) {
@@ -51,9 +67,23 @@ async function ensureNats() {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let exited = null;
+  server.once('exit', (code, signal) => (exited = signal ?? code));
   pipe('nats', server, 0);
-  for (let i = 0; i < 100 && !(await portOpen(4222)); i++) await new Promise((r) => setTimeout(r, 100));
-  say('nats-server started: clients on 127.0.0.1:4222, monitoring on http://127.0.0.1:8222 (/varz /connz /jsz?consumers=true)');
+  for (let i = 0; i < 100 && exited === null && !(await portOpen(4222)); i++) await new Promise((r) => setTimeout(r, 100));
+  if (exited !== null || !(await portOpen(4222))) {
+    say(`nats-server did not start (${exited !== null ? `exited: ${exited}` : 'nothing listens on 4222 after 10 s'}); its output is above.`);
+    server.kill('SIGKILL');
+    process.exit(1);
+  }
+  say(
+    `nats-server started: clients on 127.0.0.1:4222, monitoring on http://127.0.0.1:8222 (/varz /connz /jsz?consumers=true)` +
+      ((await monitoringAnswers()) ? '' : ' (monitoring does not answer yet)'),
+  );
+  // A server that dies later takes the pipeline with it: say so instead of leaving apps reconnecting.
+  server.once('exit', (code, signal) => {
+    if (!stopping) say(`nats-server exited (${signal ?? code}); the apps wait for it to come back`);
+  });
   return server;
 }
 
@@ -104,8 +134,12 @@ async function main() {
     say('installing npm packages (npm ci)...');
     run('npm', ['ci'], 'npm ci');
   }
-  say('building...');
-  run(process.execPath, [join(root, 'scripts/build.mjs')], 'the TypeScript build');
+  if (process.argv.includes('--no-build') && existsSync(join(root, 'dist/apps'))) {
+    say('using the existing build (--no-build)');
+  } else {
+    say('building...');
+    run(process.execPath, [join(root, 'scripts/build.mjs')], 'the TypeScript build');
+  }
   const nats = await ensureNats();
   say('provisioning streams and consumers...');
   run(process.execPath, [join(root, 'dist/libs/messaging/src/provision.cli.js')], 'provisioning');
