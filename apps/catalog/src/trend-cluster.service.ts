@@ -407,7 +407,8 @@ export class TrendClusterService {
             windowStart,
             windowEnd,
             text: request.text,
-            eventId: null,
+            // Until it is published, event_id holds the message that decided the step.
+            eventId: request.causedBy ?? null,
             publishedAt: null,
             createdAt: now,
           })
@@ -438,6 +439,7 @@ export class TrendClusterService {
       toStage: row.toStage as TrendStageV1,
       binStart: row.binStart.toISOString(),
       published: row.publishedAt !== null,
+      causedBy: row.publishedAt === null ? row.eventId : null,
       articleIds: members.map((m) => m.articleId),
     };
   }

@@ -44,7 +44,7 @@ export class TrendService {
     @Inject(TREND_CONFIG) private readonly config: TrendConfig,
   ) {}
 
-  async process(event: ArticleEmbeddedV1, log: winston.Logger): Promise<Outcome> {
+  async process(event: ArticleEmbeddedV1, log: winston.Logger, causeId = ''): Promise<Outcome> {
     const none: Outcome = { clusterId: null, created: false, duplicate: false, similarity: null, transition: null, announcements: [] };
     if (!event.representative) {
       log.info(`article ${event.articleId} has no representative vector: not clustered`);
@@ -82,12 +82,12 @@ export class TrendService {
       transition: null,
       announcements: [],
     };
-    await this.lifecycle(assigned, eventAt, article, outcome, log);
+    await this.lifecycle(assigned, eventAt, article, outcome, log, causeId);
     return outcome;
   }
 
   /** Decides the cluster's next step (if any), records it and lists what to announce. */
-  private async lifecycle(assigned: CatalogTrendAssignResponseV1, eventAt: Date, article: ArticleV1, outcome: Outcome, log: winston.Logger): Promise<void> {
+  private async lifecycle(assigned: CatalogTrendAssignResponseV1, eventAt: Date, article: ArticleV1, outcome: Outcome, log: winston.Logger, causeId: string): Promise<void> {
     const cluster = assigned.cluster;
     if (cluster.mergedInto !== null) return;
     // The cluster is judged at its latest article: a late one does not look at an old state.
@@ -117,12 +117,16 @@ export class TrendService {
       text,
       detector: TEMPLATE_DETECTOR,
       maxArticles: 200,
+      ...(causeId ? { causedBy: causeId } : {}),
     });
     const transition = result.transition;
     if (!transition) return;
     outcome.transition = `${transition.fromStage} -> ${transition.toStage}`;
     if (result.applied) log.info(`trend ${transition.trendId} (cluster ${cluster.clusterId}) ${transition.fromStage} -> ${transition.toStage}: ${text.replace('\n', ' / ')}`);
     if (transition.published || transition.toStage === 'new' || !this.config.publishStages.includes(transition.toStage)) return;
+    // Another replica's article decided this step and announces it; a redelivery of the deciding
+    // message announces it again (same message id, so JetStream keeps one).
+    if (!result.applied && transition.causedBy && transition.causedBy !== causeId) return;
     outcome.announcements.push({
       transitionId: transition.transitionId,
       // The same transition always gets the same message id: a retry publishes nothing new.

@@ -101,3 +101,36 @@ for (const dialect of ['sqlite', 'mariadb'] as Dialect[]) {
     });
   });
 }
+
+describe('two replicas of the trend stage (MariaDB catalog)', () => {
+  let harness: TrendHarness;
+
+  before(async () => {
+    harness = await TrendHarness.start({ dialect: 'mariadb', trendEnv: ENV, bus: { delivery: { backoff: ['100ms'] } } });
+    await harness.startTrend();
+  });
+  after(async () => harness?.close());
+
+  it('produce one set of trends: one cluster per topic, each step announced once', async () => {
+    let n = 0;
+    const payloads: ArticleEmbeddedV1[] = [];
+    // Two topics, each steady for 4 hours and then bursting; published at once, so the replicas overlap.
+    for (let hour = 0; hour < 6; hour++) {
+      const count = hour < 4 ? 1 : 8;
+      for (const topic of [CAMPING, RATES]) {
+        for (const at of hourTimes(hour, count)) payloads.push(await harness.store({ title: topic.title(n), text: topic.text(n), publishedAt: at }));
+        n++;
+      }
+    }
+    await Promise.all(payloads.map((p) => harness.publish(p)));
+    await drain(harness, 'both replicas done');
+    const transitions = await harness.transitions();
+    const emerging = transitions.filter((t) => t.toStage === 'emerging');
+    assert.equal(emerging.length, 2, `one emergence per topic: ${JSON.stringify(transitions)}`);
+    assert.equal(new Set(emerging.map((t) => t.clusterId)).size, 2);
+    const events = (await harness.detected()).filter((e) => e.payload.stage === 'emerging');
+    assert.equal(events.length, 2);
+    assert.equal(new Set(events.map((e) => e.payload.trendId)).size, 2);
+    for (const t of emerging) assert.equal((await harness.cluster(t.clusterId)).memberCount, 4 + 16);
+  });
+});

@@ -97,6 +97,8 @@ export const CatalogTrendTransitionV1 = defineRequest(
     detector: z.string().min(1).max(128),
     /** Members to link to the trend row and answer, newest first (capped). */
     maxArticles: z.number().int().min(0).max(1000).default(200),
+    /** The message that decided the step: only its handler announces it (another replica's article does not). */
+    causedBy: z.string().min(1).max(128).optional(),
   }),
   z.object({
     /** true when this request moved the stage; false when it was already recorded or the stage had moved on. */
@@ -109,6 +111,8 @@ export const CatalogTrendTransitionV1 = defineRequest(
         toStage: TrendStageV1,
         binStart: isoTime,
         published: z.boolean(),
+        /** The message that decided the step (absent before it was published by a catalog without it). */
+        causedBy: z.string().nullable().optional(),
         articleIds: z.array(id),
       })
       .nullable(),
