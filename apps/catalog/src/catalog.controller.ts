@@ -3,6 +3,7 @@ import {
   CatalogArticleGetV1,
   CatalogArticleListV1,
   CatalogArticleTextV1,
+  CatalogArticleAnnouncedV1,
   CatalogArticleUpsertV1,
   CatalogCategoryListV1,
   CatalogEditCreateV1,
@@ -62,6 +63,11 @@ export class CatalogController {
   @OnRequest(CatalogArticleTextV1)
   async setArticleText(request: Req<typeof CatalogArticleTextV1>): Res<typeof CatalogArticleTextV1> {
     return ({ article: await this.catalog.setArticleText(request) });
+  }
+
+  @OnRequest(CatalogArticleAnnouncedV1)
+  async markAnnounced(request: Req<typeof CatalogArticleAnnouncedV1>): Res<typeof CatalogArticleAnnouncedV1> {
+    return { article: await this.catalog.markAnnounced(request.articleId) };
   }
 
   @OnRequest(CatalogArticleGetV1)

@@ -20,6 +20,7 @@ export function toArticleV1(a: ArticleEntity, categorySlug: string, sourceKey: s
     textSha256: a.textSha256,
     contentHash: a.contentHash,
     createdAt: a.createdAt.toISOString(),
+    announcedAt: a.announcedAt ? a.announcedAt.toISOString() : null,
   };
 }
 

@@ -216,6 +216,12 @@ export class CatalogService {
     return { articles: await this.describeMany(page), nextCursor };
   }
 
+  async markAnnounced(articleId: number): Promise<ArticleV1> {
+    if (!(await this.articles.byId(articleId))) throw notFound(`article ${articleId}`);
+    await this.articles.setAnnouncedIfEmpty(articleId, new Date());
+    return this.describe((await this.articles.byId(articleId))!);
+  }
+
   async setArticleText(request: CatalogArticleTextRequestV1): Promise<ArticleV1> {
     const { articleId, ...text } = request;
     if (!(await this.articles.byId(articleId))) throw notFound(`article ${articleId}`);

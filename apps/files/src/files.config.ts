@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { CommonEnv, ConfigError, loadEnv } from '#config';
 import { z } from 'zod';
@@ -16,6 +17,16 @@ export const FilesEnv = {
     .url()
     .transform((url) => url.replace(/\/+$/, ''))
     .optional(),
+  /**
+   * The bytes API's secret (at least 32 characters). Every request must carry it or a token
+   * signed with it (handed out by files.endpoint.v1). Replicas share it; unset, one is made at
+   * start, which only a single replica can use.
+   */
+  FILES_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
+  /** Lifetime of the tokens files.endpoint.v1 hands out. */
+  FILES_TOKEN_TTL_MS: z.coerce.number().int().min(60_000).default(900_000),
+  /** An upload whose body stops arriving for this long is cut (a declared but unsent body). */
+  FILES_BODY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   FILES_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(20 * 1024 ** 3),
   FILES_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   FILES_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
@@ -42,7 +53,12 @@ export function loadFilesConfig(env: NodeJS.ProcessEnv = process.env) {
       `Invalid environment:\n  FILES_LOW_WATERMARK (${config.FILES_LOW_WATERMARK}) must be below FILES_HIGH_WATERMARK (${config.FILES_HIGH_WATERMARK})`,
     );
   }
-  return { ...config, FILES_ROOT: config.FILES_ROOT ?? join(config.DATA_DIR, 'files') };
+  return {
+    ...config,
+    FILES_ROOT: config.FILES_ROOT ?? join(config.DATA_DIR, 'files'),
+    FILES_TOKEN: config.FILES_TOKEN ?? randomBytes(32).toString('hex'),
+    filesTokenGenerated: config.FILES_TOKEN === undefined,
+  };
 }
 
 export const FILES_CONFIG = Symbol('FILES_CONFIG');

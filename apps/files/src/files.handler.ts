@@ -19,7 +19,8 @@ export class FilesHandler {
 
   @OnRequest(FilesEndpointV1)
   async endpoint(): Promise<ResponseOf<typeof FilesEndpointV1>> {
-    return { baseUrl: this.files.baseUrl, apiVersion: 'v1' };
+    const { token, expiresAt } = this.files.issueToken();
+    return { baseUrl: this.files.baseUrl, apiVersion: 'v1', token, tokenExpiresAt: expiresAt.toISOString() };
   }
 
   @OnRequest(FilesAllocateV1)

@@ -1,4 +1,5 @@
 import { FilePurgedV1, type FilesUsageResponseV1 } from '#contracts';
+import { signFilesToken, verifyFilesToken } from '#files-client';
 import { EventPublisher, APP_LOGGER } from '#messaging';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'winston';
@@ -51,6 +52,8 @@ export class FilesService implements OnModuleInit, OnModuleDestroy {
         port: config.FILES_HTTP_PORT,
         idleTimeoutMs: config.FILES_IDLE_TIMEOUT_MS,
         headersTimeoutMs: config.FILES_HEADERS_TIMEOUT_MS,
+        bodyTimeoutMs: config.FILES_BODY_TIMEOUT_MS,
+        authorize: (token) => verifyFilesToken(config.FILES_TOKEN, token),
       },
       logger,
       {
@@ -62,7 +65,15 @@ export class FilesService implements OnModuleInit, OnModuleDestroy {
     store.onStorageFull(() => void this.sweeper.trigger('ENOSPC'));
   }
 
+  /** A short-lived token for the bytes API, handed out over NATS (files.endpoint.v1). */
+  issueToken(): { token: string; expiresAt: Date } {
+    return signFilesToken(this.config.FILES_TOKEN, this.config.FILES_TOKEN_TTL_MS);
+  }
+
   async onModuleInit(): Promise<void> {
+    if (this.config.filesTokenGenerated && this.config.FILES_PUBLIC_URL) {
+      this.logger.warn('FILES_TOKEN is unset: a secret was made for this process; replicas need one shared FILES_TOKEN', { context: 'FilesService' });
+    }
     const removed = await this.store.cleanTemps(this.config.FILES_TEMP_MAX_AGE_MS);
     if (removed > 0) this.logger.warn(`removed ${removed} temp files left by interrupted uploads`, { context: 'FilesService' });
     const url = await this.http.listen();

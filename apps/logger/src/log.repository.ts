@@ -1,4 +1,6 @@
 import type { DeadLetterV1, Envelope } from '#contracts';
+import { isDatabaseUnavailable } from '#database';
+import { UnavailableError } from '#messaging';
 import type { DataSource, Repository } from 'typeorm';
 import { DeadLetterLogEntity } from './entities/dead-letter-log.entity.js';
 import { EventLogEntity } from './entities/event-log.entity.js';
@@ -13,8 +15,24 @@ export class LogRepository {
     this.deadLetters = dataSource.getRepository(DeadLetterLogEntity);
   }
 
+  /**
+   * A log database that is down is an outage, not a bad event: the transport holds the message
+   * (no attempt counted) and probes with `SELECT 1` until the database answers. Nothing is dropped.
+   */
+  private async store(work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      throw new UnavailableError('log-db', `log database unavailable: ${(error as Error).message}`, {
+        cause: error,
+        probe: () => this.dataSource.query('SELECT 1'),
+      });
+    }
+  }
+
   async recordEvent(envelope: Envelope, streamSeq: number): Promise<void> {
-    await this.events
+    await this.store(() => this.events
       .createQueryBuilder()
       .insert()
       .values({
@@ -29,12 +47,12 @@ export class LogRepository {
         payload: JSON.stringify(envelope.payload),
       })
       .orIgnore()
-      .execute();
+      .execute());
   }
 
   async recordDeadLetter(envelope: Envelope<DeadLetterV1>): Promise<void> {
     const letter = envelope.payload;
-    await this.deadLetters
+    await this.store(() => this.deadLetters
       .createQueryBuilder()
       .insert()
       .values({
@@ -51,7 +69,7 @@ export class LogRepository {
         raw: letter.raw,
       })
       .orIgnore()
-      .execute();
+      .execute());
   }
 
   /** All events of one chain, in the order they happened: one indexed query. */

@@ -187,6 +187,9 @@ export class ArticleService {
       { causedBy: run.envelope, key: `article:${article.articleId}` },
     );
     this.claims.announce(article.articleId);
+    // The catalog is the memory of what was announced: a re-run long after the stream's duplicate
+    // window (an outage held it, a redelivery) finds the mark and announces nothing twice.
+    await this.catalog.markAnnounced(article.articleId);
     return outcomes;
   }
 
@@ -200,8 +203,9 @@ export class ArticleService {
    */
   private async shouldResume(article: ArticleV1, run: RunContext): Promise<boolean> {
     if (run.finished.has(article.articleId) || this.claims.wasAnnounced(article.articleId)) return false;
+    if (article.announcedAt) return false;
     const createdAt = Date.parse(article.createdAt);
-    if (run.attempt > 1 && createdAt >= Date.parse(run.envelope.occurredAt)) return true;
+    if (run.rerun && createdAt >= Date.parse(run.envelope.occurredAt)) return true;
     if (Date.now() - createdAt < this.limits.resumeAfterMs) return false;
     return (await this.files.stat(await this.textKey(article))) === null;
   }

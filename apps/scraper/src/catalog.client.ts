@@ -7,6 +7,7 @@ import {
   CatalogCategoryListV1,
   CatalogMediaUpdateV1,
   CatalogArticleTextV1,
+  CatalogArticleAnnouncedV1,
   type CatalogArticleTextRequestV1,
   CatalogSourceUpsertV1,
   type ArticleV1,
@@ -48,6 +49,11 @@ export class CatalogClient {
 
   async setArticleText(request: CatalogArticleTextRequestV1): Promise<void> {
     await this.requests.request(CatalogArticleTextV1, request);
+  }
+
+  /** After the article.stored publish is acked: the catalog remembers the article was announced. */
+  async markAnnounced(articleId: number): Promise<void> {
+    await this.requests.request(CatalogArticleAnnouncedV1, { articleId });
   }
 
   /** Idempotent; `conflict` (a RemoteError) when the article already has another fingerprint. */

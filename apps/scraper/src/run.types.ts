@@ -13,6 +13,8 @@ export interface RunContext {
   /** The ScrapeRequestedV1 being handled: cause of every event published and the run's start. */
   envelope: Envelope;
   attempt: number;
+  /** An earlier run of this very command may have created rows (redelivered, or held in an outage). */
+  rerun: boolean;
   log: winston.Logger;
   rule: CategoryRule;
   book: FingerprintBook;

@@ -1,16 +1,16 @@
 import { FilesError } from '#files-client';
-import { errorMessage, NoServiceError, RemoteError, RequestTimeoutError } from '#messaging';
+import { errorMessage, isTemporary, RemoteError } from '#messaging';
 import { FetchError } from './fetch/fetch.errors.js';
 import { MediaRejectedError } from './media/media.errors.js';
 import { SourceFormatError } from './sources/xml.util.js';
 
 /**
- * The catalog, the files service or NATS failed: nothing about this article is wrong, the whole
- * run should stop and be retried later (every step is idempotent, so a retry finishes the work).
+ * The catalog, the files service, NATS or JetStream failed (a publish included): nothing about
+ * this article is wrong, the whole run should stop and be retried later (every step is
+ * idempotent, so a retry finishes the work). One classification for every stage: `isTemporary`.
  */
 export function isInfrastructureFailure(error: unknown): boolean {
-  if (error instanceof NoServiceError || error instanceof RequestTimeoutError) return true;
-  if (error instanceof RemoteError) return error.code === 'internal' || error.code === 'unavailable';
+  if (isTemporary(error)) return true;
   if (error instanceof FilesError) return error.retryable;
   return false;
 }

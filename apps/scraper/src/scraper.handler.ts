@@ -35,7 +35,7 @@ export class ScraperHandler {
     const reports = await this.scraper.run(
       sources.map((s) => s!),
       payload,
-      { envelope: ctx.envelope, attempt: ctx.attempt, log: ctx.log, working: () => ctx.working() },
+      { envelope: ctx.envelope, attempt: ctx.attempt, rerun: ctx.rerun, log: ctx.log, working: () => ctx.working() },
     );
     const failed = reports.filter((r) => r.failure !== null);
     if (failed.length === 0) return;

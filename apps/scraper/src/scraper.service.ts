@@ -17,6 +17,8 @@ import { SourceFormatError } from './sources/xml.util.js';
 export interface RunDelivery {
   envelope: Envelope;
   attempt: number;
+  /** An earlier run of this very command may have done part of the work (redelivered or held in an outage). */
+  rerun: boolean;
   log: winston.Logger;
   working(): void;
 }
@@ -77,7 +79,7 @@ export class ScraperService {
       }
       report.discovered = links.length;
       delivery.working();
-      const run: RunContext = { source, session, envelope: delivery.envelope, attempt: delivery.attempt, log, rule, book, finished, heartbeat: () => delivery.working() };
+      const run: RunContext = { source, session, envelope: delivery.envelope, attempt: delivery.attempt, rerun: delivery.rerun, log, rule, book, finished, heartbeat: () => delivery.working() };
       await forEachLimit(links, this.options.articleConcurrency, async (link) => {
         const outcome = await this.articles.store(link, run);
         report.outcomes.push(outcome);

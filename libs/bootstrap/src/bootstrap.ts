@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { CommonEnv, loadEnv } from '#config';
+import { CommonEnv, loadEnv, redactUrl } from '#config';
 import { loadEventContracts } from '#contracts';
 import { createLogger, WinstonNestLogger } from '#logging';
 import { connectNats, JetStreamServer, loadTopology, MessagingModule, Namespace, RethrowFilter } from '#messaging';
@@ -107,7 +107,7 @@ export async function bootstrap(appModule: Type | DynamicModule, options: BootOp
     }
   }
   logger.info(
-    `started (nats ${config.NATS_URL}${ns.name ? `, namespace ${ns.name}` : ''}` +
+    `started (nats ${redactUrl(config.NATS_URL)}${ns.name ? `, namespace ${ns.name}` : ''}` +
       `${opsUrl ? `; ops ${opsUrl}/healthz /readyz /metrics` : ''})`,
   );
   return { app, nc, ns, logger, metrics, health, opsUrl, close };

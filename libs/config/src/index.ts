@@ -1,2 +1,3 @@
 export * from './env.js';
 export * from './yaml-config.js';
+export * from './redact.js';

@@ -14,6 +14,7 @@ export const Events = {
   MetricsCollectedV1: 'pipeline.metrics.collected.v1',
   MetricsRequestedV1: 'pipeline.metrics.requested.v1',
   FilePurgedV1: 'pipeline.file.purged.v1',
+  DeadLetterReplayedV1: 'pipeline.deadletter.replayed.v1',
 } as const;
 
 export const Requests = {
@@ -22,6 +23,7 @@ export const Requests = {
   CatalogArticleGetByUrlV1: 'catalog.article.getByUrl.v1',
   CatalogArticleListV1: 'catalog.article.list.v1',
   CatalogArticleTextV1: 'catalog.article.text.v1',
+  CatalogArticleAnnouncedV1: 'catalog.article.announced.v1',
   CatalogArticleEmbeddedV1: 'catalog.article.embedded.v1',
   CatalogArticleFingerprintV1: 'catalog.article.fingerprint.v1',
   CatalogArticleNearDuplicateV1: 'catalog.article.nearDuplicate.v1',

@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { redactUrl } from '#config';
 import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
 
 export type DatabaseKind = 'sqlite' | 'mysql';
@@ -72,7 +73,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   try {
     await dataSource.initialize();
   } catch (error) {
-    throw new Error(`Cannot open database ${redact(options.url)}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`Cannot open database ${redactUrl(options.url)}: ${redactUrl((error as Error).message)}`, { cause: error });
   }
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;
@@ -122,6 +123,5 @@ export async function dropDatabase(url: string): Promise<void> {
   }
 }
 
-export function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
-}
+/** The one redaction of the project (`redactUrl` of #config), under its older name. */
+export const redact = redactUrl;

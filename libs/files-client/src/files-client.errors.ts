@@ -45,11 +45,15 @@ export class FilesRangeError extends FilesError {
 /** 507: nothing was stored; retention is sweeping, retry later. */
 export class FilesStorageFullError extends FilesError {
   override name = 'FilesStorageFullError';
+  /** An outage of the files service for the delivery layer (`unavailableDependency` in #messaging). */
+  readonly unavailableDependency = 'files';
 }
 
 /** Could not reach the service, or it failed (5xx): retry later. */
 export class FilesUnavailableError extends FilesError {
   override name = 'FilesUnavailableError';
+  /** An outage of the files service for the delivery layer (`unavailableDependency` in #messaging). */
+  readonly unavailableDependency = 'files';
 }
 
 /** Anything else the server answered (bad request of another kind, unexpected status). */

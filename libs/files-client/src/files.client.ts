@@ -41,6 +41,8 @@ export interface FilesClientOptions {
   expectContinueFromBytes?: number;
   /** Pin the base URL (tests, tools); skips files.endpoint.v1. */
   baseUrl?: string;
+  /** With a pinned base URL: the files service's FILES_TOKEN (otherwise the token comes from files.endpoint.v1). */
+  token?: string;
 }
 
 export interface PutResult {
@@ -78,7 +80,7 @@ const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH',
  * its SHA-256; every full download is checked against the stored one.
  */
 export class FilesClient {
-  private endpoint: { url: Promise<string>; at: number } | null = null;
+  private endpoint: { url: Promise<{ baseUrl: string; token: string | null }>; at: number } | null = null;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 32 });
   private readonly idleTimeoutMs: number;
   private readonly endpointTtlMs: number;
@@ -241,10 +243,11 @@ export class FilesClient {
     }
   }
 
-  private baseUrl(): Promise<string> {
-    if (this.options.baseUrl) return Promise.resolve(this.options.baseUrl);
+  private baseUrl(): Promise<{ baseUrl: string; token: string | null }> {
+    if (this.options.baseUrl) return Promise.resolve({ baseUrl: this.options.baseUrl, token: this.options.token ?? null });
     if (this.endpoint && Date.now() - this.endpoint.at < this.endpointTtlMs) return this.endpoint.url;
-    const url = this.options.request(FilesEndpointV1, {}).then((r) => r.baseUrl);
+    // The token lives at least as long as the cache (files hands out 15 min; the cache keeps 5).
+    const url = this.options.request(FilesEndpointV1, {}).then((r) => ({ baseUrl: r.baseUrl, token: r.token ?? null }));
     this.endpoint = { url, at: Date.now() };
     url.catch(() => {
       this.endpoint = null;
@@ -256,11 +259,18 @@ export class FilesClient {
   private async send(method: string, key: string, headers: OutgoingHttpHeaders, body: Body, replayable: boolean): Promise<IncomingMessage> {
     checkKey(key);
     for (let attempt = 1; ; attempt++) {
-      const base = await this.baseUrl().catch((error: unknown) => {
+      const { baseUrl: base, token } = await this.baseUrl().catch((error: unknown) => {
         throw new FilesUnavailableError(`Cannot find the files service: ${(error as Error).message}`, 'no-endpoint', null, true, { cause: error });
       });
       try {
-        return await this.exchange(new URL(`/v1/files/${key}`, base), method, headers, body);
+        const response = await this.exchange(new URL(`/v1/files/${key}`, base), method, token ? { ...headers, authorization: `Bearer ${token}` } : headers, body);
+        // An expired or rotated token: ask for a new one once (the body was not sent: 401 comes first).
+        if (response.statusCode === 401 && attempt === 1 && replayable && !this.options.baseUrl) {
+          response.resume();
+          this.endpoint = null;
+          continue;
+        }
+        return response;
       } catch (error) {
         if (!(error instanceof FilesUnavailableError) || error.status !== null) throw error;
         this.endpoint = null;

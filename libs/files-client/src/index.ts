@@ -1,2 +1,3 @@
 export * from './files.client.js';
 export * from './files-client.errors.js';
+export * from './files-token.js';

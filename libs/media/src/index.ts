@@ -4,3 +4,4 @@ export * from './probe.js';
 export * from './narration.js';
 export * from './subtitles.js';
 export * from './render.js';
+export * from './assemble.js';

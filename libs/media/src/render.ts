@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -99,6 +99,7 @@ export async function renderStandIn(
   const fps = options.fps ?? 30;
   if (width % 2 || height % 2) throw new RangeError('width and height must be even (yuv420p)');
   const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'standin-')));
+  if (options.workDir) await mkdir(workDir, { recursive: true });
   try {
     const plans = await planScenes(script, media, workDir, { ...options, width, height, fps });
     const fadeS = Math.min(options.fadeS ?? 0.5, ...plans.map((p) => p.durationS / 2));

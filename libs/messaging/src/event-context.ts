@@ -12,7 +12,17 @@ export class EventContext {
     readonly streamSequence: number,
     private readonly heartbeat: () => void,
     private readonly appLogger: winston.Logger,
+    /** Times this delivery was held back because a dependency was down. */
+    readonly holds = 0,
   ) {}
+
+  /**
+   * True when an earlier run of the handler for this very message may have done part of the work:
+   * a redelivery, or a run that stopped because a dependency was down (no attempt counted).
+   */
+  get rerun(): boolean {
+    return this.attempt > 1 || this.holds > 0;
+  }
 
   /**
    * The app's logger with this message's subject and correlation id on every line. Explicit

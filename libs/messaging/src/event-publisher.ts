@@ -1,7 +1,7 @@
 import type { Contract, Envelope } from '#contracts';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { z } from 'zod';
-import { HandlerWiringError, InvalidMessageError } from './errors.js';
+import { HandlerWiringError, InvalidMessageError, PublishError } from './errors.js';
 import { traceHeaders, traceOf, traceparentFor } from './observer.js';
 import { deterministicId, randomId } from './message-id.js';
 import type { Namespace } from './namespace.js';
@@ -46,11 +46,24 @@ export class EventPublisher {
       throw new InvalidMessageError(`Refusing to publish an invalid ${contract.subject}: ${describeIssues(checked.error)}`);
     }
     const envelope = this.envelope(contract.subject, checked.data, options);
-    await this.js.publish(this.ns.subject(contract.subject), encodeJson(envelope), {
-      msgID: envelope.id,
-      headers: traceHeaders(traceparentFor(envelope, traceOf(options.causedBy))),
-    });
+    await this.publishEnvelope(envelope, options.causedBy);
     return envelope;
+  }
+
+  /**
+   * Resolves only once the stream has stored the event (its ack came back). Every failure is a
+   * `PublishError`, an `UnavailableError`: the caller must not mark anything done, and the
+   * transport retries the message without counting an attempt.
+   */
+  async publishEnvelope(envelope: Envelope, causedBy?: PublishOptions['causedBy']): Promise<void> {
+    try {
+      await this.js.publish(this.ns.subject(envelope.subject), encodeJson(envelope), {
+        msgID: envelope.id,
+        headers: traceHeaders(traceparentFor(envelope, traceOf(causedBy))),
+      });
+    } catch (error) {
+      throw new PublishError(envelope.subject, error);
+    }
   }
 
   envelope<P>(subject: string, payload: P, options: PublishOptions): Envelope<P> {

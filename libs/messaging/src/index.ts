@@ -1,4 +1,7 @@
+export * from './circuit-breaker.js';
 export * from './connect.js';
+export * from './consumer-runner.js';
+export * from './dead-letters.js';
 export * from './decorators.js';
 export * from './errors.js';
 export * from './event-context.js';

@@ -28,6 +28,12 @@ const DeliverySchema = z.object({
   backoff: z.array(Duration).min(1),
   max_ack_pending: z.number().int().positive(),
   concurrency: z.number().int().positive().max(1024),
+  /** A handler running longer is given up: its message is retried or dead-lettered. */
+  max_handler_time: Duration.default(600_000),
+  /** Messages asked for ahead of free handler slots (default: concurrency). */
+  prefetch: z.number().int().positive().max(1024).optional(),
+  /** While a dependency is down, the longest wait between two probes of it. */
+  max_probe_interval: Duration.default(15_000),
 });
 
 const StreamsFileSchema = z.object({
@@ -44,6 +50,9 @@ const ConsumerSchema = z.object({
   backoff: z.array(Duration).min(1).optional(),
   max_ack_pending: z.number().int().positive().optional(),
   concurrency: z.number().int().positive().max(1024).optional(),
+  max_handler_time: Duration.optional(),
+  prefetch: z.number().int().positive().max(1024).optional(),
+  max_probe_interval: Duration.optional(),
 });
 
 const NAME = /^[a-z][a-z0-9-]*$/;

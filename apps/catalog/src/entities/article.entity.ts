@@ -52,4 +52,8 @@ export class ArticleEntity {
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;
+
+  /** When its article.stored event was in the stream (set by the scraper after the publish ack). */
+  @Column({ name: 'announced_at', type: 'datetime', precision: 3, nullable: true })
+  announcedAt?: Date | null;
 }

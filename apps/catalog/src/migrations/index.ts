@@ -1,5 +1,6 @@
 import { ArticleEmbedding1795692644271 } from './article-embedding.migration.js';
 import { ArticleFingerprint1796000000000 } from './article-fingerprint.migration.js';
+import { ArticleAnnounced1796205000000 } from './article-announced.migration.js';
 import { EditQa1795989329366 } from './edit-qa.migration.js';
 import { ExternalTrend1796202000000 } from './external-trend.migration.js';
 import { InitialSchema1767225600000 } from './initial-schema.migration.js';
@@ -23,4 +24,5 @@ export const catalogMigrations = [
   EditQa1795989329366,
   StoryRecord1796204000000,
   PublisherTables1796204803249,
+  ArticleAnnounced1796205000000,
 ];

@@ -53,6 +53,10 @@ export class ArticleRepository {
    * Sets the text file fields only while they are unset (or the upsert gave the key alone), so a
    * concurrent set cannot flip them.
    */
+  async setAnnouncedIfEmpty(id: number, at: Date): Promise<void> {
+    await this.repo.createQueryBuilder().update().set({ announcedAt: at }).where('id = :id AND announced_at IS NULL', { id }).execute();
+  }
+
   async setTextIfEmpty(id: number, text: { textKey: string; textBytes: number; textSha256: string }): Promise<void> {
     await this.repo
       .createQueryBuilder()

@@ -25,6 +25,10 @@ export interface FilesHttpOptions {
   idleTimeoutMs: number;
   /** Request line and headers must arrive within this time (slowloris). */
   headersTimeoutMs: number;
+  /** An upload body that stops arriving for this long is cut. */
+  bodyTimeoutMs?: number;
+  /** Checks the bearer token of a request; absent: no authentication (tools, tests of the store). */
+  authorize?: (token: string) => boolean;
 }
 
 export interface FilesHttpHooks {
@@ -46,6 +50,12 @@ class MethodNotAllowedError extends StorageError {
   override readonly name = 'MethodNotAllowedError';
   readonly status = 405;
   override readonly code = 'method-not-allowed';
+}
+
+class UnauthorizedError extends StorageError {
+  override readonly name = 'UnauthorizedError';
+  readonly status = 401;
+  override readonly code = 'unauthorized';
 }
 
 class RouteNotFoundError extends StorageError {
@@ -118,6 +128,7 @@ export class FilesHttpServer {
       }
       if (!path.startsWith(FILES_PATH)) throw new RouteNotFoundError(`No route ${path}; files live under ${FILES_PATH}<key>`);
       const key = path.slice(FILES_PATH.length);
+      this.authenticate(req, res);
       switch (req.method) {
         case 'PUT':
           return await this.put(req, res, key, expectContinue);
@@ -134,6 +145,15 @@ export class FilesHttpServer {
     } finally {
       this.logger.debug(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started} ms`, { context: 'FilesHttpServer' });
     }
+  }
+
+  /** Every method on a file needs `Authorization: Bearer <FILES_TOKEN or a token signed with it>`. */
+  private authenticate(req: IncomingMessage, res: ServerResponse): void {
+    if (!this.options.authorize) return;
+    const match = /^Bearer\s+(\S{1,512})$/i.exec(headerValue(req, 'authorization') ?? '');
+    if (match && this.options.authorize(match[1]!)) return;
+    res.setHeader('WWW-Authenticate', 'Bearer realm="files"');
+    throw new UnauthorizedError('A valid bearer token is required: ask files.endpoint.v1 for one');
   }
 
   private async put(req: IncomingMessage, res: ServerResponse, key: string, expectContinue: boolean): Promise<void> {
@@ -161,6 +181,8 @@ export class FilesHttpServer {
       }
     }
     if (expectContinue) res.writeContinue();
+    // A declared body that does not come holds a socket and a temp file: cut it after a short silence.
+    if (this.options.bodyTimeoutMs) req.socket.setTimeout(this.options.bodyTimeoutMs);
     const abort = new AbortController();
     req.once('close', () => {
       if (!req.complete) abort.abort(new Error('the client closed the connection before the body ended'));
@@ -170,6 +192,7 @@ export class FilesHttpServer {
       expectedBytes: length,
       signal: abort.signal,
     });
+    if (this.options.bodyTimeoutMs) req.socket.setTimeout(this.options.idleTimeoutMs);
     await this.written(req, res, result);
   }
 

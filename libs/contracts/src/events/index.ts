@@ -3,6 +3,7 @@
 // nothing here has to list it.
 export * from './article-embedded.v1.js';
 export * from './article-stored.v1.js';
+export * from './dead-letter-replayed.v1.js';
 export * from './file-purged.v1.js';
 export * from './metrics-collected.v1.js';
 export * from './metrics-requested.v1.js';

@@ -19,3 +19,13 @@ export const CatalogArticleTextV1 = defineRequest(
   z.object({ article: ArticleV1 }),
 );
 export type CatalogArticleTextRequestV1 = RequestOf<typeof CatalogArticleTextV1>;
+
+/**
+ * The article's pipeline.article.stored.v1 is in the stream: sets `announcedAt` once (a repeat
+ * keeps the first time). The scraper calls it after the publish is acked.
+ */
+export const CatalogArticleAnnouncedV1 = defineRequest(
+  Requests.CatalogArticleAnnouncedV1,
+  z.object({ articleId: z.number().int().positive() }),
+  z.object({ article: ArticleV1 }),
+);

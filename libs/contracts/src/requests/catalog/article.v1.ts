@@ -75,6 +75,8 @@ export const ArticleV1 = z.object({
   textSha256: z.string().nullable(),
   contentHash: z.string(),
   createdAt: isoTime,
+  /** When its pipeline.article.stored.v1 was in the stream; null: not announced yet. */
+  announcedAt: isoTime.nullable().optional(),
 });
 export type ArticleV1 = z.infer<typeof ArticleV1>;
 

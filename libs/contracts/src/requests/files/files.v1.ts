@@ -17,7 +17,13 @@ export const FilesEndpointV1 = defineRequest(
   Requests.FilesEndpointV1,
   z.object({}),
   /** Base URL of the streaming HTTP API, e.g. `http://files.pipeline.svc:8090`; no trailing slash. */
-  z.object({ baseUrl: z.string().max(512), apiVersion: z.literal('v1') }),
+  z.object({
+    baseUrl: z.string().max(512),
+    apiVersion: z.literal('v1'),
+    /** Bearer token for every request to the bytes API, valid until `tokenExpiresAt`; ask again before. */
+    token: z.string().max(512).optional(),
+    tokenExpiresAt: z.iso.datetime({ offset: true }).optional(),
+  }),
 );
 
 export const FilesAllocateV1 = defineRequest(

@@ -1,0 +1,4 @@
+import { runApp } from '#bootstrap';
+import { AvgenModule } from './avgen.module.js';
+
+await runApp(AvgenModule, 'avgen');

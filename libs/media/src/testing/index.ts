@@ -1,0 +1,2 @@
+export * from './fake-av.server.js';
+export * from './sample-story.js';

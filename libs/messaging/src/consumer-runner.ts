@@ -1,0 +1,422 @@
+import { DeadLetterV1, EnvelopeSchema, eventContract, DEAD_LETTER_PREFIX, deadLetterSubject, type Envelope } from '#contracts';
+import type { Consumer, ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { MessageHandler } from '@nestjs/microservices';
+import { isObservable, lastValueFrom } from 'rxjs';
+import type winston from 'winston';
+import type { z } from 'zod';
+import { CircuitBreaker, DEFAULT_BREAKER_TIMING, type BreakerTiming } from './circuit-breaker.js';
+import type { HandlerExtras } from './decorators.js';
+import { errorMessage, PoisonMessageError, RetryLaterError, unavailableDependency, UnavailableError } from './errors.js';
+import { EventContext } from './event-context.js';
+import { EventPublisher } from './event-publisher.js';
+import type { Namespace } from './namespace.js';
+import { attachTrace, type HandlerOutcome, type MessagingObserver } from './observer.js';
+import type { ConsumerConfig } from './streams.config.js';
+import { decodeJson, describeIssues, encodeJson, rawPreview } from './wire.js';
+
+type DeadLetterReason = DeadLetterV1['reason'];
+
+export interface ConsumerRunnerOptions {
+  app: string;
+  nc: NatsConnection;
+  ns: Namespace;
+  logger: winston.Logger;
+  breakerTiming?: BreakerTiming;
+  observer?: MessagingObserver;
+}
+
+/** The subject an owner app answers pings on, for the breaker's probe (`catalog.ping.v1`). */
+export function pingSubject(owner: string): string {
+  return `${owner}.ping.v1`;
+}
+
+/** Waits for a handler's promise or observable to finish; its error (passed on by `RethrowFilter`) is thrown. */
+export async function settle(result: unknown): Promise<unknown> {
+  return isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result;
+}
+
+/**
+ * The NATS client writes to the socket once per microtask turn; acks of concurrent handlers
+ * finish in separate turns, so acking one by one costs one socket write per message. Acks
+ * collected until the next macrotask go out in one write. The ack still follows its handler.
+ */
+class AckBatcher {
+  private pending: JsMsg[] = [];
+  private scheduled = false;
+
+  ack(msg: JsMsg): void {
+    this.pending.push(msg);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.scheduled = false;
+    for (const msg of batch) msg.ack();
+  }
+}
+
+interface Owned {
+  /** When this delivery reached us. */
+  since: number;
+  /** Times it went back to the queue because a dependency was down. */
+  holds?: number;
+  /** A dead letter to publish again (the DLQ publish failed), instead of running the handler. */
+  deadLetter?: { envelope: Envelope | null; reason: DeadLetterReason; error: string };
+}
+
+/**
+ * One durable pull consumer of one app. Messages it owns (queued or in a handler) get `working()`
+ * heartbeats, so `ack_wait` can be short: a crash strands little, a long handler survives. When a
+ * handler fails because a dependency is down (`UnavailableError`: an owner, JetStream, a
+ * database), the message goes back to the queue without counting an attempt, the breaker opens,
+ * pulling stops, and everything owned is held until a probe says the dependency answers again.
+ * A handler past `max_handler_time` is a failure like any other (retried or dead-lettered).
+ */
+export class ConsumerRunner {
+  private consumerHandle: Consumer | null = null;
+  private messages: ConsumerMessages | null = null;
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private readonly owned = new Map<JsMsg, Owned>();
+  private readonly queue: JsMsg[] = [];
+  private readonly running = new Set<JsMsg>();
+  private readonly idle: (() => void)[] = [];
+  private roomWaiter: (() => void) | null = null;
+  private readonly publisher: EventPublisher;
+  private readonly handlerName: string;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private readonly acks = new AckBatcher();
+  readonly breaker: CircuitBreaker;
+  private readonly prefetch: number;
+  private readonly limit: number;
+  private readonly began = new Map<JsMsg, number>();
+
+  constructor(
+    private readonly consumer: ConsumerConfig,
+    private readonly handler: MessageHandler,
+    private readonly js: JetStreamClient,
+    private readonly options: ConsumerRunnerOptions,
+  ) {
+    this.publisher = new EventPublisher(js, options.ns, options.app);
+    this.handlerName = (handler.extras as HandlerExtras | undefined)?.handler ?? `${options.app}:${consumer.filter}`;
+    this.prefetch = Math.min(consumer.prefetch ?? consumer.concurrency, consumer.max_ack_pending);
+    // Queued plus running; past it pulling pauses (buffered messages still become ours and alive).
+    this.limit = Math.min(consumer.concurrency + this.prefetch, consumer.max_ack_pending);
+    this.breaker = new CircuitBreaker(
+      `consumer ${consumer.durable}`,
+      (down) => this.probeFor(down),
+      options.logger,
+      () => this.resume(),
+      options.breakerTiming ?? { ...DEFAULT_BREAKER_TIMING, maxProbeMs: consumer.max_probe_interval },
+    );
+  }
+
+  async start(): Promise<void> {
+    const stream = this.options.ns.stream(this.consumer.stream);
+    this.consumerHandle = await this.js.consumers.get(stream, this.consumer.durable);
+    const every = Math.max(250, Math.floor(this.consumer.ack_wait / 3));
+    this.heartbeat = setInterval(() => this.keepAlive(every), every);
+    this.heartbeat.unref();
+    this.loop = this.pull();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping || !this.loop) return;
+    this.stopping = true;
+    this.breaker.stop();
+    this.roomWaiter?.();
+    await this.messages?.close().catch(() => undefined);
+    await this.loop;
+    if (this.running.size > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    // Not started: give them back at once rather than after ack_wait.
+    for (const msg of this.queue.splice(0)) msg.nak();
+    this.owned.clear();
+    this.acks.flush();
+    if (this.heartbeat) clearInterval(this.heartbeat);
+  }
+
+  /** Running unless stopped; a pause for an outage is running too (it is waiting on purpose). */
+  status(): { durable: string; running: boolean; paused: boolean } {
+    return { durable: this.consumer.durable, running: this.loop !== null && !this.stopping, paused: this.breaker.isOpen };
+  }
+
+  /** Metrics: one call where each message's fate is decided (ack, nak, dead letter). */
+  private report(msg: JsMsg, subject: string, outcome: HandlerOutcome): void {
+    const began = this.began.get(msg);
+    if (began === undefined || !this.options.observer) return;
+    this.began.delete(msg);
+    this.options.observer.handlerFinished(this.handlerName, subject, outcome, (performance.now() - began) / 1000);
+  }
+
+  /** `working()` for every owned message older than a third of the ack wait. */
+  private keepAlive(olderThanMs: number): void {
+    const now = Date.now();
+    for (const [msg, owned] of this.owned) if (now - owned.since >= olderThanMs) msg.working();
+  }
+
+  private async pull(): Promise<void> {
+    while (!this.stopping) {
+      await this.breaker.whenClosed();
+      await this.room();
+      if (this.stopping) return;
+      let messages: ConsumerMessages;
+      try {
+        messages = await this.consumerHandle!.consume({ max_messages: this.prefetch });
+      } catch (error) {
+        this.breaker.trip(new UnavailableError('jetstream', `cannot pull from ${this.consumer.durable}: ${errorMessage(error)}`, { cause: error }));
+        continue;
+      }
+      this.messages = messages;
+      try {
+        for await (const msg of messages) {
+          this.owned.set(msg, { since: Date.now() });
+          this.queue.push(msg);
+          this.pump();
+          // Stop asking for more; what the client already buffered is still yielded and kept alive.
+          if (this.owned.size >= this.limit || this.breaker.isOpen) void messages.close().catch(() => undefined);
+        }
+      } catch (error) {
+        if (!this.stopping) this.options.logger.warn(`consumer ${this.consumer.durable}: pull stopped (${errorMessage(error)}), pulling again`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      } finally {
+        this.messages = null;
+      }
+    }
+  }
+
+  /** Resolves when fewer than half the limit are owned (or at stop). */
+  private room(): Promise<void> {
+    if (this.stopping || this.owned.size < Math.max(1, Math.floor(this.limit / 2))) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.roomWaiter = resolve;
+    });
+  }
+
+  private resume(): void {
+    this.pump();
+  }
+
+  /** Starts queued messages while slots are free and the breaker is closed. */
+  private pump(): void {
+    while (this.queue.length > 0 && this.running.size < this.consumer.concurrency && !this.breaker.isOpen && !this.stopping) {
+      const msg = this.queue.shift()!;
+      this.running.add(msg);
+      void this.handleCounted(msg);
+    }
+  }
+
+  private async handleCounted(msg: JsMsg): Promise<void> {
+    if (this.options.observer && !this.began.has(msg)) {
+      this.began.set(msg, performance.now());
+      this.options.observer.handlerStarted(this.handlerName, this.options.ns.logical(msg.subject));
+    }
+    try {
+      const owned = this.owned.get(msg);
+      if (owned?.deadLetter) {
+        const { envelope, reason, error } = owned.deadLetter;
+        await this.deadLetter(msg, this.options.ns.logical(msg.subject), envelope, reason, error);
+      } else {
+        await this.handle(msg);
+      }
+    } catch (error) {
+      // handle() settles every message itself; reaching here is a bug, and the message is left to
+      // the ack wait for redelivery rather than lost.
+      this.options.logger.error(`unexpected delivery fault: ${errorMessage(error)}`);
+      this.owned.delete(msg);
+    } finally {
+      this.running.delete(msg);
+      if (this.running.size === 0) for (const resolve of this.idle.splice(0)) resolve();
+      if (this.roomWaiter && this.owned.size < Math.max(1, Math.floor(this.limit / 2))) {
+        const resolve = this.roomWaiter;
+        this.roomWaiter = null;
+        resolve();
+      }
+      this.pump();
+    }
+  }
+
+  /** Settled: no longer ours (acked, nak'd or dead-lettered). */
+  private release(msg: JsMsg, outcome?: HandlerOutcome): void {
+    this.owned.delete(msg);
+    if (outcome) this.report(msg, this.options.ns.logical(msg.subject), outcome);
+  }
+
+  /** Back to the queue, alive, no attempt counted: a dependency is down. */
+  private hold(msg: JsMsg, down: UnavailableError): void {
+    this.breaker.trip(down);
+    const owned = this.owned.get(msg);
+    if (owned) owned.holds = (owned.holds ?? 0) + 1;
+    this.queue.unshift(msg);
+    void this.messages?.close().catch(() => undefined);
+  }
+
+  private async handle(msg: JsMsg): Promise<void> {
+    const info = msg.info;
+    const attempt = info.deliveryCount;
+    const subject = this.options.ns.logical(msg.subject);
+    const decoded = decodeJson(msg.data);
+    if (!decoded.ok) return this.deadLetter(msg, subject, null, 'invalid-envelope', decoded.error);
+    const parsed = EnvelopeSchema.safeParse(decoded.value);
+    if (!parsed.success) return this.deadLetter(msg, subject, null, 'invalid-envelope', describeIssues(parsed.error));
+    const envelope = parsed.data as Envelope;
+    attachTrace(envelope, msg.headers);
+    if (envelope.subject !== subject) {
+      return this.deadLetter(msg, subject, envelope, 'invalid-envelope', `envelope names ${envelope.subject} but arrived on ${subject}`);
+    }
+    if (attempt > this.consumer.max_deliver && !subject.startsWith(DEAD_LETTER_PREFIX)) {
+      return this.deadLetter(msg, subject, envelope, 'max-deliveries', 'delivered again after the last attempt (its handler probably crashed the process)');
+    }
+    const schema = this.payloadSchema(subject);
+    let payload: unknown = envelope.payload;
+    if (schema) {
+      const checked = schema.safeParse(envelope.payload);
+      if (!checked.success) return this.deadLetter(msg, subject, envelope, 'invalid-payload', describeIssues(checked.error));
+      payload = checked.data;
+    }
+    const context = new EventContext(envelope, attempt, info.streamSequence, () => msg.working(), this.options.logger, this.owned.get(msg)?.holds ?? 0);
+    let overtime = false;
+    let finishOvertime: () => void = () => undefined;
+    const overtimeDone = new Promise<void>((resolve) => {
+      finishOvertime = resolve;
+    });
+    const timer = setTimeout(() => {
+      overtime = true;
+      const limit = `${Math.round(this.consumer.max_handler_time / 1000)} s`;
+      this.options.logger.error(`handler ${this.handlerName} still running after max_handler_time (${limit}); the message is given up here`, {
+        subject,
+        correlationId: envelope.correlationId,
+      });
+      // The slot is freed for other work; whatever the stuck handler does later is ignored.
+      void this.failed(msg, subject, envelope, attempt, new Error(`handler ran past max_handler_time (${limit})`)).finally(finishOvertime);
+    }, this.consumer.max_handler_time);
+    timer.unref();
+    const work = (async () => settle(await this.handler(payload, context)))();
+    try {
+      await Promise.race([work, overtimeDone]);
+      if (overtime) {
+        work.catch(() => undefined);
+        return;
+      }
+      this.breaker.succeeded();
+      this.release(msg, 'handled');
+      this.acks.ack(msg);
+    } catch (error) {
+      if (overtime) return;
+      const down = error instanceof PoisonMessageError ? null : unavailableDependency(error);
+      if (down) return this.hold(msg, down);
+      await this.failed(msg, subject, envelope, attempt, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private payloadSchema(subject: string): z.ZodType | undefined {
+    const extras = this.handler.extras as HandlerExtras | undefined;
+    if (extras?.contract && 'schema' in extras.contract) return extras.contract.schema;
+    if (subject.startsWith(DEAD_LETTER_PREFIX)) return DeadLetterV1;
+    return eventContract(subject)?.schema;
+  }
+
+  private async failed(msg: JsMsg, subject: string, envelope: Envelope, attempt: number, error: unknown): Promise<void> {
+    const message = errorMessage(error);
+    if (error instanceof PoisonMessageError) return this.deadLetter(msg, subject, envelope, 'poison', message);
+    if (error instanceof RetryLaterError) {
+      const delay = Math.max(0, Math.round(error.delayMs));
+      this.options.logger.info(`deferred for ${Math.round(delay / 1000)} s: ${message}`, { subject, correlationId: envelope.correlationId });
+      this.release(msg, 'retried');
+      msg.nak(delay);
+      return;
+    }
+    if (attempt >= this.consumer.max_deliver) return this.deadLetter(msg, subject, envelope, 'max-deliveries', message);
+    const delay = this.consumer.backoff[Math.min(attempt - 1, this.consumer.backoff.length - 1)]!;
+    this.options.logger.warn(`attempt ${attempt}/${this.consumer.max_deliver} failed, retry in ${delay} ms: ${message}`, {
+      subject,
+      correlationId: envelope.correlationId,
+    });
+    this.release(msg, 'retried');
+    msg.nak(delay);
+  }
+
+  /**
+   * Publishes the dead letter and waits for the DLQ stream's ack, then acks the original. Not
+   * `term()`: nats-server before 2.10.4 ignores `term` with a reason and redelivers the message
+   * every ack_wait. A dead letter that cannot be published yet is held like any message whose
+   * dependency (JetStream) is down, and published again when it answers.
+   */
+  private async deadLetter(
+    msg: JsMsg,
+    subject: string,
+    envelope: Envelope | null,
+    reason: DeadLetterReason,
+    error: string,
+  ): Promise<void> {
+    const logger = this.options.logger;
+    if (subject.startsWith(DEAD_LETTER_PREFIX)) return this.keepDeadLetter(msg, subject, reason, error);
+    const record: DeadLetterV1 = {
+      originalSubject: subject,
+      streamSequence: msg.info.streamSequence,
+      eventId: envelope?.id ?? null,
+      correlationId: envelope?.correlationId ?? null,
+      consumer: this.consumer.durable,
+      handler: this.handlerName,
+      reason,
+      error: error.slice(0, 8000),
+      attempts: msg.info.deliveryCount,
+      failedAt: new Date().toISOString(),
+      raw: rawPreview(msg.data),
+    };
+    const dlqSubject = deadLetterSubject(subject);
+    const dlqEnvelope = this.publisher.envelope(dlqSubject, record, {
+      causedBy: envelope ? { id: envelope.id, correlationId: envelope.correlationId } : undefined,
+      key: `${this.consumer.durable}:${msg.info.streamSequence}`,
+    });
+    try {
+      await this.publisher.publishEnvelope(dlqEnvelope);
+    } catch (publishError) {
+      logger.error(`cannot publish the dead letter for #${msg.info.streamSequence} yet, holding it: ${errorMessage(publishError)}`, { subject });
+      const owned = this.owned.get(msg) ?? { since: Date.now() };
+      this.owned.set(msg, { ...owned, deadLetter: { envelope, reason, error } });
+      return this.hold(msg, publishError as UnavailableError);
+    }
+    logger.error(`dead letter (${reason}) after ${msg.info.deliveryCount} attempt(s) in ${this.handlerName}: ${error.slice(0, 500)}`, {
+      subject,
+      correlationId: envelope?.correlationId,
+    });
+    this.release(msg, 'dead-lettered');
+    msg.ack();
+  }
+
+  /**
+   * A dead letter its consumer (the logger) cannot handle is never dropped: storing it is retried
+   * with the longest backoff for as long as it takes. Only an unreadable one (not an envelope) is
+   * acked; it stays in the DLQ stream, where `npm run dlq -- list` shows it.
+   */
+  private keepDeadLetter(msg: JsMsg, subject: string, reason: DeadLetterReason, error: string): void {
+    if (reason === 'invalid-envelope' || reason === 'invalid-payload') {
+      this.release(msg, 'dead-lettered');
+      this.options.logger.error(`unreadable dead letter #${msg.info.streamSequence} left in the DLQ stream: ${error}`, { subject });
+      msg.ack();
+      return;
+    }
+    this.release(msg, 'retried');
+    const delay = this.consumer.backoff[this.consumer.backoff.length - 1]!;
+    this.options.logger.error(`cannot handle dead letter #${msg.info.streamSequence} (${reason}), retrying in ${delay} ms: ${error}`, { subject });
+    msg.nak(delay);
+  }
+
+  private probeFor(down: UnavailableError): () => Promise<unknown> {
+    if (down.probe) return down.probe;
+    if (down.dependency === 'jetstream' || down.dependency === 'nats') return () => this.consumerHandle!.info();
+    const subject = this.options.ns.subject(pingSubject(down.dependency));
+    return async () => {
+      const reply = await this.options.nc.request(subject, encodeJson({}), { timeout: 2000 });
+      const body = decodeJson(reply.data);
+      if (!body.ok || (body.value as { ok?: unknown }).ok !== true) throw new Error(`${subject}: not ok`);
+    };
+  }
+}
