@@ -102,8 +102,9 @@ describe('repository layout', () => {
           if (/[*>]/.test(consumer.filter)) continue;
           assert.ok(registry.has(consumer.filter), `${app.file}: consumes ${consumer.filter}, which no contract defines`);
         }
-        for (const owner of app.requests) {
-          assert.ok(Object.values(topology.apps).some((a) => a.serves.includes(owner)), `${app.file}: requests "${owner}", which no app serves`);
+        for (const entry of app.requests) {
+          const owner = entry.split('.')[0]!;
+          assert.ok(Object.values(topology.apps).some((a) => a.serves.includes(owner)), `${app.file}: requests "${entry}", which no app serves`);
         }
       }
     });

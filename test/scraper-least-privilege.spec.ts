@@ -9,11 +9,9 @@ import { passwordOf, startAuthNatsServer } from './nats-auth.fixture.js';
 
 /**
  * Logged in as the scraper (the service that parses hostile HTML), each action issue 9 found
- * possible must be refused by the router running the permissions generated from config/apps/*.yaml.
- * One is still allowed: the generated grant is the owner's whole prefix (`catalog.>`), not the
- * request subjects the scraper uses; that test stays `todo` until the generator narrows it.
+ * possible must be refused by the router running the permissions generated from config/apps/*.yaml
+ * (the scraper's declaration names the catalog subjects it uses, not the whole `catalog.>`).
  */
-const UNTIL_NARROWED = { todo: 'the generator grants catalog.> rather than the subjects the scraper uses' };
 
 describe('least privilege: what the scraper may not do on the router', () => {
   let server: TestNatsServer;
@@ -67,7 +65,7 @@ describe('least privilege: what the scraper may not do on the router', () => {
     await refusedSubscription(await as('scraper'), '_INBOX.>');
   });
 
-  it('may not call catalog subjects it does not use (record a publication, hold files)', UNTIL_NARROWED, async () => {
+  it('may not call catalog subjects it does not use (record a publication, hold files)', async () => {
     const scraper = await as('scraper');
     const seen = violations(scraper);
     await refusedPublish(scraper, 'catalog.publication.record.v1', seen);

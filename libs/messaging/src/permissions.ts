@@ -25,7 +25,11 @@ export function inboxPrefix(app: string): string {
 export function appUser(app: AppDeclaration, topology: Pick<PipelineTopology, 'streams'>): NatsUser {
   const publish = new Set<string>([...app.publishes, ...app.permissions.publish]);
   const subscribe = new Set<string>([`${inboxPrefix(app.app)}.>`, ...app.permissions.subscribe]);
-  for (const owner of app.requests) publish.add(`${owner}.>`);
+  for (const entry of app.requests) {
+    // An owner name grants all of its subjects; a subject grants that one and the owner's health ping.
+    if (entry.includes('.')) publish.add(entry).add(`${entry.split('.')[0]}.ping.v1`);
+    else publish.add(`${entry}.>`);
+  }
   for (const owner of app.serves) subscribe.add(`${owner}.>`);
   for (const consumer of app.consumers) {
     if (!topology.streams[consumer.stream]) throw new Error(`${app.file}: stream ${consumer.stream} is not declared`);

@@ -47,9 +47,9 @@ export class RequestClient {
     options: { timeoutMs?: number; causedBy?: Envelope },
   ): Promise<z.infer<R>> {
     const owner = contract.subject.split('.')[0]!;
-    if (this.owners && !this.owners.requests.some((o) => o === owner || o === '*')) {
+    if (this.owners && !this.owners.requests.some((o) => o === owner || o === contract.subject || o === '*')) {
       throw new HandlerWiringError(
-        `${this.owners.app} asks ${contract.subject}, but config/apps/${this.owners.app}.yaml does not list "${owner}" under "requests:" ` +
+        `${this.owners.app} asks ${contract.subject}, but config/apps/${this.owners.app}.yaml lists neither "${owner}" nor "${contract.subject}" under "requests:" ` +
           '(the router refuses it in production)',
       );
     }

@@ -57,7 +57,8 @@ const ConsumerSchema = z.object({
 
 const NAME = /^[a-z][a-z0-9-]*$/;
 const EVENT_PATTERN = /^pipeline(\.([a-z][a-zA-Z0-9]*|\*))*(\.>)?$/;
-const OWNER = /^([a-z][a-z0-9-]*|\*)$/;
+// An owner (all of its request subjects) or one request subject of it (`catalog.article.get.v1`).
+const OWNER = /^([a-z][a-z0-9-]*(\.[a-zA-Z][a-zA-Z0-9]*)*|\*)$/;
 
 /** NATS subject matching: `*` is one token, a final `>` one or more. */
 export function subjectMatches(pattern: string, subject: string): boolean {
@@ -77,7 +78,7 @@ const AppFileSchema = z
     // A test-only stage may declare a wildcard (`pipeline.>`); the layout test holds real apps to
     // registered event subjects.
     publishes: z.array(z.string().regex(EVENT_PATTERN, 'an event subject pipeline.<entity>.<pastTenseVerb>.v<major>')).default([]),
-    requests: z.array(z.string().regex(OWNER, 'an owner app name such as catalog')).default([]),
+    requests: z.array(z.string().regex(OWNER, 'an owner app name such as catalog, or one of its request subjects')).default([]),
     serves: z.array(z.string().regex(NAME, 'the owner prefix the app answers, such as catalog')).default([]),
     /** Raw NATS permissions beyond what the lists above give (an operations tool that replays dead letters). */
     permissions: z
