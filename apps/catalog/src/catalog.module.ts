@@ -29,6 +29,8 @@ import { SourceRepository } from './repositories/source.repository.js';
 import { StoryRepository } from './repositories/story.repository.js';
 import { TrendRepository } from './repositories/trend.repository.js';
 import { VideoRepository } from './repositories/video.repository.js';
+import { ReportController } from './report.controller.js';
+import { ReportService } from './report.service.js';
 import { RetentionService } from './retention.service.js';
 import { TrendClusterController } from './trend-cluster.controller.js';
 import { TrendClusterService } from './trend-cluster.service.js';
@@ -47,7 +49,7 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
 }
 
 @Module({
-  controllers: [CatalogController, ArticleEmbeddingController, ArticleFingerprintController, TrendClusterController, VideoJobController, PublisherCatalogController],
+  controllers: [CatalogController, ArticleEmbeddingController, ArticleFingerprintController, TrendClusterController, VideoJobController, PublisherCatalogController, ReportController],
   providers: [
     { provide: CATALOG_CONFIG, inject: [APP_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadCatalogConfig(env) },
     {
@@ -83,6 +85,7 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
     VideoJobRepository,
     VideoJobService,
     PublisherCatalogService,
+    ReportService,
   ],
 })
 export class CatalogModule {}

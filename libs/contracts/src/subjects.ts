@@ -39,6 +39,8 @@ export const Requests = {
   CatalogTrendTransitionListV1: 'catalog.trend.transitions.v1',
   CatalogExternalTrendRecordV1: 'catalog.externalTrend.record.v1',
   CatalogExternalTrendListV1: 'catalog.externalTrend.list.v1',
+  CatalogReportLineageV1: 'catalog.report.lineage.v1',
+  CatalogReportExternalTrendsV1: 'catalog.report.externalTrends.v1',
   CatalogStoryCreateV1: 'catalog.story.create.v1',
   CatalogStoryFindV1: 'catalog.story.find.v1',
   CatalogStoryCountV1: 'catalog.story.count.v1',

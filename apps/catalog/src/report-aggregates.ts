@@ -1,0 +1,158 @@
+import type { CatalogReportExternalTrendsResponseV1, LineageRowV1 } from '#contracts';
+
+/** Views summed over a group of publications (latest snapshot; a publication without any counts 0 and is counted apart). */
+export interface Bucket {
+  key: string;
+  publications: number;
+  measured: number;
+  views: number;
+  avgViews: number;
+}
+
+export interface CoOccurrence {
+  term: string;
+  /** Top performers published on a day when the term was trending outside, and all publications. */
+  topPublications: number;
+  allPublications: number;
+  /** Share among top performers over share among all: > 1 means the term went with success. */
+  lift: number;
+}
+
+export interface ReportAggregates {
+  window: { from: string; to: string; timeZone: string };
+  publications: number;
+  measured: number;
+  totalViews: number;
+  byCategory: Bucket[];
+  byStage: Bucket[];
+  byChannel: Bucket[];
+  byPlatform: Bucket[];
+  byWeekday: Bucket[];
+  byHour: Bucket[];
+  byStoryModel: Bucket[];
+  byVideoModel: Bucket[];
+  byEditor: Bucket[];
+  standIn: Bucket[];
+  topPerformers: { publicationId: number; title: string | null; viewsLatest: number; day: string }[];
+  coOccurringTrends: CoOccurrence[];
+}
+
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** Weekday and hour of an instant in a time zone (the audience's, not the server's). */
+export function localSlot(timeZone: string): (iso: string) => { weekday: string; hour: number } {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', hourCycle: 'h23' });
+  return (iso) => {
+    let weekday = '';
+    let hour = 0;
+    for (const part of format.formatToParts(new Date(iso))) {
+      if (part.type === 'weekday') weekday = part.value;
+      else if (part.type === 'hour') hour = Number(part.value);
+    }
+    return { weekday, hour };
+  };
+}
+
+class Grouper {
+  private readonly groups = new Map<string, Bucket>();
+  add(key: string, views: number | null): void {
+    const b = this.groups.get(key) ?? { key, publications: 0, measured: 0, views: 0, avgViews: 0 };
+    b.publications += 1;
+    if (views !== null) {
+      b.measured += 1;
+      b.views += views;
+    }
+    this.groups.set(key, b);
+  }
+  buckets(order?: readonly string[]): Bucket[] {
+    const list = [...this.groups.values()].map((b) => ({ ...b, avgViews: b.measured ? Math.round(b.views / b.measured) : 0 }));
+    if (order) return list.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
+    return list.sort((a, b) => b.views - a.views || a.key.localeCompare(b.key));
+  }
+}
+
+/** The publication's UTC day, the key of the external trends of that day. */
+export function dayOf(row: LineageRowV1): string {
+  return row.publishedAt.slice(0, 10);
+}
+
+/** The report's aggregates, computed from the rows alone (the catalog hands out rows, the report does arithmetic). */
+export function aggregate(
+  rows: LineageRowV1[],
+  external: CatalogReportExternalTrendsResponseV1['days'],
+  window: { from: string; to: string; timeZone: string },
+): ReportAggregates {
+  const g = {
+    category: new Grouper(),
+    stage: new Grouper(),
+    channel: new Grouper(),
+    platform: new Grouper(),
+    weekday: new Grouper(),
+    hour: new Grouper(),
+    storyModel: new Grouper(),
+    videoModel: new Grouper(),
+    editor: new Grouper(),
+    standIn: new Grouper(),
+  };
+  const slot = localSlot(window.timeZone);
+  let measured = 0;
+  let totalViews = 0;
+  for (const r of rows) {
+    const v = r.viewsLatest;
+    if (v !== null) {
+      measured += 1;
+      totalViews += v;
+    }
+    const { weekday, hour } = slot(r.publishedAt);
+    g.category.add(r.article.category ?? '(none)', v);
+    g.stage.add(r.trend.stageAtPublication ?? '(unknown)', v);
+    g.channel.add(`${r.platform}/${r.channel}`, v);
+    g.platform.add(r.platform, v);
+    g.weekday.add(weekday, v);
+    g.hour.add(String(hour).padStart(2, '0'), v);
+    g.storyModel.add(r.story.model, v);
+    g.videoModel.add(r.video.model, v);
+    g.editor.add(r.edit.editor, v);
+    const standIns = [r.story.standIn && 'story', r.video.standIn && 'video', r.edit.standIn && 'edit'].filter(Boolean);
+    g.standIn.add(standIns.length ? `stand-in: ${standIns.join('+')}` : 'all models', v);
+  }
+
+  // Top performers: the best tenth by latest views (at least 1, at most 20), measured ones only.
+  const ranked = rows.filter((r) => r.viewsLatest !== null).sort((a, b) => b.viewsLatest! - a.viewsLatest! || a.publicationId - b.publicationId);
+  const top = ranked.slice(0, Math.min(20, Math.max(1, Math.ceil(ranked.length / 10))));
+  const termsOfDay = new Map(external.map((d) => [d.day, d.terms.map((t) => t.term)]));
+  const countTerms = (list: LineageRowV1[]) => {
+    const counts = new Map<string, number>();
+    for (const r of list) for (const term of termsOfDay.get(dayOf(r)) ?? []) counts.set(term, (counts.get(term) ?? 0) + 1);
+    return counts;
+  };
+  const topCounts = countTerms(top);
+  const allCounts = countTerms(rows);
+  const coOccurringTrends = [...topCounts.entries()]
+    .map(([term, n]) => {
+      const all = allCounts.get(term) ?? n;
+      return { term, topPublications: n, allPublications: all, lift: Number((n / top.length / (all / rows.length)).toFixed(2)) };
+    })
+    .sort((a, b) => b.topPublications - a.topPublications || b.lift - a.lift || a.term.localeCompare(b.term))
+    .slice(0, 20);
+
+  const hours = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
+  return {
+    window,
+    publications: rows.length,
+    measured,
+    totalViews,
+    byCategory: g.category.buckets(),
+    byStage: g.stage.buckets(),
+    byChannel: g.channel.buckets(),
+    byPlatform: g.platform.buckets(),
+    byWeekday: g.weekday.buckets(WEEKDAYS),
+    byHour: g.hour.buckets(hours),
+    byStoryModel: g.storyModel.buckets(),
+    byVideoModel: g.videoModel.buckets(),
+    byEditor: g.editor.buckets(),
+    standIn: g.standIn.buckets(),
+    topPerformers: top.map((r) => ({ publicationId: r.publicationId, title: r.title, viewsLatest: r.viewsLatest!, day: dayOf(r) })),
+    coOccurringTrends,
+  };
+}

@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { CatalogReportExternalTrendsResponseV1, LineageRowV1 } from '#contracts';
+import { dayOf, type Bucket, type ReportAggregates } from './report-aggregates.js';
+
+export interface ReportData {
+  rows: LineageRowV1[];
+  external: CatalogReportExternalTrendsResponseV1['days'];
+  aggregates: ReportAggregates;
+  generatedAt: string;
+}
+
+const CSV_COLUMNS = [
+  'publication_id', 'platform', 'channel', 'channel_external_id', 'published_at', 'title', 'url', 'privacy_status', 'upload_status',
+  'trend_id', 'trend_text', 'trend_stage_at_publication', 'story_id', 'story_title', 'story_template', 'story_model', 'story_stand_in',
+  'article_id', 'article_title', 'article_url', 'article_category', 'video_id', 'video_model', 'video_stand_in', 'edit_id', 'editor',
+  'editor_stand_in', 'views_1h', 'views_24h', 'views_7d', 'views_latest', 'latest_at', 'snapshots', 'metric_source', 'external_trends_of_day',
+] as const;
+
+/** RFC 4180 field; a leading =, +, - or @ is prefixed with ' so a spreadsheet never runs it as a formula. */
+function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let s = String(value);
+  if (/^[=+\-@\t\r]/.test(s) && typeof value === 'string') s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** One CSV line per publication, the day's external trends joined with " | ". */
+export function* renderCsv(data: Pick<ReportData, 'rows' | 'external'>): Generator<string> {
+  const terms = new Map(data.external.map((d) => [d.day, d.terms.map((t) => t.term).join(' | ')]));
+  yield `${CSV_COLUMNS.join(',')}\r\n`;
+  for (const r of data.rows) {
+    const fields = [
+      r.publicationId, r.platform, r.channel, r.channelExternalId, r.publishedAt, r.title, r.url, r.privacyStatus, r.uploadStatus,
+      r.trend.id, r.trend.text, r.trend.stageAtPublication, r.story.id, r.story.title, r.story.template, r.story.model, r.story.standIn,
+      r.article.id, r.article.title, r.article.url, r.article.category, r.video.id, r.video.model, r.video.standIn, r.edit.id, r.edit.editor,
+      r.edit.standIn, r.views1h, r.views24h, r.views7d, r.viewsLatest, r.latestAt, r.snapshots, r.metricSource, terms.get(dayOf(r)) ?? '',
+    ];
+    yield `${fields.map(csvField).join(',')}\r\n`;
+  }
+}
+
+export function renderJson(data: ReportData): string {
+  return `${JSON.stringify({ generatedAt: data.generatedAt, aggregates: data.aggregates, externalTrends: data.external, rows: data.rows }, null, 1)}\n`;
+}
+
+const require = createRequire(import.meta.url);
+let chartSource: string | undefined;
+/** chart.js's UMD bundle from node_modules, inlined: the page needs no network. */
+function chartJs(): string {
+  chartSource ??= readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
+  return chartSource;
+}
+
+function esc(s: unknown): string {
+  return String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON inside a <script> element: no "</script>" or "<!--" can close it. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** The rows the HTML table shows (all of them are in the CSV and JSON). */
+const HTML_ROW_LIMIT = 500;
+/** Videos drawn in "views over time". */
+const SERIES_LIMIT = 10;
+
+function table(buckets: Bucket[]): string {
+  const body = buckets.map((b) => `<tr><td>${esc(b.key)}</td><td>${b.publications}</td><td>${b.measured}</td><td>${b.views}</td><td>${b.avgViews}</td></tr>`).join('');
+  return `<table><thead><tr><th></th><th>publications</th><th>with views</th><th>views</th><th>avg views</th></tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** A self-contained page: the data as JSON, chart.js inlined, the charts drawn by a small script. */
+export function renderHtml(data: ReportData): string {
+  const a = data.aggregates;
+  const top = [...data.rows].filter((r) => r.viewsLatest !== null).sort((x, y) => y.viewsLatest! - x.viewsLatest!);
+  const series = top.slice(0, SERIES_LIMIT).map((r) => {
+    const published = Date.parse(r.publishedAt);
+    const points = [{ x: 0, y: 0 }];
+    if (r.views1h !== null) points.push({ x: 1, y: r.views1h });
+    if (r.views24h !== null) points.push({ x: 24, y: r.views24h });
+    if (r.views7d !== null) points.push({ x: 168, y: r.views7d });
+    if (r.latestAt && r.viewsLatest !== null) points.push({ x: Math.round((Date.parse(r.latestAt) - published) / 36e5), y: r.viewsLatest });
+    points.sort((p, q) => p.x - q.x);
+    return { label: `#${r.publicationId} ${(r.title ?? r.trend.text).slice(0, 40)}`, data: points };
+  });
+  const charts = [
+    ['chart-category', 'Views by category', a.byCategory],
+    ['chart-stage', 'Views by trend lifecycle stage at publication', a.byStage],
+    ['chart-channel', 'Views by channel', a.byChannel],
+    ['chart-weekday', `Views by weekday (${a.window.timeZone})`, a.byWeekday],
+    ['chart-hour', `Views by hour of publication (${a.window.timeZone})`, a.byHour],
+    ['chart-story-model', 'Views by story model', a.byStoryModel],
+    ['chart-video-model', 'Views by video model', a.byVideoModel],
+    ['chart-editor', 'Views by editor', a.byEditor],
+  ] as const;
+  const bars = charts.map(([id, , buckets]) => ({ id, labels: buckets.map((b) => b.key), views: buckets.map((b) => b.views), avg: buckets.map((b) => b.avgViews) }));
+  const terms = new Map(data.external.map((d) => [d.day, d.terms.map((t) => t.term)]));
+  const rowsHtml = top
+    .concat(data.rows.filter((r) => r.viewsLatest === null))
+    .slice(0, HTML_ROW_LIMIT)
+    .map(
+      (r) =>
+        `<tr><td>${r.publicationId}</td><td>${esc(r.publishedAt.slice(0, 16).replace('T', ' '))}</td><td>${esc(r.platform)}/${esc(r.channel)}</td>` +
+        `<td>${r.url ? `<a href="${esc(r.url)}">${esc(r.title ?? '')}</a>` : esc(r.title ?? '')}</td>` +
+        `<td>#${r.trend.id} ${esc(r.trend.text.slice(0, 80))}</td><td>${esc(r.trend.stageAtPublication ?? '')}</td>` +
+        `<td><a href="${esc(r.article.url)}">${esc(r.article.title.slice(0, 60))}</a></td><td>${esc(r.article.category ?? '')}</td>` +
+        `<td>${esc(r.story.model)}${r.story.standIn ? ' (stand-in)' : ''}<br>${esc(r.story.template ?? '')}</td>` +
+        `<td>${esc(r.video.model)}${r.video.standIn ? ' (stand-in)' : ''}</td><td>${esc(r.edit.editor)}${r.edit.standIn ? ' (stand-in)' : ''}</td>` +
+        `<td>${r.views1h ?? ''}</td><td>${r.views24h ?? ''}</td><td>${r.views7d ?? ''}</td><td>${r.viewsLatest ?? ''}</td>` +
+        `<td>${esc((terms.get(dayOf(r)) ?? []).slice(0, 5).join(', '))}</td></tr>`,
+    )
+    .join('');
+  const coHtml = a.coOccurringTrends
+    .map((c) => `<tr><td>${esc(c.term)}</td><td>${c.topPublications}</td><td>${c.allPublications}</td><td>${c.lift}</td></tr>`)
+    .join('');
+  const standIns = a.standIn.map((b) => `${esc(b.key)}: ${b.publications}`).join(' · ');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Lineage report ${esc(a.window.from.slice(0, 10))} – ${esc(a.window.to.slice(0, 10))}</title>
+<style>
+body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.6em}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));gap:1.2em}.card{border:1px solid #ddd;border-radius:6px;padding:.8em}
+canvas{width:100%!important;height:260px!important}table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
+.note{color:#666}
+</style>
+<script>${chartJs()}</script>
+</head><body>
+<h1>Lineage report: ${esc(a.window.from)} – ${esc(a.window.to)}</h1>
+<p>${a.publications} publications, ${a.measured} with view counts, ${a.totalViews} views (latest snapshot). Generated ${esc(data.generatedAt)}.
+Weekday and hour in ${esc(a.window.timeZone)}. Models: ${standIns}.</p>
+<p class="note">Views at +1 h, +24 h, +7 d are the first snapshot captured at or after each mark; "latest" is the newest snapshot.
+Stand-ins (no LLM, no GPU, no YouTube) are marked as such; an <code>outbox</code> platform means nothing was uploaded.</p>
+<div class="grid">
+<div class="card"><h2>Views over time (top ${series.length} videos, hours after publication)</h2><canvas id="chart-series"></canvas></div>
+${charts.map(([id, title, buckets]) => `<div class="card"><h2>${esc(title)}</h2><canvas id="${id}"></canvas>${table(buckets)}</div>`).join('\n')}
+</div>
+<h2>External trends co-occurring with the top ${a.topPerformers.length} performers</h2>
+<p class="note">Terms trending outside (trendwatch snapshots) on the UTC day a top performer was published; lift = share among top performers ÷ share among all publications.</p>
+<table><thead><tr><th>term</th><th>top performers</th><th>all publications</th><th>lift</th></tr></thead><tbody>${coHtml || '<tr><td colspan="4">no external trend snapshots in the window</td></tr>'}</tbody></table>
+<h2>Publications (${Math.min(HTML_ROW_LIMIT, data.rows.length)} of ${data.rows.length}, most viewed first; all rows in --format csv or json)</h2>
+<table><thead><tr><th>id</th><th>published (UTC)</th><th>channel</th><th>title</th><th>trend</th><th>stage</th><th>source article</th><th>category</th><th>story</th><th>video</th><th>editor</th><th>+1 h</th><th>+24 h</th><th>+7 d</th><th>latest</th><th>external trends that day</th></tr></thead>
+<tbody>${rowsHtml}</tbody></table>
+<script>
+const SERIES = ${scriptJson(series)};
+const BARS = ${scriptJson(bars)};
+Chart.defaults.animation = false;
+new Chart(document.getElementById('chart-series'), { type: 'line', data: { datasets: SERIES },
+  options: { parsing: true, scales: { x: { type: 'linear', title: { display: true, text: 'hours after publication' } }, y: { beginAtZero: true } } } });
+for (const b of BARS) {
+  new Chart(document.getElementById(b.id), { type: 'bar', data: { labels: b.labels, datasets: [
+    { label: 'views', data: b.views, backgroundColor: '#4e79a7' }, { label: 'avg views', data: b.avg, backgroundColor: '#f28e2b' }] },
+    options: { scales: { y: { beginAtZero: true } } } });
+}
+document.body.dataset.charts = String(1 + BARS.length);
+</script>
+</body></html>
+`;
+}

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CatalogReportLineageV1, type LineageRowV1 } from '#contracts';
+import { RemoteError } from '#messaging';
+import { startTestApp } from '#testing';
+import { chromium } from 'playwright-core';
+import { CatalogModule } from '../src/catalog.module.js';
+import { openCatalogDatabase } from '../src/database/catalog-database.js';
+import { collectReport } from '../src/report.client.js';
+import { renderCsv, renderHtml, renderJson } from '../src/report-render.js';
+import { DIALECTS, TestDatabase } from './catalog-fixture.js';
+import { seedLineage, snapshotOffsets } from './report-seed.js';
+
+const HOUR = 3_600_000;
+const root = new URL('../../../../', import.meta.url).pathname;
+const START = new Date('2026-11-01T00:00:00Z');
+const N = 12;
+const DAYS = 4;
+// The metrics' "now": 9 days after the start, so the last publications have no 7-day snapshot yet.
+const NOW = new Date(START.getTime() + 9 * 24 * HOUR);
+
+function outputDir(): string {
+  const dir = join(process.env.TEST_OUTPUT_DIR ?? join(root, 'test-output'), 'report');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`lineage report from a seeded catalog over NATS (${dialect})`, () => {
+    const db = TestDatabase.create(dialect);
+    const dataDir = mkdtempSync(join(tmpdir(), 'report-'));
+    let app: Awaited<ReturnType<typeof startTestApp>>;
+    let viewsAt: (i: number, t: number) => number;
+    const window = { from: START.toISOString(), to: new Date(START.getTime() + DAYS * 24 * HOUR).toISOString(), timeZone: 'UTC' };
+
+    before(async () => {
+      const ds = await openCatalogDatabase(db.url);
+      ({ viewsAt } = await seedLineage(ds, { publications: N, snapshotsPer: 10, start: START, days: DAYS, now: NOW }));
+      await ds.destroy();
+      app = await startTestApp(CatalogModule, { app: 'catalog', env: { CATALOG_DB_URL: db.url, DATA_DIR: dataDir } });
+      await app.running.nc.flush();
+    });
+    after(async () => {
+      await app?.close();
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('pages the rows by cursor with the whole lineage and the views at each mark', async () => {
+      const rows: LineageRowV1[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await app.requests.request(CatalogReportLineageV1, { ...window, cursor, limit: 5 });
+        rows.push(...page.rows);
+        cursor = page.nextCursor ?? undefined;
+        pages += 1;
+      } while (cursor);
+      assert.equal(pages, 3);
+      assert.deepEqual(rows.map((r) => r.publicationId), Array.from({ length: N }, (_, i) => i + 1));
+
+      const offsets = snapshotOffsets(10);
+      const firstAtOrAfter = (mark: number) => offsets.find((t) => t >= mark)!;
+      for (const [i, r] of rows.entries()) {
+        const published = Date.parse(r.publishedAt);
+        const seen = offsets.filter((t) => published + t <= NOW.getTime());
+        assert.equal(r.snapshots, seen.length, `snapshots of #${r.publicationId}`);
+        const at = (mark: number) => (published + firstAtOrAfter(mark) <= NOW.getTime() ? viewsAt(i, firstAtOrAfter(mark)) : null);
+        assert.equal(r.views1h, at(HOUR));
+        assert.equal(r.views24h, at(24 * HOUR), 'the first snapshot at or after +24 h is the one at +25 h');
+        assert.equal(r.views7d, at(7 * 24 * HOUR));
+        assert.equal(r.viewsLatest, viewsAt(i, seen.at(-1)!));
+        // The stage at publication ignores the later "fading" transition.
+        assert.equal(r.trend.stageAtPublication, i % 3 > 0 ? 'peaking' : 'emerging');
+        assert.equal(r.channel, ['main-ko', 'life-ko', 'sports-ko'][i % 3]);
+        assert.equal(r.article.category, ['economy', 'life', 'gossip', 'sports'][i % 4]);
+        assert.equal(r.story.standIn, i % 2 === 0);
+        assert.equal(r.story.template, i % 2 ? 'news-shorts@v2' : null);
+        assert.equal(r.video.standIn, true);
+        assert.equal(r.edit.editor, 'ffmpeg-standin');
+      }
+      assert.ok(rows.some((r) => r.views7d === null) && rows.some((r) => r.views7d !== null), 'the window holds both');
+    });
+
+    it('computes the aggregates and the co-occurring external trends from the rows', async () => {
+      const data = await collectReport(app.requests, window, { pageSize: 4 });
+      const a = data.aggregates;
+      assert.equal(a.publications, N);
+      const sum = (pred: (r: LineageRowV1) => boolean) => data.rows.filter(pred).reduce((s, r) => s + (r.viewsLatest ?? 0), 0);
+      assert.equal(a.totalViews, sum(() => true));
+      for (const b of a.byCategory) assert.equal(b.views, sum((r) => r.article.category === b.key), b.key);
+      for (const b of a.byStage) assert.equal(b.views, sum((r) => r.trend.stageAtPublication === b.key), b.key);
+      for (const b of a.byChannel) assert.equal(b.views, sum((r) => `${r.platform}/${r.channel}` === b.key), b.key);
+      assert.deepEqual(a.byStage.map((b) => b.key).sort(), ['emerging', 'peaking']);
+      assert.equal(a.byWeekday.reduce((s, b) => s + b.publications, 0), N);
+      assert.equal(a.byHour.reduce((s, b) => s + b.views, 0), a.totalViews);
+      assert.deepEqual(a.byStoryModel.map((b) => b.key).sort(), ['qwen3-8b', 'story-standin']);
+      assert.equal(data.external.length, DAYS);
+      assert.deepEqual(data.external[0]!.terms.map((t) => t.term), ['shared', 'hot-0', 'day-0']);
+      assert.equal(a.topPerformers.length, 2);
+      const shared = a.coOccurringTrends.find((c) => c.term === 'shared');
+      assert.deepEqual([shared?.topPublications, shared?.allPublications, shared?.lift], [2, N, 1]);
+
+      const csv = [...renderCsv(data)].join('');
+      assert.equal(csv.trimEnd().split('\r\n').length, N + 1);
+      assert.match(csv, /shared \| hot-0 \| day-0/);
+      const json = JSON.parse(renderJson(data)) as { rows: unknown[] };
+      assert.equal(json.rows.length, N);
+      if (dialect === 'sqlite') {
+        writeFileSync(join(outputDir(), 'report.csv'), csv);
+        writeFileSync(join(outputDir(), 'report.html'), renderHtml(data));
+      }
+    });
+
+    it('refuses an empty window and a cursor it did not issue', async () => {
+      await assert.rejects(app.requests.request(CatalogReportLineageV1, { from: window.to, to: window.from }), (e: unknown) => e instanceof RemoteError && e.code === 'invalid');
+      await assert.rejects(app.requests.request(CatalogReportLineageV1, { ...window, cursor: 'bogus' }), (e: unknown) => e instanceof RemoteError && e.code === 'invalid');
+    });
+  });
+}
+
+describe('lineage report HTML in headless Chromium', () => {
+  it('draws every chart offline (non-blank canvas pixels) and saves a screenshot', async () => {
+    const dir = outputDir();
+    const page = join(dir, 'report.html');
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+    try {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, offline: true });
+      const tab = await context.newPage();
+      const errors: string[] = [];
+      tab.on('pageerror', (e) => errors.push(e.message));
+      await tab.goto(`file://${page}`);
+      await tab.waitForFunction('document.body.dataset.charts !== undefined', undefined, { timeout: 10_000 });
+      assert.deepEqual(errors, []);
+      const drawn = (await tab.evaluate(`[...document.querySelectorAll('canvas')].map((c) => {
+        const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let painted = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+        return { id: c.id, painted, w: c.width };
+      })`)) as { id: string; painted: number; w: number }[];
+      assert.equal(drawn.length, 9);
+      for (const c of drawn) assert.ok(c.painted > 500 && c.w > 0, `${c.id} drew ${c.painted} pixels`);
+      await tab.screenshot({ path: join(dir, 'report.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe('npm run report without a running system', () => {
+  it('says to start the system when no catalog answers', () => {
+    const cli = join(root, 'dist/apps/catalog/src/report.cli.js');
+    const r = spawnSync(process.execPath, [cli, '--from', '2026-11-01', '--to', '2026-11-02', '--format', 'csv'], {
+      env: { ...process.env, NATS_NAMESPACE: `noone${Date.now()}`, NATS_REQUEST_TIMEOUT_MS: '500' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /no catalog answers on NATS\. Start the system first: npm start/);
+    const bad = spawnSync(process.execPath, [cli, '--format', 'pdf'], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--format pdf: use html, csv or json/);
+  });
+});
