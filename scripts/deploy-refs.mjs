@@ -2,6 +2,7 @@
 // Helpers of scripts/deploy-check.sh for a rendered kustomization (`kubectl kustomize` output):
 //   split <rendered.yaml> <dir>   one file per built-in object (for kubernetes-validate); custom
 //                                 resources (KEDA) are checked here against their known fields
+//   kinds|except <rendered.yaml> <Kind,Kind>   print the objects of (not of) those kinds
 //   check <rendered.yaml> <README.md>
 //       every Secret, ConfigMap and Service an object refers to (env, envFrom, volumes,
 //       KEDA triggers and authentication, http(s)/tls:// URLs in env values) is rendered too, or
@@ -38,6 +39,11 @@ if (command === 'split') {
     if (CUSTOM[key]) return checkCustom(o, CUSTOM[key]);
     writeFileSync(join(target, `${String(i).padStart(3, '0')}-${o.kind}-${o.metadata.name}.yaml`), stringify(o));
   });
+} else if (command === 'kinds' || command === 'except') {
+  // kinds|except <rendered.yaml> Kind,Kind: the objects of (or not of) those kinds, for deploy/apply.sh.
+  const kinds = new Set(target.split(','));
+  const picked = objects.filter((o) => kinds.has(o.kind) === (command === 'kinds'));
+  process.stdout.write(picked.map((o) => stringify(o)).join('---\n'));
 } else if (command === 'check') {
   checkReferences(readFileSync(target, 'utf8'));
 } else {

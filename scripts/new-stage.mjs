@@ -261,7 +261,7 @@ serves: []
 
 write(
   `deploy/k8s/apps/${app}.yaml`,
-  `# The ${app} stage. Replicas share its durable consumer, so scaling is this number.
+  `# The ${app} stage. Replicas share its durable consumer; KEDA sets their number in production (below).
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -311,6 +311,30 @@ spec:
         - name: cluster-ca
           configMap: { name: cluster-ca }
       securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 }
+---
+# Scales on the work: KEDA reads the pending count of the durable consumer ${app} (one replica per
+# 16 pending, the default concurrency in config/streams.yaml). Needs KEDA 2.x; the single-node
+# overlay drops it.
+apiVersion: keda.sh/v1alpha1
+kind: ScaledObject
+metadata:
+  name: ${app}
+spec:
+  scaleTargetRef: { name: ${app} }
+  minReplicaCount: 1
+  maxReplicaCount: 10
+  pollingInterval: 15
+  cooldownPeriod: 300
+  triggers:
+    - type: nats-jetstream
+      metadata:
+        natsServerMonitoringEndpoint: "nats.trend-pipeline.svc.cluster.local:8223"
+        account: "$G"
+        stream: "PIPELINE"
+        consumer: "${app}"
+        lagThreshold: "16"
+        activationLagThreshold: "0"
+        useHttps: "false"
 `,
 );
 
@@ -323,6 +347,7 @@ const last = appLines[appLines.length - 1];
 const insertAt = last.index + last[0].length;
 writeFileSync(kustomizationPath, `${kustomization.slice(0, insertAt)}\n${last[1]}- apps/${app}.yaml${kustomization.slice(insertAt)}`);
 console.log('  listed deploy/k8s/kustomization.yaml');
+
 
 const nestPath = join(root, 'nest-cli.json');
 const nestText = readFileSync(nestPath, 'utf8');
