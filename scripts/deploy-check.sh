@@ -30,6 +30,7 @@ OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 targets=(deploy/k8s)
 for overlay in deploy/overlays/*/; do targets+=("${overlay%/}"); done
+targets+=(deploy/models)
 for target in "${targets[@]}"; do
   name="$(basename "$target")"
   "$KUBECTL" kustomize "$target" > "$OUT/$name.yaml"

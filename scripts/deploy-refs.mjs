@@ -79,7 +79,7 @@ function checkReferences(readme) {
         want('ConfigMap', e.valueFrom?.configMapKeyRef?.name, id(o));
         const url = /^(?:https?|tls|nats):\/\/([a-z0-9-]+)(?:\.[a-z0-9-]+)*:?(\d*)/.exec(e.value ?? '');
         const hostPort = url ?? /^([a-z][a-z0-9-]*):(\d+)$/.exec(e.value ?? '');
-        if (hostPort && hostPort[1] !== 'localhost') {
+        if (hostPort && hostPort[1] !== 'localhost' && !/^\d/.test(hostPort[1])) {
           want('Service', hostPort[1], id(o));
           if (hostPort[2]) ports.push({ service: hostPort[1], port: Number(hostPort[2]), by: `${id(o)} env ${e.name}` });
         }
