@@ -16,7 +16,7 @@ export async function collectReport(requests: RequestClient, window: ReportWindo
   do {
     const page = await requests.request(
       CatalogReportLineageV1,
-      { from: window.from, to: window.to, cursor, limit: options.pageSize ?? 250 },
+      { from: window.from, to: window.to, cursor, limit: options.pageSize ?? 500 },
       { timeoutMs: options.timeoutMs },
     );
     rows.push(...page.rows);
