@@ -2,7 +2,7 @@
 // What a newcomer's machine does with `npm start`, checked: run inside a network namespace with
 // nothing listening (`unshare -n node scripts/fresh-start-check.mjs [--no-build]`, as root), it
 // brings loopback up, runs `npm start` with a fresh data dir, waits for the first article to be
-// embedded and for the NATS monitoring endpoint, stops everything with Ctrl-C (SIGINT) and prints
+// embedded (or for the log line `--until <regex>` names) and for the NATS monitoring endpoint, stops everything with Ctrl-C (SIGINT) and prints
 // one JSON line: { varz, embedded, stopped, seconds }. Exit 0 when all three happened.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,6 +29,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'fresh-start-'));
 const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'info' };
 for (const name of ['NATS_URL', 'NATS_NAMESPACE', 'MILVUS_ADDRESS', 'CATALOG_DB_URL', 'LOG_DB_URL']) delete env[name];
 const args = [join(root, 'scripts/start.mjs'), ...process.argv.slice(2).filter((a) => a === '--no-build')];
+const untilAt = process.argv.indexOf('--until');
+const until = new RegExp(untilAt > 0 ? process.argv[untilAt + 1] : 'article \\d+ embedded');
 const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
 let output = '';
 for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk) => (output += chunk.toString()));
@@ -42,7 +44,7 @@ while (Date.now() - started < limitMs && !(result.varz && result.embedded)) {
       .then(async (r) => r.ok && typeof (await r.json()).server_id === 'string')
       .catch(() => false);
   }
-  result.embedded ||= /article \d+ embedded/.test(output);
+  result.embedded ||= until.test(output);
   if (child.exitCode !== null) break;
 }
 child.kill('SIGINT');

@@ -93,11 +93,11 @@ const on = contractNames(args.on);
 const emits = contractNames(args.emits);
 if (existsSync(join(root, 'apps', app))) fail(`apps/${app} exists already`);
 
-// The consumed contract must exist: load the compiled registry (build first when needed).
-if (!existsSync(join(root, 'dist/libs/contracts/src/index.js'))) {
-  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) fail('the TypeScript build failed; fix it first');
-}
+// The consumed contract must exist: load the compiled registry of a clean build (a stale dist/ could
+// still hold a contract whose source is gone).
+console.log('new:stage: building to read the contracts...');
+const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) fail('the TypeScript build failed; fix it first');
 const contracts = await import(pathToFileURL(join(root, 'dist/libs/contracts/src/index.js')).href);
 const registry = await contracts.loadEventContracts();
 const consumed = registry.get(args.on);

@@ -14,7 +14,10 @@ function modelPath(): string {
   if (found.status === 0) return found.stdout.trim();
   const installed = spawnSync(process.execPath, [join(root, 'scripts/llm-model.mjs'), 'install'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   assert.equal(installed.status, 0, 'scripts/llm-model.mjs install failed (see above)');
-  return installed.stdout.trim();
+  // Ask again: the installer's stdout carries pip's own lines besides the path.
+  const ready = spawnSync(process.execPath, [join(root, 'scripts/llm-model.mjs'), 'path'], { encoding: 'utf8' });
+  assert.equal(ready.status, 0, `the model is not where scripts/llm-model.mjs says after installing: ${installed.stdout.slice(-500)}`);
+  return ready.stdout.trim();
 }
 
 const Tiny = z.object({ city: z.string().min(1).max(24), visitors: z.number().int() });
