@@ -1,6 +1,6 @@
 import { FilesClient } from '#files-client';
-import { createLogger } from '#logging';
-import { APP_ENV, RequestClient } from '#messaging';
+import { APP_ENV, APP_LOGGER, RequestClient } from '#messaging';
+import type winston from 'winston';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AVGEN_CONFIG, loadAvgenConfig, type AvgenConfig } from './avgen.config.js';
 import { AvgenHandler } from './avgen.handler.js';
@@ -23,10 +23,10 @@ class FilesClientCloser implements OnApplicationShutdown {
   providers: [
     {
       provide: AVGEN_CONFIG,
-      inject: [APP_ENV],
-      useFactory: (env: NodeJS.ProcessEnv) => {
+      inject: [APP_ENV, APP_LOGGER],
+      useFactory: (env: NodeJS.ProcessEnv, logger: winston.Logger) => {
         const config = loadAvgenConfig(env);
-        createLogger({ app: 'avgen', level: config.logLevel, format: config.logFormat }).info(
+        logger.info(
           config.model
             ? `videos from ${config.model.model} at ${config.model.url} (${config.model.granularity}, ≤ ${config.model.maxSeconds} s a job); narration for video-only models by ${config.speech ? `${config.speech.model} at ${config.speech.url}` : 'espeak-ng'}`
             : `videos from the embedded stand-in renderer (standin-ffmpeg), ${config.output.width}x${config.output.height}`,

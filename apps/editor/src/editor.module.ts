@@ -1,7 +1,7 @@
 import { FilesClient } from '#files-client';
 import { ChatClient } from '#llm';
-import { createLogger } from '#logging';
-import { APP_ENV, RequestClient } from '#messaging';
+import { APP_ENV, APP_LOGGER, RequestClient } from '#messaging';
+import type winston from 'winston';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { CatalogClient } from './catalog.client.js';
 import { EDITOR_CONFIG, loadEditorConfig, REVIEW_CHAT, type EditorConfig } from './editor.config.js';
@@ -22,10 +22,10 @@ class FilesClientCloser implements OnApplicationShutdown {
   providers: [
     {
       provide: EDITOR_CONFIG,
-      inject: [APP_ENV],
-      useFactory: (env: NodeJS.ProcessEnv) => {
+      inject: [APP_ENV, APP_LOGGER],
+      useFactory: (env: NodeJS.ProcessEnv, logger: winston.Logger) => {
         const config = loadEditorConfig(env);
-        createLogger({ app: 'editor', level: config.logLevel, format: config.logFormat }).info(
+        logger.info(
           `editing for ${config.profile.name} (${config.profile.width}x${config.profile.height}, ≤ ${config.profile.maxDurationS} s, ${config.profile.loudnessLufs} LUFS) ` +
             `with the ${config.planner === 'model' ? `model planner (${config.llm?.model})` : 'heuristic planner (standin-ffmpeg-editor)'}`,
         );
@@ -34,10 +34,9 @@ class FilesClientCloser implements OnApplicationShutdown {
     },
     {
       provide: REVIEW_CHAT,
-      inject: [EDITOR_CONFIG],
-      useFactory: (config: EditorConfig) => {
+      inject: [EDITOR_CONFIG, APP_LOGGER],
+      useFactory: (config: EditorConfig, log: winston.Logger) => {
         if (!config.llm) return null;
-        const log = createLogger({ app: 'editor', level: config.logLevel, format: config.logFormat });
         return new ChatClient({
           baseUrl: config.llm.url,
           model: config.llm.model,

@@ -63,4 +63,3 @@ export function loadMetricsConfig(env: NodeJS.ProcessEnv): MetricsConfig {
 }
 
 export const METRICS_CONFIG = Symbol('METRICS_CONFIG');
-export const METRICS_LOGGER = Symbol('METRICS_LOGGER');

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
-import { createLogger } from '#logging';
-import { APP_ENV, EventPublisher, RequestClient } from '#messaging';
+import { APP_ENV, EventPublisher, RequestClient, APP_LOGGER } from '#messaging';
 import { ensureFakeYoutube, type FakeYoutube } from '#youtube';
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type winston from 'winston';
 import { CatalogClient } from './catalog.client.js';
-import { loadMetricsConfig, METRICS_CONFIG, METRICS_LOGGER, type MetricsConfig } from './metrics.config.js';
+import { loadMetricsConfig, METRICS_CONFIG, type MetricsConfig } from './metrics.config.js';
 import { METRICS_SERVICE, MetricsHandler } from './metrics.handler.js';
 import { MetricsService } from './metrics.service.js';
 import { MetricsScheduler } from './scheduler.service.js';
@@ -15,7 +14,7 @@ const FAKE_YOUTUBE = Symbol('FAKE_YOUTUBE');
 class MetricsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(METRICS_CONFIG) private readonly config: MetricsConfig,
-    @Inject(METRICS_LOGGER) private readonly logger: winston.Logger,
+    @Inject(APP_LOGGER) private readonly logger: winston.Logger,
     @Inject(MetricsScheduler) private readonly scheduler: MetricsScheduler,
     @Inject(FAKE_YOUTUBE) private readonly fake: { instance: FakeYoutube | null },
   ) {}
@@ -39,11 +38,6 @@ class MetricsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
   controllers: [MetricsHandler],
   providers: [
     { provide: METRICS_CONFIG, inject: [APP_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadMetricsConfig(env) },
-    {
-      provide: METRICS_LOGGER,
-      inject: [METRICS_CONFIG],
-      useFactory: (config: MetricsConfig) => createLogger({ app: 'metrics', level: config.logLevel, format: config.logFormat }),
-    },
     {
       provide: FAKE_YOUTUBE,
       inject: [METRICS_CONFIG],
@@ -69,7 +63,7 @@ class MetricsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     },
     {
       provide: MetricsScheduler,
-      inject: [EventPublisher, METRICS_LOGGER, METRICS_CONFIG],
+      inject: [EventPublisher, APP_LOGGER, METRICS_CONFIG],
       useFactory: (publisher: EventPublisher, logger: winston.Logger, config: MetricsConfig) =>
         new MetricsScheduler(publisher, logger, { tickMs: config.tickMs, slotMs: config.slotMs, graceMs: config.graceMs }),
     },

@@ -65,4 +65,3 @@ export function loadPublisherConfig(env: NodeJS.ProcessEnv): PublisherConfig {
 }
 
 export const PUBLISHER_CONFIG = Symbol('PUBLISHER_CONFIG');
-export const PUBLISHER_LOGGER = Symbol('PUBLISHER_LOGGER');

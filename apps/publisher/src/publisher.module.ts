@@ -1,13 +1,12 @@
 import { join } from 'node:path';
 import { FilesClient } from '#files-client';
-import { createLogger } from '#logging';
-import { APP_ENV, RequestClient } from '#messaging';
+import { APP_ENV, RequestClient, APP_LOGGER } from '#messaging';
 import { ensureFakeYoutube, type FakeYoutube } from '#youtube';
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type winston from 'winston';
 import { CatalogClient } from './catalog.client.js';
 import { OutboxBackend } from './outbox.backend.js';
-import { loadPublisherConfig, PUBLISHER_CONFIG, PUBLISHER_LOGGER, type PublisherConfig } from './publisher.config.js';
+import { loadPublisherConfig, PUBLISHER_CONFIG, type PublisherConfig } from './publisher.config.js';
 import { PublisherHandler } from './publisher.handler.js';
 import { PublisherService } from './publisher.service.js';
 import { YoutubeBackend } from './youtube.backend.js';
@@ -18,7 +17,7 @@ const FAKE_YOUTUBE = Symbol('FAKE_YOUTUBE');
 class PublisherLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(PUBLISHER_CONFIG) private readonly config: PublisherConfig,
-    @Inject(PUBLISHER_LOGGER) private readonly logger: winston.Logger,
+    @Inject(APP_LOGGER) private readonly logger: winston.Logger,
     @Inject(FilesClient) private readonly files: FilesClient,
     @Inject(FAKE_YOUTUBE) private readonly fake: { instance: FakeYoutube | null },
   ) {}
@@ -45,11 +44,6 @@ class PublisherLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
   controllers: [PublisherHandler],
   providers: [
     { provide: PUBLISHER_CONFIG, inject: [APP_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadPublisherConfig(env) },
-    {
-      provide: PUBLISHER_LOGGER,
-      inject: [PUBLISHER_CONFIG],
-      useFactory: (config: PublisherConfig) => createLogger({ app: 'publisher', level: config.logLevel, format: config.logFormat }),
-    },
     {
       provide: FAKE_YOUTUBE,
       inject: [PUBLISHER_CONFIG],

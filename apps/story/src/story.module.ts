@@ -1,7 +1,7 @@
 import { FilesClient } from '#files-client';
 import { ChatClient } from '#llm';
-import { createLogger } from '#logging';
-import { APP_ENV, RequestClient } from '#messaging';
+import { APP_ENV, APP_LOGGER, RequestClient } from '#messaging';
+import type winston from 'winston';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { CatalogClient } from './catalog.client.js';
 import { ModelStoryWriter } from './model.writer.js';
@@ -20,8 +20,7 @@ class FilesClientCloser implements OnApplicationShutdown {
   }
 }
 
-function createWriter(config: StoryConfig): StoryWriter {
-  const log = createLogger({ app: 'story', level: config.logLevel, format: config.logFormat });
+function createWriter(config: StoryConfig, log: winston.Logger): StoryWriter {
   if (config.backend === 'standin') {
     log.info('writing stories with the template stand-in (no model): records say standin-template');
     return new TemplateStoryWriter();
@@ -44,7 +43,7 @@ function createWriter(config: StoryConfig): StoryWriter {
   controllers: [StoryHandler],
   providers: [
     { provide: STORY_CONFIG, inject: [APP_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadStoryConfig(env) },
-    { provide: STORY_WRITER, inject: [STORY_CONFIG], useFactory: createWriter },
+    { provide: STORY_WRITER, inject: [STORY_CONFIG, APP_LOGGER], useFactory: createWriter },
     { provide: PromptTemplates, inject: [STORY_CONFIG], useFactory: (config: StoryConfig) => new PromptTemplates(config.promptsDir, config.language) },
     {
       provide: FilesClient,

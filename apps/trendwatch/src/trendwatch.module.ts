@@ -1,5 +1,5 @@
-import { createLogger } from '#logging';
-import { APP_ENV } from '#messaging';
+import { APP_ENV, APP_LOGGER } from '#messaging';
+import type winston from 'winston';
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CatalogClient } from './catalog.client.js';
 import { FakeGoogleTrends } from './fakes/google-trends.fake.js';
@@ -41,12 +41,11 @@ class TrendwatchLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     CatalogClient,
     {
       provide: TrendwatchService,
-      inject: [TRENDWATCH_CONFIG, FAKES, CatalogClient],
-      useFactory: (config: TrendwatchConfig, fakes: Fakes, catalog: CatalogClient) => {
+      inject: [TRENDWATCH_CONFIG, FAKES, CatalogClient, APP_LOGGER],
+      useFactory: (config: TrendwatchConfig, fakes: Fakes, catalog: CatalogClient, logger: winston.Logger) => {
         const endpoints: Endpoints = fakes
           ? { googleUrl: fakes.google.url, naver: { url: fakes.naver.url, ...FAKE_NAVER_CREDENTIALS }, standIn: true }
           : { googleUrl: config.googleUrl, naver: config.naver, standIn: false };
-        const logger = createLogger({ app: 'trendwatch', level: config.logLevel, format: config.logFormat });
         return new TrendwatchService(config, endpoints, catalog, logger);
       },
     },
