@@ -6,6 +6,7 @@
 // app, a nats-server restart, the catalog's MariaDB connections killed, an outage of each owner
 // longer than the retry budget, and a JetStream gap (the server frozen). Ends with one JSON line.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -281,6 +282,8 @@ async function main(): Promise<void> {
     CATALOG_DB_URL: `mysql://root@127.0.0.1:3306/${catalogDb}`,
     LOG_DB_URL: `mysql://root@127.0.0.1:3306/${logDb}`,
     FILES_ROOT: join(dir, 'files'),
+    // One secret across files restarts, as replicas share it: grants handed out before a SIGKILL stay valid.
+    FILES_TOKEN: randomBytes(32).toString('hex'),
     VECTOR_BACKEND: 'usearch',
     VECTOR_DIR: join(dir, 'vector'),
     SCRAPER_SOURCES: sourcesFile,
