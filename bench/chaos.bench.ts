@@ -295,9 +295,25 @@ async function main(): Promise<void> {
   mkdirSync(join(dir, 'tmp'));
   const names = ['catalog', 'files', 'vector', 'logger', 'embedder', 'scraper'];
   const apps = new Map(names.map((name) => [name, new App(name, common)]));
+  // Faults start once the owners answer: a SIGKILL in the catalog's first boot lands in its
+  // migrations, which MariaDB cannot roll back (DDL commits), and that is another test.
+  const ready = async (owner: string, timeoutMs = 300_000): Promise<void> => {
+    const since = Date.now();
+    while (Date.now() - since < timeoutMs) {
+      try {
+        await nc.request(`${owner}.ping.v1`, new TextEncoder().encode('{}'), { timeout: 2000 });
+        say(`${owner} answers (${((Date.now() - since) / 1000).toFixed(1)} s)`);
+        return;
+      } catch {
+        await sleep(1000);
+      }
+    }
+    throw new Error(`${owner} did not answer ${owner}.ping.v1 within ${timeoutMs / 1000} s; see ${logDir}/${owner}.log`);
+  };
   apps.get('catalog')!.start();
-  await sleep(3000);
+  await ready('catalog');
   for (const name of names.slice(1)) apps.get(name)!.start();
+  for (const owner of ['files', 'vector']) await ready(owner);
   await sleep(4000);
 
   const publisher = new EventPublisher(jetstream(nc), new Namespace(''), 'chaos');
