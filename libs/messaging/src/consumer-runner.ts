@@ -37,6 +37,15 @@ export async function settle(result: unknown): Promise<unknown> {
 }
 
 /**
+ * A stored message: its stream sequence and the time the stream stored it (the same in every
+ * delivery of it). The time guards against a stream deleted and made again under running apps,
+ * whose sequences start over: a new message must never pass for one settled before.
+ */
+function identity(msg: JsMsg): string {
+  return `${msg.info.streamSequence}:${msg.info.timestampNanos}`;
+}
+
+/**
  * The NATS client writes to the socket once per microtask turn; acks of concurrent handlers
  * finish in separate turns, so acking one by one costs one socket write per message. Acks
  * collected until the next macrotask go out in one write. The ack still follows its handler.
@@ -96,14 +105,14 @@ export class ConsumerRunner {
   private readonly limit: number;
   private readonly began = new Map<JsMsg, number>();
   /** The copy of each stream sequence this runner owns (one handler per message, whatever the server redelivers). */
-  private readonly bySeq = new Map<number, JsMsg>();
+  private readonly bySeq = new Map<string, JsMsg>();
   /** Sequences this runner acked or dead-lettered lately, oldest first: a late redelivery of one is acked, not handled. */
-  private readonly settled = new Map<number, number>();
+  private readonly settled = new Map<string, number>();
   /**
    * Per stream sequence not yet settled: the highest delivery count seen, and how many of those
    * deliveries were redeliveries of a copy still being handled here. Those are not attempts.
    */
-  private readonly deliveries = new Map<number, { count: number; uncounted: number }>();
+  private readonly deliveries = new Map<string, { count: number; uncounted: number }>();
 
   constructor(
     private readonly consumer: ConsumerConfig,
@@ -187,7 +196,7 @@ export class ConsumerRunner {
         for await (const msg of messages) {
           if (this.duplicate(msg)) continue;
           this.owned.set(msg, { since: Date.now() });
-          this.bySeq.set(msg.info.streamSequence, msg);
+          this.bySeq.set(identity(msg), msg);
           this.queue.push(msg);
           this.pump();
           // Stop asking for more; what the client already buffered is still yielded and kept alive.
@@ -256,7 +265,7 @@ export class ConsumerRunner {
   /** Settled: no longer ours (acked, nak'd or dead-lettered). */
   private release(msg: JsMsg, outcome?: HandlerOutcome): void {
     this.owned.delete(msg);
-    const seq = msg.info.streamSequence;
+    const seq = identity(msg);
     if (this.bySeq.get(seq) === msg) this.bySeq.delete(seq);
     if (outcome === 'handled' || outcome === 'dead-lettered') {
       this.remember(seq);
@@ -274,20 +283,20 @@ export class ConsumerRunner {
    * this runner already acked or dead-lettered is acked again.
    */
   private duplicate(msg: JsMsg): boolean {
-    const seq = msg.info.streamSequence;
+    const seq = identity(msg);
     const seen = this.deliveries.get(seq);
     if (this.bySeq.has(seq)) {
       if (seen && msg.info.deliveryCount > seen.count) {
         seen.uncounted += msg.info.deliveryCount - seen.count;
         seen.count = msg.info.deliveryCount;
       }
-      this.options.logger.warn(`#${seq} delivered again (delivery ${msg.info.deliveryCount}, no attempt) while its earlier copy is still being handled; the earlier copy settles it`, {
+      this.options.logger.warn(`#${msg.info.streamSequence} delivered again (delivery ${msg.info.deliveryCount}, no attempt) while its earlier copy is still being handled; the earlier copy settles it`, {
         subject: this.options.ns.logical(msg.subject),
       });
       return true;
     }
     if (this.settled.has(seq)) {
-      this.options.logger.info(`#${seq} delivered again after it was settled here (the ack was late or lost); acked again, not handled`, {
+      this.options.logger.info(`#${msg.info.streamSequence} delivered again after it was settled here (the ack was late or lost); acked again, not handled`, {
         subject: this.options.ns.logical(msg.subject),
       });
       this.acks.ack(msg);
@@ -302,10 +311,10 @@ export class ConsumerRunner {
 
   /** The attempt this delivery is: the server's delivery count less the redeliveries that were no attempt. */
   private attemptOf(msg: JsMsg): number {
-    return Math.max(1, msg.info.deliveryCount - (this.deliveries.get(msg.info.streamSequence)?.uncounted ?? 0));
+    return Math.max(1, msg.info.deliveryCount - (this.deliveries.get(identity(msg))?.uncounted ?? 0));
   }
 
-  private remember(seq: number): void {
+  private remember(seq: string): void {
     const now = Date.now();
     this.settled.set(seq, now);
     // Long enough for any redelivery already on its way; bounded whatever the rate.
