@@ -122,23 +122,23 @@ describe('retention counts the databases against the cap (catalog on MariaDB, lo
       ['logger', 'reported'],
       ['vector', 'reported'],
     ]);
-    // The catalog: information_schema of its MariaDB schema, asked directly.
+    // The catalog: information_schema of its MariaDB schema, asked directly; the logger: its SQLite
+    // file's pages plus the WAL, read here. Both may change between two reads (InnoDB refreshes its
+    // statistics in the background, the logger writes), so the figures are compared until a
+    // refresh of the files service (TTL 300 ms) and a direct read agree.
     const direct = await openDatabase({ url: catalogUrl, entities: [], migrations: [] });
-    try {
-      const [row] = (await direct.query('SELECT SUM(data_length + index_length) AS bytes FROM information_schema.tables WHERE table_schema = DATABASE()')) as Array<{ bytes: string }>;
-      assert.equal(of(u, 'catalog').bytes, Number(row!.bytes));
-    } finally {
-      await direct.destroy();
-    }
-    // The logger: its SQLite file's pages plus the WAL, read here.
     const logs = new Database(join(dataDir, 'logs.sqlite'), { readonly: true });
     try {
-      const pages = logs.pragma('page_count', { simple: true }) * logs.pragma('page_size', { simple: true });
-      const wal = (await stat(join(dataDir, 'logs.sqlite-wal')).catch(() => null))?.size ?? 0;
-      // The logger may write between the two reads: the same order of size, not the same byte.
-      assert.ok(Math.abs(of(u, 'logger').bytes - (pages + wal)) <= 64 * 1024, `logger ${of(u, 'logger').bytes} vs ${pages + wal}`);
+      await waitFor('files.usage.v1 to agree with the databases', async () => {
+        const now = await usage();
+        const [row] = (await direct.query('SELECT SUM(data_length + index_length) AS bytes FROM information_schema.tables WHERE table_schema = DATABASE()')) as Array<{ bytes: string }>;
+        const pages = logs.pragma('page_count', { simple: true }) * logs.pragma('page_size', { simple: true });
+        const wal = (await stat(join(dataDir, 'logs.sqlite-wal')).catch(() => null))?.size ?? 0;
+        return of(now, 'catalog').bytes === Number(row!.bytes) && of(now, 'logger').bytes === pages + wal;
+      }, 10_000, 200);
     } finally {
       logs.close();
+      await direct.destroy();
     }
     assert.ok(of(u, 'vector').bytes > 64 * 200 * 4 * 0.5, `the usearch files hold the 200 vectors (${of(u, 'vector').bytes})`);
     // Not on the tmpfs: every byte counts against the cap.
@@ -164,7 +164,7 @@ describe('retention counts the databases against the cap (catalog on MariaDB, lo
     });
     const keys: string[] = [];
     for (const index of [1, 2, 3]) keys.push(await client.allocate({ articleId: article.articleId, role: 'image', ext: 'jpg', index }));
-    const size = 800_000; // 2.4 MB: 92% of the 2.5 MiB left by the databases, 57% of the 4 MiB volume
+    const size = 850_000; // 2.55 MB: 97% of the 2.5 MiB left by the databases, 61% of the 4 MiB volume
     for (const key of keys) await client.put(key, randomBytes(size));
     await waitFor('the sweep to purge the oldest image', async () => (await stat(join(root, keys[0]!)).catch(() => null)) === null, 15_000, 50);
     await stat(join(root, keys[1]!));
@@ -173,7 +173,7 @@ describe('retention counts the databases against the cap (catalog on MariaDB, lo
       const u = await usage();
       return u.lastSweep?.finishedAt && u.lastSweep.purgedFiles > 0 ? u : null;
     });
-    assert.ok(after.usedBytes / (4 * MiB) < 0.6, 'the volume itself was never near its watermark');
+    assert.ok(after.usedBytes / (4 * MiB) < 0.7, 'the volume itself was never near its 90% watermark');
     assert.ok(after.usedBytes <= after.capacityBytes * 0.8 + 64 * 1024, `down to the low watermark of the files' share: ${after.lastSweep?.outcome}`);
   });
 
