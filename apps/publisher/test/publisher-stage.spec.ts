@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { CatalogChannelSetV1, CatalogChannelSyncV1, Events, VideoEditedV1, type VideoPublishedV1 } from '#contracts';
+import { CatalogChannelSetV1, CatalogChannelSyncV1, CatalogEditCreateV1, Events, VideoEditedV1, type VideoPublishedV1 } from '#contracts';
 import { waitFor } from '#testing';
 import { makeMp4, PublisherHarness } from './publisher.fixture.js';
 
@@ -96,6 +96,26 @@ describe('publisher stage against the fake YouTube (catalog on MariaDB)', () => 
     assert.deepEqual(events.map((e) => (e.payload as VideoPublishedV1).publicationId), [first.publicationId], 'announced once: the second message is not news');
     const rows = await harness.query<{ n: number }>('SELECT COUNT(*) AS n FROM publication WHERE edit_id = ?', [event.editId]);
     assert.equal(Number(rows[0]!.n), 1);
+  });
+
+  it('publishes a second edit of a published story as its own video, without announcing the first publication again', async () => {
+    const { event } = await harness.seedEdit({ mp4, category: 'economy' });
+    await harness.publishEdited(event);
+    const first = await published(event.editId);
+    await harness.settled();
+    // Another edit of the same video (another editor): a distinct file, a distinct edit id.
+    const key = await harness.files.allocate({ scope: 'publisher-test', scopeId: `second-${event.editId}`, role: 'edited', ext: 'mp4', index: 1 });
+    await harness.files.putFile(key, mp4);
+    const second = await harness.bus.requests.request(CatalogEditCreateV1, { videoId: event.videoId, editor: 'test-editor-2', standIn: true, platformProfile: 'youtube-shorts', fileKey: key, durationS: 2, editedAt: new Date().toISOString() });
+    assert.notEqual(second.editId, event.editId);
+    await harness.publishEdited({ ...event, editId: second.editId, editor: 'test-editor-2', fileKey: key });
+    const other = await published(second.editId);
+    await harness.settled();
+    assert.notEqual(other.publicationId, first.publicationId);
+    assert.notEqual(other.externalId, first.externalId);
+    const all = (await harness.readEvents(Events.VideoPublishedV1)).map((e) => e.payload as VideoPublishedV1);
+    assert.equal(all.filter((p) => p.publicationId === first.publicationId).length, 1, 'the first publication was announced once');
+    assert.equal(all.filter((p) => p.publicationId === other.publicationId).length, 1);
   });
 
   it('announces a publication that was recorded but never announced (a crash between the two) once, with the next message of its edit', async () => {
