@@ -22,6 +22,7 @@ const SNAPSHOTS = Number(process.env.REPORT_SNAPSHOTS ?? 30);
 const DIALECTS = (process.env.REPORT_DIALECTS ?? 'sqlite,mariadb').split(',');
 const MYSQL = process.env.CATALOG_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const DAYS = 90;
+const KEEP = process.env.REPORT_KEEP === '1';
 const START = new Date('2026-08-01T00:00:00Z');
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -51,16 +52,27 @@ async function runReport(ns: string, format: string, out: string): Promise<{ s: 
 
 async function bench(dialect: string): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'report-bench-'));
-  const name = `report_bench_${Date.now().toString(36)}`;
-  const url = dialect === 'sqlite' ? `sqlite:${join(dir, 'catalog.sqlite')}` : `${MYSQL}/${name}`;
+  // REPORT_KEEP=1 keeps the seeded catalog (a named MariaDB database, a SQLite file under the
+  // system temp dir) and reuses it on the next run of the same size: seeding 100,000 lineages
+  // takes minutes, the report seconds. Migrations added since still run when it is reopened.
+  const keptName = `report_bench_${PUBLICATIONS}x${SNAPSHOTS}`;
+  const name = KEEP ? keptName : `report_bench_${Date.now().toString(36)}`;
+  const sqliteFile = KEEP ? join(tmpdir(), `${keptName}.sqlite`) : join(dir, 'catalog.sqlite');
+  const url = dialect === 'sqlite' ? `sqlite:${sqliteFile}` : `${MYSQL}/${name}`;
   try {
-    log(`${dialect}: seeding ${PUBLICATIONS} publications × ${SNAPSHOTS} snapshots over ${DAYS} days ...`);
     const seedStart = performance.now();
     const ds = await openCatalogDatabase(url);
-    await seedLineage(ds, { publications: PUBLICATIONS, snapshotsPer: SNAPSHOTS, start: START, days: DAYS, batch: 1000 });
+    const [{ n }] = (await ds.query('SELECT COUNT(*) AS n FROM publication')) as { n: number | string }[];
+    let seedS = 0;
+    if (KEEP && Number(n) === PUBLICATIONS) {
+      log(`${dialect}: reusing the kept catalog ${dialect === 'sqlite' ? sqliteFile : name} (${PUBLICATIONS} publications)`);
+    } else {
+      log(`${dialect}: seeding ${PUBLICATIONS} publications × ${SNAPSHOTS} snapshots over ${DAYS} days ...`);
+      await seedLineage(ds, { publications: PUBLICATIONS, snapshotsPer: SNAPSHOTS, start: START, days: DAYS, batch: 1000 });
+      seedS = (performance.now() - seedStart) / 1000;
+      log(`  seeded in ${seedS.toFixed(1)} s`);
+    }
     await ds.destroy();
-    const seedS = (performance.now() - seedStart) / 1000;
-    log(`  seeded in ${seedS.toFixed(1)} s`);
     const app = await startTestApp(CatalogModule, { app: 'catalog', env: { CATALOG_DB_URL: url, DATA_DIR: dir } });
     try {
       await app.running.nc.flush();
@@ -79,7 +91,7 @@ async function bench(dialect: string): Promise<Record<string, number>> {
       await app.close();
     }
   } finally {
-    if (dialect !== 'sqlite') await dropDatabase(url).catch(() => undefined);
+    if (dialect !== 'sqlite' && !KEEP) await dropDatabase(url).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
 }

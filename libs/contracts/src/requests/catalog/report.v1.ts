@@ -50,7 +50,7 @@ export const CatalogReportLineageV1 = defineRequest(
     from: isoTime,
     to: isoTime,
     cursor: z.string().max(200).optional(),
-    limit: z.number().int().min(1).max(500).default(250),
+    limit: z.number().int().min(1).max(1000).default(250),
   }),
   z.object({ rows: z.array(LineageRowV1), nextCursor: z.string().nullable() }),
 );
