@@ -1,16 +1,22 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CommonEnv, loadEnv } from '#config';
 import { connectNats, Namespace, NoServiceError, RemoteError, RequestClient, RequestTimeoutError } from '#messaging';
 import { collectReport } from './report.client.js';
-import { renderCsv, renderHtml, renderJson } from './report-render.js';
+import { csvHeader, csvLines, csvTermsByDay, describeLogCheck, jsonParts, renderHtml } from './report-render.js';
 
 /**
- * `npm run report -- [--from D] [--to D] [--format html|csv|json] [--out FILE] [--tz ZONE]`:
- * the lineage report, read from the catalog over NATS (this tool opens no database).
+ * `npm run report -- [--from D] [--to D] [--format html,csv,json] [--out FILE] [--tz ZONE]`:
+ * the lineage report, read from the catalog over NATS (this tool opens no database). Several
+ * formats are written from one read of the catalog; CSV and JSON rows are written as pages arrive.
  */
-const USAGE = 'usage: npm run report -- [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format html|csv|json] [--out FILE] [--tz Asia/Seoul]';
+const USAGE =
+  'usage: npm run report -- [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format html|csv|json|html,csv,...] [--out FILE] [--tz Asia/Seoul] ' +
+  '[--no-log-check] [--log-lookback-days 30]';
+const FORMATS = ['html', 'csv', 'json'] as const;
+type Format = (typeof FORMATS)[number];
 const DAY = 86_400_000;
 
 function fail(message: string): never {
@@ -33,6 +39,8 @@ const { values } = (() => {
         format: { type: 'string', default: 'html' },
         out: { type: 'string' },
         tz: { type: 'string', default: 'Asia/Seoul' },
+        'no-log-check': { type: 'boolean' },
+        'log-lookback-days': { type: 'string', default: '30' },
         help: { type: 'boolean' },
       },
     });
@@ -41,11 +49,17 @@ const { values } = (() => {
   }
 })();
 if (values.help) {
-  process.stdout.write(`${USAGE}\n--to is inclusive (a whole day); defaults: the last 30 days up to today (UTC), html to stdout.\n`);
+  process.stdout.write(
+    `${USAGE}\n--to is inclusive (a whole day); defaults: the last 30 days up to today (UTC), html to stdout.\n` +
+      'Several formats (--format html,csv) need --out: each is written to it with the format\'s extension (report → report.html, report.csv).\n',
+  );
   process.exit(0);
 }
-const format = values.format;
-if (format !== 'html' && format !== 'csv' && format !== 'json') fail(`--format ${format}: use html, csv or json`);
+const formats = [...new Set(values.format.split(',').map((f) => f.trim()))];
+for (const f of formats) if (!(FORMATS as readonly string[]).includes(f)) fail(`--format ${f}: use html, csv or json (or several: html,csv)`);
+if (formats.length > 1 && !values.out) fail(`--format ${values.format} writes several files: give --out BASE (BASE.html, BASE.csv, ...)`);
+const lookbackDays = Number(values['log-lookback-days']);
+if (!Number.isInteger(lookbackDays) || lookbackDays < 0 || lookbackDays > 3650) fail(`--log-lookback-days ${values['log-lookback-days']}: a whole number of days`);
 try {
   new Intl.DateTimeFormat('en-US', { timeZone: values.tz });
 } catch {
@@ -62,25 +76,69 @@ const started = performance.now();
 const nc = await connectNats({ url: env.NATS_URL, app: 'report', user: env.NATS_USER, password: env.NATS_PASSWORD }).catch((error: unknown) =>
   fail(`cannot reach NATS at ${env.NATS_URL} (${(error as Error).message}). Start the system first: npm start`),
 );
+
+/** Where a format goes: stdout for a single format without --out, else --out (with the format's extension when several). */
+function target(format: Format): string | undefined {
+  if (!values.out) return undefined;
+  if (formats.length === 1) return values.out;
+  const base = (FORMATS as readonly string[]).includes(extname(values.out).slice(1)) ? values.out.slice(0, -extname(values.out).length) : values.out;
+  return `${base}.${format}`;
+}
+
+class Sink {
+  private readonly stream: WriteStream | NodeJS.WriteStream;
+  constructor(readonly path: string | undefined) {
+    this.stream = path ? createWriteStream(path) : process.stdout;
+  }
+  async write(chunk: string): Promise<void> {
+    if (chunk && !this.stream.write(chunk)) await once(this.stream, 'drain');
+  }
+  async close(): Promise<void> {
+    if (!this.path) return;
+    (this.stream as WriteStream).end();
+    await once(this.stream, 'finish');
+  }
+}
+
 try {
   const requests = new RequestClient(nc, new Namespace(env.NATS_NAMESPACE), env.NATS_REQUEST_TIMEOUT_MS);
-  const data = await collectReport(requests, { from: from.toISOString(), to: to.toISOString(), timeZone: values.tz }, { timeoutMs: Math.max(env.NATS_REQUEST_TIMEOUT_MS, 30_000) });
-  const out = values.out ? createWriteStream(values.out) : process.stdout;
-  const write = async (chunk: string) => {
-    if (!out.write(chunk)) await once(out, 'drain');
-  };
-  if (format === 'html') await write(renderHtml(data));
-  else if (format === 'json') await write(renderJson(data));
-  else for (const line of renderCsv(data)) await write(line);
-  if (values.out) {
-    (out as ReturnType<typeof createWriteStream>).end();
-    await once(out, 'finish');
-  }
+  const sinks = new Map(formats.map((f) => [f as Format, new Sink(target(f as Format))]));
+  const csv = sinks.get('csv');
+  const json = sinks.get('json');
+  const generatedAt = new Date().toISOString();
+  let terms = new Map<string, string>();
+  let firstJsonRows = true;
+  const data = await collectReport(
+    requests,
+    { from: from.toISOString(), to: to.toISOString(), timeZone: values.tz },
+    {
+      timeoutMs: Math.max(env.NATS_REQUEST_TIMEOUT_MS, 30_000),
+      logCheck: !values['no-log-check'],
+      logLookbackDays: lookbackDays,
+      onStart: async (external) => {
+        terms = csvTermsByDay(external);
+        await csv?.write(csvHeader());
+        await json?.write(jsonParts.head(generatedAt, external));
+      },
+      onRows: async (rows) => {
+        await csv?.write(csvLines(rows, terms));
+        if (json && rows.length) {
+          await json.write(jsonParts.rows(rows, firstJsonRows));
+          firstJsonRows = false;
+        }
+      },
+    },
+  );
+  await json?.write(jsonParts.tail(data.aggregates, data.logCheck));
+  await sinks.get('html')?.write(renderHtml({ ...data, generatedAt }));
+  for (const sink of sinks.values()) await sink.close();
   const a = data.aggregates;
+  const written = [...sinks.values()].flatMap((s) => (s.path ? [s.path] : []));
   process.stderr.write(
     `report: ${a.publications} publications (${a.measured} with views, ${a.totalViews} views) ${from.toISOString()} – ${to.toISOString()}` +
-      `${values.out ? ` → ${values.out}` : ''} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+      `${written.length ? ` → ${written.join(', ')}` : ''} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
   );
+  for (const line of describeLogCheck(data.logCheck)) process.stderr.write(`report: log DB: ${line}\n`);
 } catch (error) {
   if (error instanceof NoServiceError) fail('no catalog answers on NATS. Start the system first: npm start (or the catalog app alone)');
   if (error instanceof RequestTimeoutError) fail(`the catalog did not answer in time (${(error as Error).message}); is it running and reachable? npm start`);

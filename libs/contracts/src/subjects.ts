@@ -79,6 +79,7 @@ export const Requests = {
   LoggerEventsRecentV1: 'logger.events.recent.v1',
   LoggerDeadLetterListV1: 'logger.deadletter.list.v1',
   LoggerDeadLetterGetV1: 'logger.deadletter.get.v1',
+  LoggerEventKeysV1: 'logger.events.keys.v1',
 } as const;
 export type RequestSubject = (typeof Requests)[keyof typeof Requests];
 
