@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CommonEnv, loadEnv } from '#config';
-import { connectNats, Namespace, NoServiceError, RemoteError, RequestClient, RequestTimeoutError } from '#messaging';
+import { connectNats, loadTopology, Namespace, NoServiceError, RemoteError, RequestClient, RequestTimeoutError } from '#messaging';
 import { collectReport } from './report.client.js';
 import { csvHeader, csvLines, csvTermsByDay, describeLogCheck, jsonParts, renderHtml } from './report-render.js';
 
@@ -72,6 +72,9 @@ const from = values.from ? parseDay(values.from, 'from') : new Date(to.getTime()
 if (!(from < to)) fail(`--from ${values.from} is not before --to ${values.to}`);
 
 const env = loadEnv({ ...CommonEnv });
+// The tool's own declaration (config/apps/report.yaml): the owners it may ask, checked here as the router checks them.
+const declaration = loadTopology(env.STREAMS_CONFIG).apps.report;
+if (!declaration) fail(`config/apps/report.yaml is missing beside ${env.STREAMS_CONFIG}: the report tool's NATS user is declared there`);
 const started = performance.now();
 const nc = await connectNats({ url: env.NATS_URL, app: 'report', user: env.NATS_USER, password: env.NATS_PASSWORD }).catch((error: unknown) =>
   fail(`cannot reach NATS at ${env.NATS_URL} (${(error as Error).message}). Start the system first: npm start`),
@@ -101,7 +104,7 @@ class Sink {
 }
 
 try {
-  const requests = new RequestClient(nc, new Namespace(env.NATS_NAMESPACE), env.NATS_REQUEST_TIMEOUT_MS);
+  const requests = new RequestClient(nc, new Namespace(env.NATS_NAMESPACE), env.NATS_REQUEST_TIMEOUT_MS, undefined, { app: 'report', requests: declaration.requests });
   const sinks = new Map(formats.map((f) => [f as Format, new Sink(target(f as Format))]));
   const csv = sinks.get('csv');
   const json = sinks.get('json');
