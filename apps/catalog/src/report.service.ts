@@ -4,10 +4,9 @@ import { DataSource, In } from 'typeorm';
 import { CatalogError } from './catalog.errors.js';
 import { ExternalTrendItemEntity, ExternalTrendSnapshotEntity } from './entities/external-trend.entities.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
+import { sqlTime } from './report-views.js';
 
-const HOUR = 3_600_000;
-/** The marks after publication whose views the report shows. */
-export const VIEW_MARKS = { views1h: HOUR, views24h: 24 * HOUR, views7d: 7 * 24 * HOUR } as const;
+export { VIEW_MARKS } from './report-views.js';
 
 /** A reply stays under NATS's 1 MB default max payload: a page stops early past this many bytes of rows. */
 const PAGE_BYTES = 700_000;
@@ -19,29 +18,13 @@ function rawTime(value: unknown): number {
   return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
 }
 
-/** A bound datetime parameter both drivers compare with a DATETIME(3) column (UTC text for SQLite). */
-function sqlTime(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace('Z', '');
-}
-
-type Dialect = 'sqlite' | 'mysql';
-
-/** `column + offset` as a DATETIME(3) expression of the dialect (SQLite keeps UTC text, milliseconds kept by %f). */
-function plus(dialect: Dialect, column: string, offsetMs: number): string {
-  const seconds = offsetMs / 1000;
-  return dialect === 'sqlite' ? `strftime('%Y-%m-%d %H:%M:%f', ${column}, '+${seconds} seconds')` : `(${column} + INTERVAL ${seconds} SECOND)`;
-}
-
 /**
  * One page of the lineage as one statement: the publication keyset joined with its edit, video,
- * story, trend, article, category and channel; the stage at publication and the views at each mark
- * as correlated subqueries that each seek one index (trend_transition (trend_id, event_at),
- * metric_snapshot (publication_id, captured_at)), so no snapshot row travels to the service.
+ * story, trend, article, category, channel and its `publication_views` row (the views at each mark,
+ * kept by the snapshot writer: report-views.ts); the stage at publication as a subquery that seeks
+ * the index trend_transition (trend_id, event_at).
  */
-function lineageSql(dialect: Dialect, withCursor: boolean): string {
-  const firstAtOrAfter = (offsetMs: number) =>
-    `(SELECT m.views FROM metric_snapshot m WHERE m.publication_id = p.id AND m.captured_at >= ${plus(dialect, 'p.published_at', offsetMs)} ` +
-    'ORDER BY m.captured_at ASC LIMIT 1)';
+function lineageSql(withCursor: boolean): string {
   return `SELECT p.id AS pid, p.platform AS platform, p.account AS account, p.published_at AS published_at, p.title AS title, p.url AS url,
   p.privacy_status AS privacy_status, p.upload_status AS upload_status, p.edit_id AS p_edit_id,
   ch.name AS channel_name, ch.external_id AS channel_external_id,
@@ -52,11 +35,8 @@ function lineageSql(dialect: Dialect, withCursor: boolean): string {
   a.id AS article_id, a.title AS article_title, a.url AS article_url, c.slug AS category,
   (SELECT tt.to_stage FROM trend_transition tt WHERE tt.trend_id = s.trend_id AND tt.event_at <= p.published_at
     ORDER BY tt.event_at DESC, tt.id DESC LIMIT 1) AS stage,
-  ${firstAtOrAfter(VIEW_MARKS.views1h)} AS views_1h,
-  ${firstAtOrAfter(VIEW_MARKS.views24h)} AS views_24h,
-  ${firstAtOrAfter(VIEW_MARKS.views7d)} AS views_7d,
-  (SELECT COUNT(*) FROM metric_snapshot m WHERE m.publication_id = p.id) AS snapshots,
-  l.views AS views_latest, l.captured_at AS latest_at, l.source AS metric_source
+  pv.views_1h AS views_1h, pv.views_24h AS views_24h, pv.views_7d AS views_7d, pv.snapshots AS snapshots,
+  pv.views_latest AS views_latest, pv.latest_at AS latest_at, pv.metric_source AS metric_source
 FROM publication p
 LEFT JOIN edit e ON e.id = p.edit_id
 LEFT JOIN video v ON v.id = e.video_id
@@ -65,7 +45,7 @@ LEFT JOIN trend t ON t.id = s.trend_id
 LEFT JOIN article a ON a.id = s.article_id
 LEFT JOIN category c ON c.id = a.category_id
 LEFT JOIN channel ch ON ch.id = p.channel_id
-LEFT JOIN metric_snapshot l ON l.id = (SELECT m.id FROM metric_snapshot m WHERE m.publication_id = p.id ORDER BY m.captured_at DESC LIMIT 1)
+LEFT JOIN publication_views pv ON pv.publication_id = p.id
 WHERE p.published_at >= ? AND p.published_at < ?${withCursor ? ' AND p.published_at >= ? AND (p.published_at > ? OR p.id > ?)' : ''}
 ORDER BY p.published_at ASC, p.id ASC
 LIMIT ?`;
@@ -104,7 +84,7 @@ interface LineageSqlRow {
   views_1h: number | string | null;
   views_24h: number | string | null;
   views_7d: number | string | null;
-  snapshots: number | string;
+  snapshots: number | string | null;
   views_latest: number | string | null;
   latest_at: unknown;
   metric_source: string | null;
@@ -118,11 +98,7 @@ const num = (value: number | string | null): number | null => (value === null ||
  */
 @Injectable()
 export class ReportService {
-  private readonly dialect: Dialect;
-
-  constructor(private readonly dataSource: DataSource) {
-    this.dialect = dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
-  }
+  constructor(private readonly dataSource: DataSource) {}
 
   async lineage(request: { from: string; to: string; cursor?: string; limit: number }): Promise<CatalogReportLineageResponseV1> {
     const from = new Date(request.from);
@@ -132,7 +108,7 @@ export class ReportService {
     const after = request.cursor ? decodeCursor(request.cursor) : undefined;
     if (after) params.push(sqlTime(after.at), sqlTime(after.at), after.id);
     params.push(request.limit + 1);
-    const found = (await this.dataSource.query(lineageSql(this.dialect, after !== undefined), params)) as LineageSqlRow[];
+    const found = (await this.dataSource.query(lineageSql(after !== undefined), params)) as LineageSqlRow[];
     const more = found.length > request.limit;
     if (more) found.length = request.limit;
     if (found.length === 0) return { rows: [], nextCursor: null };
@@ -179,7 +155,7 @@ export class ReportService {
         views7d: num(r.views_7d),
         viewsLatest: num(r.views_latest),
         latestAt: latestAt === null ? null : new Date(latestAt).toISOString(),
-        snapshots: Number(r.snapshots),
+        snapshots: Number(r.snapshots ?? 0),
         metricSource: r.metric_source ?? null,
       };
       rows.push(row);
