@@ -3,7 +3,13 @@ import { once } from 'node:events';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CommonEnv, loadEnv } from '#config';
-import { connectNats, loadTopology, Namespace, NoServiceError, RemoteError, RequestClient, RequestTimeoutError } from '#messaging';
+// Single modules, not the #messaging barrel: that one loads NestJS and the JetStream transport,
+// seconds of start-up a command does not need.
+import { connectNats } from '#messaging/connect';
+import { NoServiceError, RemoteError, RequestTimeoutError } from '#messaging/errors';
+import { Namespace } from '#messaging/namespace';
+import { RequestClient } from '#messaging/request-client';
+import { loadTopology } from '#messaging/streams.config';
 import { collectReport } from './report.client.js';
 import { csvHeader, csvLines, csvTermsByDay, describeLogCheck, jsonParts, renderHtml } from './report-render.js';
 

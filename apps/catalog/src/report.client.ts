@@ -1,5 +1,8 @@
-import { CatalogReportExternalTrendsV1, CatalogReportLineageV1, LoggerEventKeysV1, type LineageRowV1 } from '#contracts';
-import { NoServiceError, RequestTimeoutError, type RequestClient } from '#messaging';
+import type { LineageRowV1 } from '#contracts';
+import { CatalogReportExternalTrendsV1, CatalogReportLineageV1 } from '#contracts/requests/catalog/report.v1';
+import { LoggerEventKeysV1 } from '#contracts/requests/logger/event-keys.v1';
+import { NoServiceError, RequestTimeoutError } from '#messaging/errors';
+import type { RequestClient } from '#messaging/request-client';
 import { ReportAccumulator } from './report-aggregates.js';
 import type { LogCheck, LogCheckKind, ReportData } from './report-render.js';
 
