@@ -36,12 +36,13 @@ function log(line: string): void {
 
 /** Runs the report tool once; wall seconds and its peak RSS (GNU time's %M, KiB). */
 /** Async: the catalog answering it runs in this process's event loop. */
-async function runReport(ns: string, format: string, out: string): Promise<{ s: number; rssMb: number; bytes: number }> {
+async function runReport(ns: string, format: string, out: string): Promise<{ s: number; rssMb: number; bytes: number; toolCpuS: number; catalogCpuS: number }> {
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   // No logger runs here: --no-log-check (the comparison is one request per kind; see report-permissions.spec).
   const child = spawn(
     '/usr/bin/time',
-    ['-f', 'RSS_KB=%M', process.execPath, join(root, 'dist/apps/catalog/src/report.cli.js'), '--from', '2026-08-01', '--to', '2026-10-29', '--format', format, '--out', out, '--tz', 'UTC', '--no-log-check'],
+    ['-f', 'RSS_KB=%M CPU_S=%U+%S', process.execPath, join(root, 'dist/apps/catalog/src/report.cli.js'), '--from', '2026-08-01', '--to', '2026-10-29', '--format', format, '--out', out, '--tz', 'UTC', '--no-log-check'],
     { env: { ...process.env, NATS_NAMESPACE: ns }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -51,10 +52,18 @@ async function runReport(ns: string, format: string, out: string): Promise<{ s: 
   const s = (performance.now() - started) / 1000;
   if (r.status !== 0) throw new Error(`report --format ${format} failed (${r.status}): ${r.stderr}`);
   const rss = Number(/RSS_KB=(\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024;
+  // CPU seconds say what the wall time cannot on a shared machine: the work itself, whatever the load.
+  const cpu = /CPU_S=([\d.]+)\+([\d.]+)/.exec(r.stderr);
+  const toolCpuS = cpu ? Number(cpu[1]) + Number(cpu[2]) : 0;
+  const used = process.cpuUsage(cpu0);
+  const catalogCpuS = (used.user + used.system) / 1e6;
   const files = format.includes(',') ? format.split(',').map((f) => `${out}.${f}`) : [out];
   const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
-  log(`  ${format}: ${s.toFixed(2)} s, peak RSS ${rss.toFixed(0)} MB, ${(bytes / 1e6).toFixed(1)} MB — ${r.stderr.split('\n')[0]}`);
-  return { s, rssMb: rss, bytes };
+  log(
+    `  ${format}: ${s.toFixed(2)} s (CPU: tool ${toolCpuS.toFixed(2)} s, catalog ${catalogCpuS.toFixed(2)} s), peak RSS ${rss.toFixed(0)} MB, ` +
+      `${(bytes / 1e6).toFixed(1)} MB — ${r.stderr.split('\n')[0]}`,
+  );
+  return { s, rssMb: rss, bytes, toolCpuS, catalogCpuS };
 }
 
 async function bench(dialect: string): Promise<Record<string, number>> {
@@ -93,6 +102,8 @@ async function bench(dialect: string): Promise<Record<string, number>> {
         seed_s: Number(seedS.toFixed(1)),
         report_s: Number(both.s.toFixed(2)),
         peak_rss_mb: Math.round(both.rssMb),
+        tool_cpu_s: Number(both.toolCpuS.toFixed(2)),
+        catalog_cpu_s: Number(both.catalogCpuS.toFixed(2)),
         separate_html_plus_csv_s: Number((html.s + csv.s).toFixed(2)),
         html_s: Number(html.s.toFixed(2)),
         csv_s: Number(csv.s.toFixed(2)),

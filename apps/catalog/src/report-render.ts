@@ -56,11 +56,14 @@ const CSV_COLUMNS = [
   'editor_stand_in', 'views_1h', 'views_24h', 'views_7d', 'views_latest', 'latest_at', 'snapshots', 'metric_source', 'external_trends_of_day',
 ] as const;
 
+const CSV_NEEDS_CARE = /^[=+\-@\t\r]|[",\r\n]/;
+
 /** RFC 4180 field; a leading =, +, - or @ is prefixed with ' so a spreadsheet never runs it as a formula. */
 function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let s = String(value);
-  if (/^[=+\-@\t\r]/.test(s) && typeof value === 'string') s = `'${s}`;
+  if (typeof value !== 'string') return String(value);
+  if (!CSV_NEEDS_CARE.test(value)) return value;
+  const s = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 

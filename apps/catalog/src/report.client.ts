@@ -40,11 +40,13 @@ export async function collectReport(requests: RequestClient, window: ReportWindo
   const acc = new ReportAccumulator(window);
   const kept: LineageRowV1[] = [];
   const publicationIds = new Set<number>();
-  const ask = (cursor?: string) =>
-    requests.request(CatalogReportLineageV1, { from: window.from, to: window.to, cursor, limit: options.pageSize ?? 1000 }, { timeoutMs: options.timeoutMs });
+  let limit = options.pageSize ?? 1000;
+  const ask = (cursor?: string) => requests.request(CatalogReportLineageV1, { from: window.from, to: window.to, cursor, limit }, { timeoutMs: options.timeoutMs });
   let pending: ReturnType<typeof ask> | undefined = ask();
   while (pending) {
     const page: Awaited<ReturnType<typeof ask>> = await pending;
+    // A page the catalog cut for size: ask for that many next time, not for rows it reads and drops.
+    if (page.nextCursor && page.rows.length < limit) limit = Math.max(1, page.rows.length);
     pending = page.nextCursor ? ask(page.nextCursor) : undefined;
     // A failed prefetch is reported when it is awaited, not as an unhandled rejection meanwhile.
     pending?.catch(() => undefined);

@@ -8,7 +8,10 @@ import { sqlTime } from './report-views.js';
 
 export { VIEW_MARKS } from './report-views.js';
 
-/** A reply stays under NATS's 1 MB default max payload: a page stops early past this many bytes of rows. */
+/**
+ * A reply stays under NATS's 1 MB default max payload: a page stops early past this many bytes of
+ * rows (UTF-8, estimated by rowBytes; the margin covers JSON escapes).
+ */
 const PAGE_BYTES = 700_000;
 
 /** A raw datetime column: mysql2 gives a Date (timezone 'Z'), SQLite the UTC text TypeORM wrote. */
@@ -90,6 +93,16 @@ interface LineageSqlRow {
   metric_source: string | null;
 }
 
+/** A row's JSON size in UTF-8 bytes, from its strings (Korean text is 3 bytes a character) plus its keys and numbers. */
+function rowBytes(r: LineageRowV1): number {
+  let bytes = 640;
+  for (const text of [r.platform, r.channel, r.channelExternalId, r.title, r.url, r.privacyStatus, r.uploadStatus, r.trend.text, r.trend.stageAtPublication,
+    r.story.title, r.story.template, r.story.model, r.article.title, r.article.url, r.article.category, r.video.model, r.edit.editor, r.metricSource]) {
+    if (text) bytes += Buffer.byteLength(text) + 2;
+  }
+  return bytes;
+}
+
 const num = (value: number | string | null): number | null => (value === null || value === undefined ? null : Number(value));
 
 /**
@@ -159,7 +172,7 @@ export class ReportService {
         metricSource: r.metric_source ?? null,
       };
       rows.push(row);
-      bytes += JSON.stringify(row).length;
+      bytes += rowBytes(row);
       last = { at: publishedAt, id: row.publicationId };
     }
     return { rows, nextCursor: (more || cut) && last ? encodeCursor({ at: new Date(last.at), id: last.id }) : null };
