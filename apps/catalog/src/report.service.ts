@@ -4,7 +4,7 @@ import { DataSource, In } from 'typeorm';
 import { CatalogError } from './catalog.errors.js';
 import { ExternalTrendItemEntity, ExternalTrendSnapshotEntity } from './entities/external-trend.entities.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
-import { sqlTime } from './report-views.js';
+import { dialectOf, sqlTime, type Dialect } from './report-views.js';
 
 export { VIEW_MARKS } from './report-views.js';
 
@@ -27,8 +27,10 @@ function rawTime(value: unknown): number {
  * kept by the snapshot writer: report-views.ts); the stage at publication as a subquery that seeks
  * the index trend_transition (trend_id, event_at).
  */
-function lineageSql(withCursor: boolean): string {
-  return `SELECT p.id AS pid, p.platform AS platform, p.account AS account, p.published_at AS published_at, p.title AS title, p.url AS url,
+function lineageSql(dialect: Dialect, withCursor: boolean): string {
+  // MariaDB's DATETIME as text: mysql2 turning each into a Date was a fifth of the page's CPU.
+  const text = (column: string) => (dialect === 'mysql' ? `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i:%s.%f')` : column);
+  return `SELECT p.id AS pid, p.platform AS platform, p.account AS account, ${text('p.published_at')} AS published_at, p.title AS title, p.url AS url,
   p.privacy_status AS privacy_status, p.upload_status AS upload_status, p.edit_id AS p_edit_id,
   ch.name AS channel_name, ch.external_id AS channel_external_id,
   e.id AS edit_id, e.editor AS editor, e.stand_in AS edit_stand_in,
@@ -39,7 +41,7 @@ function lineageSql(withCursor: boolean): string {
   (SELECT tt.to_stage FROM trend_transition tt WHERE tt.trend_id = s.trend_id AND tt.event_at <= p.published_at
     ORDER BY tt.event_at DESC, tt.id DESC LIMIT 1) AS stage,
   pv.views_1h AS views_1h, pv.views_24h AS views_24h, pv.views_7d AS views_7d, pv.snapshots AS snapshots,
-  pv.views_latest AS views_latest, pv.latest_at AS latest_at, pv.metric_source AS metric_source
+  pv.views_latest AS views_latest, ${text('pv.latest_at')} AS latest_at, pv.metric_source AS metric_source
 FROM publication p
 LEFT JOIN edit e ON e.id = p.edit_id
 LEFT JOIN video v ON v.id = e.video_id
@@ -111,7 +113,11 @@ const num = (value: number | string | null): number | null => (value === null ||
  */
 @Injectable()
 export class ReportService {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly dialect: Dialect;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.dialect = dialectOf(dataSource.options.type);
+  }
 
   async lineage(request: { from: string; to: string; cursor?: string; limit: number }): Promise<CatalogReportLineageResponseV1> {
     const from = new Date(request.from);
@@ -121,7 +127,7 @@ export class ReportService {
     const after = request.cursor ? decodeCursor(request.cursor) : undefined;
     if (after) params.push(sqlTime(after.at), sqlTime(after.at), after.id);
     params.push(request.limit + 1);
-    const found = (await this.dataSource.query(lineageSql(after !== undefined), params)) as LineageSqlRow[];
+    const found = (await this.dataSource.query(lineageSql(this.dialect, after !== undefined), params)) as LineageSqlRow[];
     const more = found.length > request.limit;
     if (more) found.length = request.limit;
     if (found.length === 0) return { rows: [], nextCursor: null };
