@@ -137,7 +137,10 @@ export class ReportAccumulator {
       this.totalViews += v;
       this.top.push(r);
       if (this.top.length >= SHOWN_ROWS * 4) this.trimTop();
-    } else if (this.unmeasured.length < SHOWN_ROWS) this.unmeasured.push(r);
+    } else {
+      this.unmeasured.push(r);
+      if (this.unmeasured.length >= SHOWN_ROWS * 4) this.trimUnmeasured();
+    }
     const day = dayOf(r);
     this.perDay.set(day, (this.perDay.get(day) ?? 0) + 1);
     this.ids.videos.add(r.video.id);
@@ -162,9 +165,16 @@ export class ReportAccumulator {
     this.top.length = Math.min(this.top.length, SHOWN_ROWS);
   }
 
-  /** The rows the HTML table shows: the most viewed first, then unmeasured ones, SHOWN_ROWS at most. */
+  /** The oldest unmeasured rows (pages may arrive from several slices of the window at once). */
+  private trimUnmeasured(): void {
+    this.unmeasured.sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.publicationId - b.publicationId);
+    this.unmeasured.length = Math.min(this.unmeasured.length, SHOWN_ROWS);
+  }
+
+  /** The rows the HTML table shows: the most viewed first, then the oldest unmeasured ones, SHOWN_ROWS at most. */
   shownRows(): LineageRowV1[] {
     this.trimTop();
+    this.trimUnmeasured();
     return this.top.concat(this.unmeasured).slice(0, SHOWN_ROWS);
   }
 

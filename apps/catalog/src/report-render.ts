@@ -105,13 +105,14 @@ export function* renderCsv(data: Pick<ReportData, 'rows' | 'external'>): Generat
 export const jsonParts = {
   head: (generatedAt: string, external: ReportData['external']): string =>
     `{"generatedAt":${JSON.stringify(generatedAt)},\n"externalTrends":${JSON.stringify(external)},\n"rows":[`,
-  rows: (rows: LineageRowV1[], first: boolean): string => (rows.length ? `${first ? '\n' : ',\n'}${rows.map((r) => JSON.stringify(r)).join(',\n')}` : ''),
+  /** Rows one per line, separated by commas (the caller puts ",\n" between two chunks). */
+  rowsText: (rows: LineageRowV1[]): string => rows.map((r) => JSON.stringify(r)).join(',\n'),
   tail: (aggregates: ReportAggregates, logCheck: LogCheck | undefined): string =>
     `\n],\n"aggregates":${JSON.stringify(aggregates, null, 1)},\n"logCheck":${JSON.stringify(logCheck ?? null, null, 1)}}\n`,
 };
 
 export function renderJson(data: ReportData): string {
-  return jsonParts.head(data.generatedAt, data.external) + jsonParts.rows(data.rows, true) + jsonParts.tail(data.aggregates, data.logCheck);
+  return `${jsonParts.head(data.generatedAt, data.external)}\n${jsonParts.rowsText(data.rows)}${jsonParts.tail(data.aggregates, data.logCheck)}`;
 }
 
 const require = createRequire(import.meta.url);

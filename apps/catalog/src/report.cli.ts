@@ -1,6 +1,7 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { extname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CommonEnv, loadEnv } from '#config';
 // Single modules, not the #messaging barrel: that one loads NestJS and the JetStream transport,
@@ -109,6 +110,48 @@ class Sink {
   }
 }
 
+/**
+ * One format's rows, slice by slice: slice 0 (the oldest) goes straight to the output, later slices
+ * to temporary files appended in order at the end, so the rows stay oldest first while the slices
+ * are read at once, and no slice is held in memory.
+ */
+class SliceWriter {
+  private readonly parts: { path: string; stream?: WriteStream; started: boolean }[];
+  constructor(
+    private readonly main: Sink,
+    slices: number,
+    dir: string,
+    name: string,
+    /** Between two chunks of rows (JSON's comma; CSV lines end with their own newline). */
+    private readonly separator: string,
+  ) {
+    this.parts = Array.from({ length: slices }, (_, k) => ({ path: join(dir, `${name}.${k}`), started: false }));
+  }
+
+  async write(slice: number, chunk: string): Promise<void> {
+    if (!chunk) return;
+    const part = this.parts[slice]!;
+    const text = part.started ? this.separator + chunk : chunk;
+    part.started = true;
+    if (slice === 0) return this.main.write(text);
+    part.stream ??= createWriteStream(part.path);
+    if (!part.stream.write(text)) await once(part.stream, 'drain');
+  }
+
+  async finish(): Promise<void> {
+    let any = this.parts[0]!.started;
+    for (const part of this.parts.slice(1)) {
+      if (!part.started || !part.stream) continue;
+      part.stream.end();
+      await once(part.stream, 'finish');
+      if (any) await this.main.write(this.separator);
+      for await (const chunk of createReadStream(part.path, { encoding: 'utf8', highWaterMark: 1 << 20 })) await this.main.write(chunk as string);
+      any = true;
+    }
+  }
+}
+
+const partsDir = mkdtempSync(join(tmpdir(), 'report-'));
 try {
   const requests = new RequestClient(nc, new Namespace(env.NATS_NAMESPACE), env.NATS_REQUEST_TIMEOUT_MS, undefined, { app: 'report', requests: declaration.requests });
   const sinks = new Map(formats.map((f) => [f as Format, new Sink(target(f as Format))]));
@@ -116,7 +159,8 @@ try {
   const json = sinks.get('json');
   const generatedAt = new Date().toISOString();
   let terms = new Map<string, string>();
-  let firstJsonRows = true;
+  let csvRows: SliceWriter | undefined;
+  let jsonRows: SliceWriter | undefined;
   const data = await collectReport(
     requests,
     { from: from.toISOString(), to: to.toISOString(), timeZone: values.tz },
@@ -124,20 +168,22 @@ try {
       timeoutMs: Math.max(env.NATS_REQUEST_TIMEOUT_MS, 30_000),
       logCheck: !values['no-log-check'],
       logLookbackDays: lookbackDays,
-      onStart: async (external) => {
+      onStart: async (external, slices) => {
         terms = csvTermsByDay(external);
+        if (csv) csvRows = new SliceWriter(csv, slices, partsDir, 'csv', '');
+        if (json) jsonRows = new SliceWriter(json, slices, partsDir, 'json', ',\n');
         await csv?.write(csvHeader());
-        await json?.write(jsonParts.head(generatedAt, external));
+        await json?.write(`${jsonParts.head(generatedAt, external)}\n`);
       },
-      onRows: async (rows) => {
-        await csv?.write(csvLines(rows, terms));
-        if (json && rows.length) {
-          await json.write(jsonParts.rows(rows, firstJsonRows));
-          firstJsonRows = false;
-        }
+      onRows: async (rows, slice) => {
+        if (rows.length === 0) return;
+        await csvRows?.write(slice, csvLines(rows, terms));
+        await jsonRows?.write(slice, jsonParts.rowsText(rows));
       },
     },
   );
+  await csvRows?.finish();
+  await jsonRows?.finish();
   await json?.write(jsonParts.tail(data.aggregates, data.logCheck));
   await sinks.get('html')?.write(renderHtml({ ...data, generatedAt }));
   for (const sink of sinks.values()) await sink.close();
@@ -154,5 +200,6 @@ try {
   if (error instanceof RemoteError) fail(`the catalog refused the request: ${error.message}`);
   throw error;
 } finally {
+  rmSync(partsDir, { recursive: true, force: true });
   await nc.close();
 }

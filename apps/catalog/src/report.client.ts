@@ -15,10 +15,12 @@ export interface ReportWindow {
 export interface CollectOptions {
   pageSize?: number;
   timeoutMs?: number;
-  /** Called once the external trends are known, before the first rows. */
-  onStart?: (external: ReportData['external']) => void | Promise<void>;
-  /** Called with each page's rows, in order (oldest first), before the next page is awaited. */
-  onRows?: (rows: LineageRowV1[]) => void | Promise<void>;
+  /** Called once the external trends and the number of slices are known, before the first rows. */
+  onStart?: (external: ReportData['external'], slices: number) => void | Promise<void>;
+  /** Called with each page's rows and its slice (0 the oldest); within a slice, in order. */
+  onRows?: (rows: LineageRowV1[], slice: number) => void | Promise<void>;
+  /** Time slices of the window read at once (default 4). */
+  slices?: number;
   /** Keep every row in the result (tests, small windows); the CLI streams them instead. */
   keepRows?: boolean;
   /** Compare the counts with the log DB's events (the logger over NATS); default true. */
@@ -29,40 +31,59 @@ export interface CollectOptions {
 
 const DAY = 86_400_000;
 
+/** [from, to) cut into `count` consecutive slices of equal time (the last ends at `to`). */
+export function sliceWindow(from: string, to: string, count: number): { from: string; to: string }[] {
+  const start = Date.parse(from);
+  const span = Date.parse(to) - start;
+  const n = Math.max(1, Math.min(count, Math.floor(span / 1000)));
+  return Array.from({ length: n }, (_, k) => ({
+    from: k === 0 ? from : new Date(start + Math.floor((span * k) / n)).toISOString(),
+    to: k === n - 1 ? to : new Date(start + Math.floor((span * (k + 1)) / n)).toISOString(),
+  }));
+}
+
 /**
- * Reads every page of the window from the catalog (the next page is asked for before the current
- * one is handed on, so the catalog's query and the caller's writing overlap), folds the rows into
- * the aggregates, and compares the counts with the log DB.
+ * Reads every page of the window from the catalog and folds the rows into the aggregates, then
+ * compares the counts with the log DB. The window is read as `slices` consecutive time slices at
+ * once, each its own cursor, and each slice asks for its next page before handing on the current
+ * one: on a busy machine a page's round trip (tool → NATS → catalog → database and back) is mostly
+ * waiting to be scheduled, and several in flight hide that wait. `onRows` gets each slice's rows in
+ * order with the slice's number (slice 0 is the oldest); the caller puts the slices together.
  */
 export async function collectReport(requests: RequestClient, window: ReportWindow, options: CollectOptions = {}): Promise<ReportData> {
   const { days: external } = await requests.request(CatalogReportExternalTrendsV1, { from: window.from, to: window.to, perDay: 10 }, { timeoutMs: options.timeoutMs });
-  await options.onStart?.(external);
+  const slices = sliceWindow(window.from, window.to, options.slices ?? 4);
+  await options.onStart?.(external, slices.length);
   const acc = new ReportAccumulator(window);
-  const kept: LineageRowV1[] = [];
+  const kept: LineageRowV1[][] = slices.map(() => []);
   const publicationIds = new Set<number>();
-  let limit = options.pageSize ?? 1000;
-  const ask = (cursor?: string) => requests.request(CatalogReportLineageV1, { from: window.from, to: window.to, cursor, limit }, { timeoutMs: options.timeoutMs });
-  let pending: ReturnType<typeof ask> | undefined = ask();
-  while (pending) {
-    const page: Awaited<ReturnType<typeof ask>> = await pending;
-    // A page the catalog cut for size: ask for that many next time, not for rows it reads and drops.
-    if (page.nextCursor && page.rows.length < limit) limit = Math.max(1, page.rows.length);
-    pending = page.nextCursor ? ask(page.nextCursor) : undefined;
-    // A failed prefetch is reported when it is awaited, not as an unhandled rejection meanwhile.
-    pending?.catch(() => undefined);
-    for (const row of page.rows) {
-      acc.add(row);
-      publicationIds.add(row.publicationId);
+  const keep = options.keepRows ?? !options.onRows;
+  const readSlice = async (slice: { from: string; to: string }, k: number): Promise<void> => {
+    let limit = options.pageSize ?? 1000;
+    const ask = (cursor?: string) => requests.request(CatalogReportLineageV1, { ...slice, cursor, limit }, { timeoutMs: options.timeoutMs });
+    let pending: ReturnType<typeof ask> | undefined = ask();
+    while (pending) {
+      const page: Awaited<ReturnType<typeof ask>> = await pending;
+      // A page the catalog cut for size: ask for that many next time, not for rows it reads and drops.
+      if (page.nextCursor && page.rows.length < limit) limit = Math.max(1, page.rows.length);
+      pending = page.nextCursor ? ask(page.nextCursor) : undefined;
+      // A failed prefetch is reported when it is awaited, not as an unhandled rejection meanwhile.
+      pending?.catch(() => undefined);
+      for (const row of page.rows) {
+        acc.add(row);
+        publicationIds.add(row.publicationId);
+      }
+      if (keep) kept[k]!.push(...page.rows);
+      await options.onRows?.(page.rows, k);
     }
-    if (options.keepRows ?? !options.onRows) kept.push(...page.rows);
-    await options.onRows?.(page.rows);
-  }
+  };
+  await Promise.all(slices.map((slice, k) => readSlice(slice, k)));
   const aggregates = acc.result(external);
   const logCheck =
     options.logCheck === false
       ? undefined
       : await compareWithLog(requests, window, { publications: publicationIds, ...acc.ids }, options.logLookbackDays ?? 30, options.timeoutMs);
-  return { rows: kept, shown: acc.shownRows(), external, aggregates, logCheck, generatedAt: new Date().toISOString() };
+  return { rows: kept.flat(), shown: acc.shownRows(), external, aggregates, logCheck, generatedAt: new Date().toISOString() };
 }
 
 /** What each count of the report is compared with: the event that announced the row, by its id field. */
