@@ -12,6 +12,7 @@ import { LogQueryHandler } from './log-query.handler.js';
 import { LogQueryService } from './log-query.service.js';
 import { LoggerHandler } from './logger.handler.js';
 import { LogRepository } from './log.repository.js';
+import { LoggerStorageSizeHandler } from './storage-size.handler.js';
 import { CreateLogTables1764150000000 } from './migrations/1764150000000-create-log-tables.js';
 import { CreateEventDailyCount1795990369322 } from './migrations/1795990369322-create-event-daily-count.js';
 
@@ -30,7 +31,7 @@ export const LOG_ENTITIES = [EventLogEntity, DeadLetterLogEntity, EventDailyCoun
 export const LOG_MIGRATIONS = [CreateLogTables1764150000000, CreateEventDailyCount1795990369322];
 
 @Module({
-  controllers: [LoggerHandler, LogQueryHandler, EventKeysHandler],
+  controllers: [LoggerHandler, LogQueryHandler, LoggerStorageSizeHandler, EventKeysHandler],
   providers: [
     {
       provide: LogRepository,
