@@ -11,6 +11,7 @@ import { chromium } from 'playwright-core';
 import { CatalogModule } from '../src/catalog.module.js';
 import { openCatalogDatabase } from '../src/database/catalog-database.js';
 import { collectReport } from '../src/report.client.js';
+import { dialectOf, refreshPublicationViewsRange } from '../src/report-views.js';
 import { renderCsv, renderHtml, renderJson } from '../src/report-render.js';
 import { DIALECTS, TestDatabase } from './catalog-fixture.js';
 import { seedLineage, snapshotOffsets } from './report-seed.js';
@@ -128,6 +129,20 @@ for (const dialect of DIALECTS) {
         [987_654, capturedAt, before.snapshots + 1, before.views1h, before.views24h, before.views7d ?? 987_654],
         'the latest is the new snapshot; a mark reached only now takes it as its first snapshot at or after',
       );
+    });
+
+    it("rebuilds publication_views from the snapshots as the migration's backfill does, to the same rows", async () => {
+      const read = async () => (await collectReport(app.requests, window, { pageSize: 100, logCheck: false })).rows;
+      const before = await read();
+      const ds = await openCatalogDatabase(db.url);
+      try {
+        await ds.query('DELETE FROM publication_views');
+        assert.ok((await read()).every((r) => r.viewsLatest === null && r.snapshots === 0), 'the report reads the table, not the snapshots');
+        await refreshPublicationViewsRange(ds, dialectOf(ds.options.type), 1, 5000);
+      } finally {
+        await ds.destroy();
+      }
+      assert.deepEqual(await read(), before);
     });
 
     it('refuses an empty window and a cursor it did not issue', async () => {
