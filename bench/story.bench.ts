@@ -92,6 +92,7 @@ interface Figures {
   model_field_share: number;
   tokens_per_s?: number;
   reply_budget_tokens?: number;
+  wall_s?: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -153,6 +154,7 @@ function show(name: string, figures: Figures): void {
 }
 
 console.log(`story bench: ${PAIRS} pairs (Korean and English), ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}`);
+process.on('exit', () => process.stderr.write(`story bench: load at the end ${loadavg()[0]!.toFixed(1)}\n`));
 const inputs = pairs(PAIRS);
 const results: Record<string, Figures | null> = {};
 
@@ -176,7 +178,9 @@ if (found.status === 0) {
   const url = await engine.start();
   const client = new ChatClient({ baseUrl: url, model: engine.model, backend: 'llamacpp', timeoutMs: 900_000, retry: { maxRetries: 0 }, contextTokens });
   const writer = new ModelStoryWriter(client, { contextTokens, maxTokens: 0, images: false, draft: 'compact', whitespaceBytes: 13 });
+  const wallStarted = performance.now();
   const figures = await run('engine', writer, inputs.slice(0, ENGINE_PAIRS));
+  figures.wall_s = round((performance.now() - wallStarted) / 1000, 1);
   figures.tokens_per_s = engine.stats.seconds > 0 ? round(engine.stats.completionTokens / engine.stats.seconds, 1) : 0;
   figures.reply_budget_tokens = outputTokenBound(compactDraftJsonSchema([1000, 1001]), { whitespaceBytes: 13 }) ?? undefined;
   results.engine = figures;
