@@ -1,8 +1,10 @@
 // Story writing benchmark: 50 trend/article pairs (Korean and English) through every available
 // backend: the fake chat server (client, validation and stage prompt overhead), the template
 // stand-in, and the in-process engine (node-llama-cpp, Gemma 3 270M) when its model is installed
-// (`node scripts/llm-model.mjs install`). Each backend's scripts are validated against
-// StoryScriptV1; the engine is a base model, so its scripts are judged on validity, never quality.
+// (`node scripts/llm-model.mjs install`), which writes the compact draft (docs/story.md). Each
+// backend's scripts are validated against StoryScriptV1; the engine is a base model, so its scripts
+// are judged on validity, never quality. The engine's 50 pairs take about an hour on a shared
+// 2-core machine at load 20 (`--engine-pairs N` for fewer).
 //
 //   npm run bench:story                       50 pairs on every backend
 //   npm run bench:story -- --pairs 20 --engine-pairs 10
