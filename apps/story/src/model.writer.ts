@@ -21,7 +21,7 @@ export interface ModelWriterOptions {
   whitespaceBytes?: number;
   images: boolean;
   maxScenes?: number;
-  /** Characters of narration per scene at most (400). */
+  /** Characters of narration per scene at most (full draft 400, compact 80). */
   narrationChars?: number;
 }
 
@@ -37,7 +37,19 @@ export class ModelStoryWriter implements StoryWriter {
   constructor(
     private readonly client: ChatClient,
     private readonly options: ModelWriterOptions,
-  ) {}
+  ) {
+    // A context too small for the compact draft's budget fails at start, not on every message.
+    if (options.draft === 'compact') {
+      const budget = outputTokenBound(compactDraftJsonSchema([], this.compactLimits()), { whitespaceBytes: options.whitespaceBytes })!;
+      if (budget > options.contextTokens - 256) {
+        throw new Error(`the compact draft's reply may take ${budget} tokens: a ${options.contextTokens}-token context leaves too little for the prompt; raise STORY_LLM_CONTEXT_TOKENS (4096 or more)`);
+      }
+    }
+  }
+
+  private compactLimits() {
+    return { ...COMPACT_LIMITS, ...(this.options.maxScenes ? { maxScenes: this.options.maxScenes } : {}), ...(this.options.narrationChars ? { narrationChars: this.options.narrationChars } : {}) };
+  }
 
   get model(): string {
     return this.client.model;
@@ -108,7 +120,7 @@ export class ModelStoryWriter implements StoryWriter {
 
   /** The compact draft with a reply budget that always closes its JSON (`outputTokenBound`). */
   private compactFormat(mediaIds: number[], input: StoryInput) {
-    const limits = { ...COMPACT_LIMITS, ...(this.options.maxScenes ? { maxScenes: this.options.maxScenes } : {}), ...(this.options.narrationChars ? { narrationChars: this.options.narrationChars } : {}) };
+    const limits = this.compactLimits();
     const jsonSchema: JsonSchema = compactDraftJsonSchema(mediaIds, limits);
     const maxTokens = outputTokenBound(jsonSchema, { whitespaceBytes: this.options.whitespaceBytes });
     if (maxTokens === null) throw new Error('the compact draft schema must bound its output');

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StoryScriptV1 } from '#contracts';
-import { outputTokenBound } from '#llm';
+import { ChatClient, outputTokenBound } from '#llm';
 import { expandCompactDraft } from '../src/draft-expansion.js';
+import { ModelStoryWriter } from '../src/model.writer.js';
 import { COMPACT_LIMITS, compactDraftJsonSchema, compactDraftSchema } from '../src/story-draft.js';
 import type { StoryInput } from '../src/story.types.js';
 
@@ -58,5 +59,11 @@ describe('the compact draft', () => {
     assert.ok(script.hashtags.includes('#life'));
     assert.deepEqual(authorship.model.sort(), ['scenes[0].durationS', 'scenes[0].mediaId', 'scenes[0].narration', 'scenes[1].durationS', 'scenes[1].mediaId', 'title'].sort());
     for (const path of ['hook', 'scenes[1].narration', 'scenes[0].onScreen', 'scenes[1].endS', 'hashtags', 'language', 'sourceUrl']) assert.ok(authorship.code.includes(path), path);
+  });
+
+  it('a context too small for its reply budget fails at start, saying what to raise', () => {
+    const client = new ChatClient({ baseUrl: 'http://127.0.0.1:9/v1', model: 'small', backend: 'llamacpp' });
+    assert.throws(() => new ModelStoryWriter(client, { contextTokens: 2048, maxTokens: 0, images: false, draft: 'compact' }), /may take 3236 tokens.*STORY_LLM_CONTEXT_TOKENS/);
+    assert.doesNotThrow(() => new ModelStoryWriter(client, { contextTokens: 4096, maxTokens: 0, images: false, draft: 'compact' }));
   });
 });
