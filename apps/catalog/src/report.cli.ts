@@ -80,7 +80,13 @@ if (!(from < to)) fail(`--from ${values.from} is not before --to ${values.to}`);
 
 const env = loadEnv({ ...CommonEnv });
 // The tool's own declaration (config/apps/report.yaml): the owners it may ask, checked here as the router checks them.
-const declaration = loadTopology(env.STREAMS_CONFIG).apps.report;
+const declaration = (() => {
+  try {
+    return loadTopology(env.STREAMS_CONFIG).apps.report;
+  } catch (error) {
+    return fail(`cannot read the NATS declarations (${(error as Error).message}); run it from the repository or set STREAMS_CONFIG`);
+  }
+})();
 if (!declaration) fail(`config/apps/report.yaml is missing beside ${env.STREAMS_CONFIG}: the report tool's NATS user is declared there`);
 const started = performance.now();
 const nc = await connectNats({ url: env.NATS_URL, app: 'report', user: env.NATS_USER, password: env.NATS_PASSWORD }).catch((error: unknown) =>
@@ -195,6 +201,8 @@ try {
   );
   for (const line of describeLogCheck(data.logCheck)) process.stderr.write(`report: log DB: ${line}\n`);
 } catch (error) {
+  // fail() exits at once: the slices' temporary files go first.
+  rmSync(partsDir, { recursive: true, force: true });
   if (error instanceof NoServiceError) fail('no catalog answers on NATS. Start the system first: npm start (or the catalog app alone)');
   if (error instanceof RequestTimeoutError) fail(`the catalog did not answer in time (${(error as Error).message}); is it running and reachable? npm start`);
   if (error instanceof RemoteError) fail(`the catalog refused the request: ${error.message}`);
