@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The spec files `npm run test:arm64` runs under emulation: those that need no running service
 // and no heavy external tool. A spec is left out when it, or a test helper it imports (relative
-// imports followed through test/ folders), names in its code (not its comments) NATS (TestBus), MySQL/MariaDB, Milvus, ffmpeg, a
+// imports followed through test/ folders), names in its code (not its comments) NATS (TestBus), MySQL/MariaDB, Milvus, ffmpeg (#media), a
 // browser or llama.cpp, or is one of the few that build or install (scaffold). Native modules
 // (better-sqlite3, sharp, usearch) are in: their arm64 builds are what the run proves.
 // Prints one path per line, relative to the root (.ts sources). `--sample` prints a short subset.
@@ -9,7 +9,8 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
-const NEEDS = /TestBus|\bnats\b|NATS_URL|mysql|mariadb|milvus|ffmpeg|chromium|playwright|llama/i;
+// '#media' is the project's ffmpeg/ffprobe wrapper (and its fake video server renders with ffmpeg).
+const NEEDS = /TestBus|\bnats\b|NATS_URL|mysql|mariadb|milvus|ffmpeg|'#media|chromium|playwright|llama/i;
 const HEAVY = new Set(['test/scaffold.spec.ts']);
 // A quick mix for CI (the native modules are loaded by test-arm64.sh itself): files over HTTP on
 // loopback, the scraper's rules on the sample site, text features, the extraction metric.

@@ -46,8 +46,9 @@ if [ "$(id -u)" != 0 ]; then say "run as root (apt-get, binfmt_misc, unshare -n)
 if ! command -v qemu-aarch64-static >/dev/null || ! command -v aarch64-linux-gnu-g++ >/dev/null ||
    [ ! -e "$sysroot/lib/ld-linux-aarch64.so.1" ] || [ ! -e "$sysroot/lib/libstdc++.so.6" ]; then
   say "installing qemu-user-static, g++-aarch64-linux-gnu and the arm64 runtime (apt-get)"
-  apt-get install -y -qq --no-install-recommends qemu-user-static g++-aarch64-linux-gnu libc6-arm64-cross \
-    libstdc++6-arm64-cross libgcc-s1-arm64-cross >/dev/null
+  pkgs=(qemu-user-static g++-aarch64-linux-gnu libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross)
+  apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null 2>&1 ||
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null; }
 fi
 
 # 2. Node 24 arm64
@@ -94,6 +95,7 @@ cleanup() {
   if [ "$mounted" = 1 ]; then umount "$binfmt" || true; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 if [ ! -e "$binfmt/register" ]; then
   mount -t binfmt_misc binfmt_misc "$binfmt" || { say "cannot mount binfmt_misc (a container without it?): an arm64 node could not spawn node"; exit 1; }
   mounted=1
@@ -141,7 +143,7 @@ say "${specs_s} s for the specs under emulation (log: .cache/arm64/test.log)"
 
 # 6. End to end
 e2e_json=null
-if [ $e2e = 1 ] && [ $status -eq 0 ]; then
+if [ $e2e = 1 ]; then
   for name in $(ls "$app/dist/apps"); do
     case " $e2e_apps " in *" $name "*) ;; *) rm -rf "$app/dist/apps/$name" ;; esac
   done
