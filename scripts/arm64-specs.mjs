@@ -10,7 +10,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 // '#media' is the project's ffmpeg/ffprobe wrapper (and its fake video server renders with ffmpeg).
-const NEEDS = /TestBus|\bnats\b|NATS_URL|mysql|mariadb|milvus|ffmpeg|'#media|chromium|playwright|llama/i;
+const NEEDS = /TestBus|\bnats\b|NATS_URL|mysql|mariadb|MILVUS_ADDRESS|MilvusBackend|milvus\.backend|milvus2-sdk|ffmpeg|'#media|chromium|playwright|llama/i;
 const HEAVY = new Set(['test/scaffold.spec.ts']);
 // A quick mix for CI (the native modules are loaded by test-arm64.sh itself): files over HTTP on
 // loopback, the scraper's rules on the sample site, text features, the extraction metric.
