@@ -1,7 +1,9 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { redactUrl } from '#config';
+import { Logger } from '@nestjs/common';
 import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
+import { runResumableMigrations, type MigrationStepHook } from './resumable-migrations.js';
 
 export type DatabaseKind = 'sqlite' | 'mysql';
 
@@ -21,6 +23,13 @@ export interface DatabaseOptions {
    * others wait, then find nothing pending. SQLite is single-process and needs no lock.
    */
   migrationLockTimeoutSeconds?: number;
+  /** Where the resumption of an interrupted migration is reported (default: the Nest logger, context "Migrations"). */
+  log?: (message: string) => void;
+  /**
+   * MySQL/MariaDB, tests and the chaos bench: called around the journal write of every writing
+   * statement of a migration. Throwing (or killing the process) from it simulates a crash there.
+   */
+  onMigrationStep?: MigrationStepHook;
 }
 
 /** Default wait for the migration lock: longer than any migration of the project takes. */
@@ -99,11 +108,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
 }
 
 /**
- * Applies pending migrations. On MySQL/MariaDB they run under a named lock (GET_LOCK) held by a
- * connection of its own: concurrent replicas queue behind it and then find nothing pending, so
- * every migration runs once. The lock belongs to that session, so a process that dies while
- * migrating releases it with its connection (a half-applied migration is rolled back by its
- * transaction; MySQL DDL is not transactional, which is why they must not run twice at once).
+ * Applies pending migrations. On MySQL/MariaDB they run under a named lock (GET_LOCK): concurrent
+ * replicas queue behind it and then find nothing pending, so every migration runs once. The lock
+ * is taken on the very connection that runs the migrations, so a process that dies while migrating
+ * releases it only once the server has finished (or aborted) the statement in flight. MySQL DDL is
+ * not transactional, so a migration cut short is resumed from its journal (resumable-migrations.ts)
+ * instead of being re-run from the start. SQLite runs each migration in a transaction (DDL
+ * included) and is single-process: it needs neither.
  */
 async function runMigrationsLocked(dataSource: DataSource, options: DatabaseOptions): Promise<void> {
   if (dataSource.options.type !== 'mysql') {
@@ -129,7 +140,8 @@ async function runMigrationsLocked(dataSource: DataSource, options: DatabaseOpti
       );
     }
     try {
-      await dataSource.runMigrations({ transaction: 'each' });
+      const logger = new Logger('Migrations');
+      await runResumableMigrations(dataSource, runner, options.log ?? ((message) => logger.warn(message)), options.onMigrationStep);
     } finally {
       await runner.query('SELECT RELEASE_LOCK(?)', [name]).catch(() => undefined);
     }
