@@ -6,26 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, dropDatabase, openDatabase, statementKind, type MigrationStep } from '#database';
+import { dataSourceOptions, dropDatabase, openDatabase, schemaSnapshot, statementKind, type MigrationStep } from '#database';
 import { probeMigrations } from './probe-migrations.js';
 
 const server = 'mysql://root@127.0.0.1:3306';
 const child = fileURLToPath(new URL('./resume-child.js', import.meta.url));
-
-/** Every table's definition (AUTO_INCREMENT counters aside), the recorded migrations and the probe rows. */
-export async function mysqlSnapshot(dataSource: DataSource): Promise<Record<string, unknown>> {
-  const tables = (await dataSource.query(
-    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> 'migrations_progress' ORDER BY table_name",
-  )) as Array<{ name: string }>;
-  const snapshot: Record<string, unknown> = {};
-  for (const { name } of tables) {
-    const [row] = (await dataSource.query(`SHOW CREATE TABLE \`${name}\``)) as Array<Record<string, string>>;
-    snapshot[name] = row!['Create Table']!.replace(/ AUTO_INCREMENT=\d+/, '');
-  }
-  snapshot.migrations = ((await dataSource.query('SELECT name FROM migrations ORDER BY id')) as Array<{ name: string }>).map((m) => m.name);
-  snapshot.progress = await dataSource.query('SELECT name, statements FROM migrations_progress');
-  return snapshot;
-}
 
 async function probeRows(dataSource: DataSource): Promise<unknown> {
   return {
@@ -76,7 +61,7 @@ describe('a migration interrupted on MariaDB is resumed by the next start', () =
 
   before(async () => {
     const dataSource = await openDatabase({ url: url('clean'), entities: [], migrations: probeMigrations, onMigrationStep: (s) => void steps.push(s) });
-    clean = { snapshot: await mysqlSnapshot(dataSource), rows: await probeRows(dataSource) };
+    clean = { snapshot: await schemaSnapshot(dataSource), rows: await probeRows(dataSource) };
     await dataSource.destroy();
   });
   after(async () => {
@@ -110,7 +95,7 @@ describe('a migration interrupted on MariaDB is resumed by the next start', () =
       );
       const reopened = await openDatabase({ url: u, entities: [], migrations: probeMigrations, log: (m) => void logs.push(m) });
       try {
-        assert.deepEqual(await mysqlSnapshot(reopened), clean.snapshot, at);
+        assert.deepEqual(await schemaSnapshot(reopened), clean.snapshot, at);
         assert.deepEqual(await probeRows(reopened), clean.rows, at);
       } finally {
         await reopened.destroy();
@@ -129,7 +114,7 @@ describe('a migration interrupted on MariaDB is resumed by the next start', () =
       assert.equal(killed.signal, 'SIGKILL', `the child was not killed: ${killed.out}${killed.err.slice(-2000)}`);
       const reopened = await openDatabase({ url: u, entities: [], migrations: probeMigrations, log: () => undefined });
       try {
-        assert.deepEqual(await mysqlSnapshot(reopened), clean.snapshot);
+        assert.deepEqual(await schemaSnapshot(reopened), clean.snapshot);
         assert.deepEqual(await probeRows(reopened), clean.rows);
       } finally {
         await reopened.destroy();
@@ -190,11 +175,7 @@ describe('SQLite needs no journal: DDL is transactional', () => {
     const cleanUrl = `sqlite:${join(dir, 'clean.sqlite')}`;
     const killedUrl = `sqlite:${join(dir, 'killed.sqlite')}`;
     const cleanDb = await openDatabase({ url: cleanUrl, entities: [], migrations: probeMigrations });
-    const dump = async (ds: DataSource) => ({
-      schema: await ds.query("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"),
-      migrations: await ds.query('SELECT name FROM migrations ORDER BY id'),
-      rows: await probeRows(ds),
-    });
+    const dump = async (ds: DataSource) => ({ schema: await schemaSnapshot(ds), rows: await probeRows(ds) });
     const expected = await dump(cleanDb);
     await cleanDb.destroy();
 
