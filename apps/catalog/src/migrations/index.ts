@@ -8,6 +8,7 @@ import { MediaStatus1796100000000 } from './media-status.migration.js';
 import { PublisherTables1796204803249 } from './publisher.migration.js';
 import { SeedCategories1767225600001 } from './seed-categories.migration.js';
 import { StoryRecord1796204000000 } from './story-record.migration.js';
+import { TrendBatch1796206100000 } from './trend-batch.migration.js';
 import { TrendCluster1796201000000 } from './trend-cluster.migration.js';
 import { VideoJob1796203000000 } from './video-job.migration.js';
 
@@ -25,4 +26,5 @@ export const catalogMigrations = [
   StoryRecord1796204000000,
   PublisherTables1796204803249,
   ArticleAnnounced1796205000000,
+  TrendBatch1796206100000,
 ];
