@@ -482,7 +482,16 @@ export class TrendClusterService {
   }
 
   /** Adds the deltas to the bins: one read of the existing ones, updates, one insert of the new ones. */
-  private async writeBins(manager: EntityManager, binSeconds: number, deltas: { clusterId: number; binStart: Date; n: number }[]): Promise<void> {
+  private async writeBins(manager: EntityManager, binSeconds: number, raw: { clusterId: number; binStart: Date; n: number }[]): Promise<void> {
+    // One entry per (cluster, bin): a temporary id and its row id name one cluster.
+    const merged = new Map<string, { clusterId: number; binStart: Date; n: number }>();
+    for (const d of raw) {
+      const key = `${d.clusterId}|${d.binStart.getTime()}`;
+      const entry = merged.get(key);
+      if (entry) entry.n += d.n;
+      else merged.set(key, { ...d });
+    }
+    const deltas = [...merged.values()];
     if (deltas.length === 0) return;
     const bins = manager.getRepository(TrendBinEntity);
     const clusterIds = [...new Set(deltas.map((d) => d.clusterId))];
