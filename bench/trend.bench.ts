@@ -251,17 +251,19 @@ async function main(): Promise<void> {
 
     // Merges and splits the catalog recorded (its tables, read after the run).
     const edges = { merge: 0, split: 0 };
+    let clusterCount = 0;
     {
       const ds = await openCatalogDatabase(dbUrl);
       try {
         for (const row of (await ds.query('SELECT kind, COUNT(*) AS n FROM trend_edge GROUP BY kind')) as { kind: string; n: number | string }[]) {
           if (row.kind === 'merge' || row.kind === 'split') edges[row.kind] = Number(row.n);
         }
+        clusterCount = Number(((await ds.query(`SELECT COUNT(*) AS n FROM trend_cluster WHERE space = '${space.name}'`)) as { n: number | string }[])[0]!.n) - (state?.clusters ?? 0);
       } finally {
         await ds.destroy();
       }
     }
-    say(`edges: ${edges.merge} merges, ${edges.split} splits`);
+    say(`clusters: ${clusterCount} opened by the stream; edges: ${edges.merge} merges, ${edges.split} splits`);
 
     // Score.
     const events = (await readAll(bus, Events.TrendDetectedV1)) as Envelope<TrendDetectedV1>[];
@@ -332,6 +334,7 @@ async function main(): Promise<void> {
       peak_rss_mb: Math.round(peakStageRss),
       harness_peak_rss_mb: Math.round(vmHwmMb(process.pid)),
       detections: detections.length,
+      clusters: clusterCount,
       merges: edges.merge,
       splits: edges.split,
       similarity: Number(STAGE_ENV.TREND_SIMILARITY_STANDIN),
@@ -345,7 +348,15 @@ async function main(): Promise<void> {
     say(JSON.stringify(result));
   } finally {
     clearInterval(rssTimer);
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    // The last stage stops as in a deployment (SIGTERM, so a --cpu-prof in NODE_OPTIONS is written), killed if it hangs.
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const running = child;
+      const exited = new Promise<void>((done) => running.once('exit', () => done()));
+      running.kill('SIGTERM');
+      const timer = setTimeout(() => running.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    }
     files.close();
     await bus.close();
     if (MYSQL) await (await import('#database')).dropDatabase(dbUrl).catch(() => undefined);

@@ -191,8 +191,8 @@ export class TrendClusterService {
     const items: Item[] = [];
     const seen = new Set<number>();
     for (const raw of request.items) {
-      if (raw.vector.length !== dim) throw new CatalogError('invalid', `vector of article ${raw.articleId} has ${raw.vector.length} numbers, the space ${dim}`);
-      const vector = Float32Array.from(raw.vector);
+      const vector = itemVector(raw);
+      if (vector.length !== dim) throw new CatalogError('invalid', `vector of article ${raw.articleId} has ${vector.length} numbers, the space ${dim}`);
       const length = norm(vector);
       if (!(length > 0) || !Number.isFinite(length)) throw new CatalogError('invalid', `vector of article ${raw.articleId} is zero or not finite`);
       for (let i = 0; i < dim; i++) vector[i] = vector[i]! / length;
@@ -994,6 +994,17 @@ class Plan {
       }
     }
   }
+}
+
+/** An item's vector, sent as numbers or as base64 float32 (a copy: the buffer's alignment is not ours). */
+function itemVector(item: { vector?: number[] | undefined; vectorF32?: string | undefined }): Float32Array {
+  if (item.vector) return Float32Array.from(item.vector);
+  const bytes = Buffer.from(item.vectorF32 ?? '', 'base64');
+  if (bytes.byteLength % 4 !== 0) throw new CatalogError('invalid', `vectorF32 has ${bytes.byteLength} bytes, not whole float32s`);
+  const out = new Float32Array(bytes.byteLength / 4);
+  for (let i = 0; i < out.length; i++) out[i] = bytes.readFloatLE(i * 4);
+  for (const v of out) if (!Number.isFinite(v)) throw new CatalogError('invalid', 'vectorF32 holds a number that is not finite');
+  return out;
 }
 
 /** Space-Saving counts of a part taken out of a cluster's (what is left positive stays). */
