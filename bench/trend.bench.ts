@@ -140,6 +140,19 @@ async function main(): Promise<void> {
 
   const dir = mkdtempSync(join(tmpdir(), 'bench-trend-'));
   const dbUrl = MYSQL ? `mysql://root@127.0.0.1:3306/bench_trend_${randomBytes(4).toString('hex')}` : `sqlite:${join(dir, 'catalog.sqlite')}`;
+  const space = { name: 'bench_text__standin-hash-ngram-v1__512', dim: 512 };
+  // The state is written before the bus and the apps start: the seeding holds the event loop for
+  // seconds at a time (SQLite's synchronous driver), which would let NATS connections go stale.
+  let state: StateResult | null = null;
+  if (STATE > 0) {
+    const ds = await openCatalogDatabase(dbUrl);
+    try {
+      state = await seedTrendState(ds, { articles: STATE, space, beforeMs: START, days: 30, perCluster: 100, seed: SEED });
+    } finally {
+      await ds.destroy();
+    }
+    say(`state: ${state.articles} articles in ${state.clusters} clusters (${state.liveClusters} live when the stream starts), ${state.bins} bin rows, written in ${state.seconds.toFixed(1)} s (not timed)`);
+  }
   const bus = await TestBus.create({ delivery: { backoff: ['200ms', '1s'] } });
   const files = new FilesClient({ request: (contract, payload, opts) => bus.requests.request(contract, payload, opts) });
   let child: ChildProcess | null = null;
@@ -157,18 +170,7 @@ async function main(): Promise<void> {
     await bus.startApp(CatalogModule, 'catalog', { CATALOG_DB_URL: dbUrl, DATA_DIR: dir, LOG_LEVEL: 'warn' });
     await bus.startApp(FilesModule, 'files', { FILES_ROOT: join(dir, 'files'), DATA_DIR: dir, LOG_LEVEL: 'warn' });
     await bus.startApp(VectorModule, 'vector', { VECTOR_BACKEND: 'usearch', DATA_DIR: dir, LOG_LEVEL: 'warn' });
-    const space = { name: 'bench_text__standin-hash-ngram-v1__512', dim: 512 };
 
-    let state: StateResult | null = null;
-    if (STATE > 0) {
-      const ds = await openCatalogDatabase(dbUrl);
-      try {
-        state = await seedTrendState(ds, { articles: STATE, space, beforeMs: START, days: 30, perCluster: 100, seed: SEED });
-      } finally {
-        await ds.destroy();
-      }
-      say(`state: ${state.articles} articles in ${state.clusters} clusters (${state.liveClusters} live when the stream starts), ${state.bins} bin rows, written in ${state.seconds.toFixed(1)} s (not timed)`);
-    }
 
     // Setup (not timed): each article's text file, catalog row and representative vector, as the
     // scraper and embedder leave them.
