@@ -117,7 +117,12 @@ export class TrendService {
       for (const p of batch) p.reject(error);
       return;
     }
-    const next = this.chain.then(() => this.assign(prepared));
+    // Whatever goes wrong, every message of the batch is answered (a settled one stays as it was).
+    const next = this.chain.then(() =>
+      this.assign(prepared).catch((error: unknown) => {
+        for (const p of prepared) p.pending.reject(error);
+      }),
+    );
     this.chain = next.catch(() => undefined);
     await next.catch(() => undefined);
   }
