@@ -110,19 +110,20 @@ export class TrendService {
   }
 
   private async run(batch: Pending[]): Promise<void> {
-    let prepared: Prepared[];
-    try {
-      prepared = await this.prepare(batch);
-    } catch (error) {
+    // The fetches of several batches overlap, but batches are assigned in the order they were
+    // flushed (the stream's), not in the order their fetches finish: a later batch assigned first
+    // would put articles into the catalog out of event order.
+    const prepared = this.prepare(batch).catch((error: unknown) => {
       for (const p of batch) p.reject(error);
-      return;
-    }
+      return [] as Prepared[];
+    });
     // Whatever goes wrong, every message of the batch is answered (a settled one stays as it was).
-    const next = this.chain.then(() =>
-      this.assign(prepared).catch((error: unknown) => {
-        for (const p of prepared) p.pending.reject(error);
-      }),
-    );
+    const next = this.chain.then(async () => {
+      const ready = await prepared;
+      await this.assign(ready).catch((error: unknown) => {
+        for (const p of ready) p.pending.reject(error);
+      });
+    });
     this.chain = next.catch(() => undefined);
     await next.catch(() => undefined);
   }
