@@ -10,8 +10,8 @@ import { MigrationColumns } from '../database/migration-columns.js';
  *   was reached, the event clock the periodic sweep judges live trends at.
  * - `ix_trend_cluster_stage`: the live trends (emerging, peaking) the sweep reads.
  */
-export class TrendBatch1796206100000 implements MigrationInterface {
-  name = 'TrendBatch1796206100000';
+export class TrendBatch1796206600000 implements MigrationInterface {
+  name = 'TrendBatch1796206600000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const c = new MigrationColumns(queryRunner);
