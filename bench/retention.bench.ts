@@ -22,7 +22,7 @@ import { FileRegistryRepository } from '../apps/catalog/src/repositories/file-re
 import { PublicationRepository } from '../apps/catalog/src/repositories/publication.repository.js';
 import { RetentionService } from '../apps/catalog/src/retention.service.js';
 import { prng } from '#testing';
-import { dropDatabase } from '#database';
+import { databaseStorageSize, dropDatabase } from '#database';
 
 const DAY_MS = 86_400_000;
 const MIN_AGE_DAYS = 7;
@@ -247,6 +247,26 @@ async function explain(ds: DataSource, opts: Options): Promise<string> {
   return rows.map((r) => r.detail).join('; ');
 }
 
+async function sizeCost(ds: DataSource): Promise<{ bytes: number; method: string; ms: number; countMs: number; fileBytes: number | null }> {
+  const median = (values: number[]): number => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const times: number[] = [];
+  let part = await databaseStorageSize(ds);
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    part = await databaseStorageSize(ds);
+    times.push(performance.now() - started);
+  }
+  const counts: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    await ds.query('SELECT COUNT(*) AS n FROM file_registry');
+    counts.push(performance.now() - started);
+  }
+  const database = String(ds.options.database);
+  const fileBytes = ds.options.type === 'better-sqlite3' ? statSync(database).size : null;
+  return { bytes: part.bytes, method: part.method, ms: median(times), countMs: median(counts), fileBytes };
+}
+
 async function main(): Promise<void> {
   const opts = options();
   console.log(`retention bench: ${opts.dialect} ${opts.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}, ${opts.rows.toLocaleString('en')} registry rows`);
@@ -286,6 +306,9 @@ async function main(): Promise<void> {
   for (let i = 0; i < SELECT_RUNS; i++) runs.push(await select(retention, bytesToFree, opts.page));
   const worst = runs.reduce((a, b) => (b.seconds > a.seconds ? b : a));
   const peak = Math.max(...runs.map((r) => r.peakRssMb));
+  // What catalog.storage.size.v1 costs on this registry (the files sweeper asks once a TTL), against
+  // a reference in the same run: counting the registry's rows.
+  const size = await sizeCost(ds);
   await ds.destroy();
 
   console.log(`  deleting ${opts.deletes.toLocaleString('en')} files ...`);
@@ -306,6 +329,8 @@ async function main(): Promise<void> {
     ['create rate', `${Math.round(deletes.createPerS).toLocaleString('en')} files/s`],
     ['unlink rate, sequential', `${Math.round(deletes.sequentialPerS).toLocaleString('en')} files/s`],
     ['unlink rate, 16 in flight', `${Math.round(deletes.parallelPerS).toLocaleString('en')} files/s`],
+    ['database size (storage.size)', `${(size.bytes / 1024 / 1024).toFixed(0)} MB by ${size.method}${size.fileBytes === null ? '' : ` (file on disk: ${(size.fileBytes / 1024 / 1024).toFixed(0)} MB)`}`],
+    ['  time to measure it', `${size.ms.toFixed(1)} ms (median of 5; COUNT(*) of the registry: ${size.countMs.toFixed(1)} ms)`],
   ];
   const width = Math.max(...table.map(([k]) => k.length));
   console.log('');
@@ -325,6 +350,9 @@ async function main(): Promise<void> {
       page_size: opts.page,
       deletes_per_s: Math.round(deletes.sequentialPerS),
       deletes_per_s_parallel16: Math.round(deletes.parallelPerS),
+      db_size_bytes: size.bytes,
+      db_size_ms: Number(size.ms.toFixed(2)),
+      db_count_ms: Number(size.countMs.toFixed(2)),
     }),
   );
 }

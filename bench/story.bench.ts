@@ -1,8 +1,10 @@
 // Story writing benchmark: 50 trend/article pairs (Korean and English) through every available
 // backend: the fake chat server (client, validation and stage prompt overhead), the template
 // stand-in, and the in-process engine (node-llama-cpp, Gemma 3 270M) when its model is installed
-// (`node scripts/llm-model.mjs install`). Each backend's scripts are validated against
-// StoryScriptV1; the engine is a base model, so its scripts are judged on validity, never quality.
+// (`node scripts/llm-model.mjs install`), which writes the compact draft (docs/story.md). Each
+// backend's scripts are validated against StoryScriptV1; the engine is a base model, so its scripts
+// are judged on validity, never quality. The engine's 50 pairs take about an hour on a shared
+// 2-core machine at load 20 (`--engine-pairs N` for fewer).
 //
 //   npm run bench:story                       50 pairs on every backend
 //   npm run bench:story -- --pairs 20 --engine-pairs 10
@@ -13,9 +15,10 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { StoryScriptV1 } from '#contracts';
-import { ChatClient, LlmError } from '#llm';
+import { ChatClient, LlmError, outputTokenBound } from '#llm';
 import { FakeChatServer, LlamaEngineServer } from '#llm/testing';
 import { ModelStoryWriter } from '../apps/story/src/model.writer.js';
+import { compactDraftJsonSchema } from '../apps/story/src/story-draft.js';
 import type { PromptTemplate, StoryInput, StoryWriter } from '../apps/story/src/story.types.js';
 import { TemplateStoryWriter } from '../apps/story/src/template.writer.js';
 import { ARTICLES } from './korean-news/articles.js';
@@ -86,7 +89,12 @@ interface Figures {
   repairs: number;
   failures: Record<string, number>;
   completion_tokens: number;
+  /** The longest reply in tokens, and the share of the script's fields the model wrote. */
+  max_completion_tokens: number;
+  model_field_share: number;
   tokens_per_s?: number;
+  reply_budget_tokens?: number;
+  wall_s?: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -99,6 +107,9 @@ async function run(name: string, writer: StoryWriter, inputs: StoryInput[]): Pro
   let valid = 0;
   let repairs = 0;
   let completion = 0;
+  let longest = 0;
+  let byModel = 0;
+  let byCode = 0;
   const failures: Record<string, number> = {};
   for (const [index, input] of inputs.entries()) {
     const started = performance.now();
@@ -107,6 +118,9 @@ async function run(name: string, writer: StoryWriter, inputs: StoryInput[]): Pro
       if (StoryScriptV1.safeParse(written.script).success) valid++;
       repairs += written.repairs;
       completion += written.completionTokens ?? 0;
+      longest = Math.max(longest, written.completionTokens ?? 0);
+      byModel += written.authorship.model.length;
+      byCode += written.authorship.code.length;
     } catch (error) {
       const code = error instanceof LlmError ? error.code : /invalid .* twice|finish_reason length|context/.exec((error as Error).message)?.[0] ?? (error as Error).name;
       failures[code] = (failures[code] ?? 0) + 1;
@@ -123,6 +137,8 @@ async function run(name: string, writer: StoryWriter, inputs: StoryInput[]): Pro
     repairs,
     failures,
     completion_tokens: completion,
+    max_completion_tokens: longest,
+    model_field_share: byModel + byCode > 0 ? round(byModel / (byModel + byCode), 3) : 0,
   };
 }
 
@@ -132,14 +148,15 @@ function round(value: number, digits: number): number {
 }
 
 function show(name: string, figures: Figures): void {
-  const tps = figures.tokens_per_s !== undefined ? `, ${figures.tokens_per_s} generated tokens/s` : '';
+  const tps = figures.tokens_per_s !== undefined ? `, ${figures.tokens_per_s} generated tokens/s, longest reply ${figures.max_completion_tokens} of ${figures.reply_budget_tokens} budgeted tokens` : '';
   const failed = Object.entries(figures.failures).map(([code, n]) => `${code} ${n}`).join(', ');
   console.log(
-    `${name.padEnd(10)} ${figures.pairs} pairs: ${(figures.schema_valid_ratio * 100).toFixed(1)} % valid scripts, p50 ${figures.p50_s} s, p95 ${figures.p95_s} s, ${figures.repairs} repairs${tps}${failed ? `; failed: ${failed}` : ''}`,
+    `${name.padEnd(10)} ${figures.pairs} pairs: ${(figures.schema_valid_ratio * 100).toFixed(1)} % valid scripts, p50 ${figures.p50_s} s, p95 ${figures.p95_s} s, ${figures.repairs} repairs, ${(figures.model_field_share * 100).toFixed(0)} % of fields by the model${tps}${failed ? `; failed: ${failed}` : ''}`,
   );
 }
 
 console.log(`story bench: ${PAIRS} pairs (Korean and English), ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}`);
+process.on('exit', () => process.stderr.write(`story bench: load at the end ${loadavg()[0]!.toFixed(1)}\n`));
 const inputs = pairs(PAIRS);
 const results: Record<string, Figures | null> = {};
 
@@ -155,12 +172,19 @@ show('template', results.template);
 
 const found = spawnSync(process.execPath, [join(root, 'scripts/llm-model.mjs'), 'path'], { encoding: 'utf8' });
 if (found.status === 0) {
-  const engine = new LlamaEngineServer({ modelPath: found.stdout.trim(), contextSize: 2048, threads: 1, batchSize: 512 });
+  // The compact draft: every value bounded by the grammar, and a reply budget computed from its
+  // schema that always closes the JSON (node-llama-cpp's grammar allows at most a newline and 3
+  // levels of 4-space indent, 13 bytes, at each whitespace position of this schema).
+  const contextTokens = 4096;
+  const engine = new LlamaEngineServer({ modelPath: found.stdout.trim(), contextSize: contextTokens, threads: 1, batchSize: 512 });
   const url = await engine.start();
-  const client = new ChatClient({ baseUrl: url, model: engine.model, backend: 'llamacpp', timeoutMs: 600_000, retry: { maxRetries: 0 }, contextTokens: 2048 });
-  const writer = new ModelStoryWriter(client, { contextTokens: 2048, maxTokens: 400, images: false, maxScenes: 2, narrationChars: 120 });
+  const client = new ChatClient({ baseUrl: url, model: engine.model, backend: 'llamacpp', timeoutMs: 900_000, retry: { maxRetries: 0 }, contextTokens });
+  const writer = new ModelStoryWriter(client, { contextTokens, maxTokens: 0, images: false, draft: 'compact', whitespaceBytes: 13 });
+  const wallStarted = performance.now();
   const figures = await run('engine', writer, inputs.slice(0, ENGINE_PAIRS));
+  figures.wall_s = round((performance.now() - wallStarted) / 1000, 1);
   figures.tokens_per_s = engine.stats.seconds > 0 ? round(engine.stats.completionTokens / engine.stats.seconds, 1) : 0;
+  figures.reply_budget_tokens = outputTokenBound(compactDraftJsonSchema([1000, 1001]), { whitespaceBytes: 13 }) ?? undefined;
   results.engine = figures;
   show('engine', figures);
   await engine.close();

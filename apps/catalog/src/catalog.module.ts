@@ -32,6 +32,7 @@ import { VideoRepository } from './repositories/video.repository.js';
 import { ReportController } from './report.controller.js';
 import { ReportService } from './report.service.js';
 import { RetentionService } from './retention.service.js';
+import { CatalogStorageSizeController } from './storage-size.controller.js';
 import { TrendClusterController } from './trend-cluster.controller.js';
 import { TrendClusterService } from './trend-cluster.service.js';
 import { ExternalTrendService } from './external-trend.service.js';
@@ -49,7 +50,7 @@ class CatalogDatabaseCloser implements OnApplicationShutdown {
 }
 
 @Module({
-  controllers: [CatalogController, ArticleEmbeddingController, ArticleFingerprintController, TrendClusterController, VideoJobController, PublisherCatalogController, ReportController],
+  controllers: [CatalogController, ArticleEmbeddingController, ArticleFingerprintController, TrendClusterController, VideoJobController, PublisherCatalogController, ReportController, CatalogStorageSizeController],
   providers: [
     { provide: CATALOG_CONFIG, inject: [APP_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadCatalogConfig(env) },
     {

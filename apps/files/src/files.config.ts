@@ -32,8 +32,23 @@ export const FilesEnv = {
   FILES_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   /** `catalog`: every stored file is recorded with catalog.file.register.v1 (retention needs it). */
   FILES_REGISTRY: z.enum(['catalog', 'off']).default('catalog'),
-  /** The storage budget; the effective capacity is the smaller of this and the volume's size. */
+  /**
+   * The storage budget for files and databases together; the files' capacity is this minus the
+   * databases' sizes (as their owners report them), and at most the volume's size.
+   */
   FILES_CAPACITY_BYTES: z.coerce.number().positive().default(50e12),
+  /**
+   * The owners asked for their store's size (`<owner>.storage.size.v1`), comma-separated, or
+   * `none`. Each one must be declared under `requests:` in config/apps/files.yaml.
+   */
+  FILES_DATABASE_OWNERS: z
+    .string()
+    .default('catalog,logger,vector')
+    .transform((value) => (value.trim() === 'none' ? [] : value.split(',').map((s) => s.trim()).filter(Boolean)))
+    .pipe(z.array(z.enum(['catalog', 'logger', 'vector']))),
+  /** How long the databases' sizes are reused before they are asked again. */
+  FILES_DATABASE_SIZE_TTL_MS: z.coerce.number().int().nonnegative().default(60_000),
+  FILES_DATABASE_SIZE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   FILES_HIGH_WATERMARK: fraction.default(0.9),
   FILES_LOW_WATERMARK: fraction.default(0.8),
   FILES_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),

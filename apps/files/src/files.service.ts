@@ -6,6 +6,7 @@ import type { Logger } from 'winston';
 import { CatalogRegistryClient } from './catalog/catalog-registry.client.js';
 import { FILES_CONFIG, type FilesConfig } from './files.config.js';
 import { FilesHttpServer } from './http/files.http-server.js';
+import { DatabaseSizes } from './retention/database-sizes.js';
 import { RetentionSweeper } from './retention/retention.sweeper.js';
 import { VolumeMeter } from './retention/volume.meter.js';
 import { FileStore } from './storage/file-store.js';
@@ -13,7 +14,12 @@ import { FileStore } from './storage/file-store.js';
 /** Runs the bytes API and the retention sweeper for the lifetime of the app. */
 @Injectable()
 export class FilesService implements OnModuleInit, OnModuleDestroy {
+  /** The volume alone: what a writer can still get (no NATS round trip on the upload path). */
   readonly meter: VolumeMeter;
+  /** The volume against the cap minus the databases: what retention decides on. */
+  readonly budget: VolumeMeter;
+  /** The same figures for readers (files.usage.v1, /metrics): never waits on a slow owner once sizes are known. */
+  private readonly report: VolumeMeter;
   readonly sweeper: RetentionSweeper;
   readonly http: FilesHttpServer;
   private tempTimer: NodeJS.Timeout | undefined;
@@ -24,11 +30,14 @@ export class FilesService implements OnModuleInit, OnModuleDestroy {
     @Inject(CatalogRegistryClient) private readonly registry: CatalogRegistryClient,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
     @Inject(APP_LOGGER) private readonly logger: Logger,
+    @Inject(DatabaseSizes) readonly databases: DatabaseSizes,
   ) {
     this.meter = new VolumeMeter(store.root, config.FILES_CAPACITY_BYTES);
+    this.budget = new VolumeMeter(store.root, config.FILES_CAPACITY_BYTES, databases);
+    this.report = new VolumeMeter(store.root, config.FILES_CAPACITY_BYTES, { current: () => databases.latest() });
     this.sweeper = new RetentionSweeper(
       {
-        meter: this.meter,
+        meter: this.budget,
         plan: (request) => registry.plan(request),
         remove: (key) => store.remove(key),
         reportPurged: (purge) => registry.purged(purge),
@@ -103,7 +112,7 @@ export class FilesService implements OnModuleInit, OnModuleDestroy {
   }
 
   async usage(): Promise<FilesUsageResponseV1> {
-    const usage = await this.meter.measure();
+    const usage = await this.report.measure();
     return {
       ...usage,
       highWatermark: this.config.FILES_HIGH_WATERMARK,

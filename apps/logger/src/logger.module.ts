@@ -11,6 +11,7 @@ import { LogQueryHandler } from './log-query.handler.js';
 import { LogQueryService } from './log-query.service.js';
 import { LoggerHandler } from './logger.handler.js';
 import { LogRepository } from './log.repository.js';
+import { LoggerStorageSizeHandler } from './storage-size.handler.js';
 import { CreateLogTables1764150000000 } from './migrations/1764150000000-create-log-tables.js';
 import { CreateEventDailyCount1795990369322 } from './migrations/1795990369322-create-event-daily-count.js';
 
@@ -29,7 +30,7 @@ export const LOG_ENTITIES = [EventLogEntity, DeadLetterLogEntity, EventDailyCoun
 export const LOG_MIGRATIONS = [CreateLogTables1764150000000, CreateEventDailyCount1795990369322];
 
 @Module({
-  controllers: [LoggerHandler, LogQueryHandler],
+  controllers: [LoggerHandler, LogQueryHandler, LoggerStorageSizeHandler],
   providers: [
     {
       provide: LogRepository,

@@ -23,6 +23,12 @@ export const MetricsEnv = {
   METRICS_HOURLY_FOR: Duration.default(2 * 86_400_000),
   /** ...then one a day (in the slot of their publishing hour) up to this age. */
   METRICS_DAILY_UNTIL: Duration.default(90 * 86_400_000),
+  /**
+   * Which call reads the counters: `videos.list` (part=statistics,status: also re-reads the upload
+   * and privacy status) or `videos.batchGetStats` (part=statistics: the counters only). Both take
+   * 50 ids per call for 1 unit.
+   */
+  METRICS_STATISTICS_CALL: z.enum(['videos.list', 'videos.batchGetStats']).default('videos.list'),
   /** The UTC hour whose slot also asks YouTube Analytics for daily views (they come two days late). */
   METRICS_ANALYTICS_HOUR: z.coerce.number().int().min(0).max(23).default(12),
   /** Analytics queries per slot at most (one per publication). */
@@ -39,6 +45,7 @@ export interface MetricsConfig {
   dailyUntilMs: number;
   analyticsHour: number;
   analyticsMaxCalls: number;
+  statisticsCall: 'videos.list' | 'videos.batchGetStats';
   dataDir: string;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   logFormat: 'text' | 'json';
@@ -56,6 +63,7 @@ export function loadMetricsConfig(env: NodeJS.ProcessEnv): MetricsConfig {
     dailyUntilMs: parsed.METRICS_DAILY_UNTIL,
     analyticsHour: parsed.METRICS_ANALYTICS_HOUR,
     analyticsMaxCalls: parsed.METRICS_ANALYTICS_MAX_CALLS,
+    statisticsCall: parsed.METRICS_STATISTICS_CALL,
     dataDir: parsed.DATA_DIR,
     logLevel: parsed.LOG_LEVEL,
     logFormat: parsed.LOG_FORMAT,

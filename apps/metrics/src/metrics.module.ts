@@ -58,6 +58,7 @@ class MetricsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
               dailyUntilMs: config.dailyUntilMs,
               analyticsHour: config.analyticsHour,
               analyticsMaxCalls: config.analyticsMaxCalls,
+              statisticsCall: config.statisticsCall,
             })
           : null,
     },

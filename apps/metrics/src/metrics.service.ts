@@ -7,6 +7,7 @@ import {
   YoutubeClient,
   YoutubeQuotaError,
   type ChannelConfig,
+  type VideoResource,
   type YoutubeConfig,
 } from '#youtube';
 import type winston from 'winston';
@@ -14,6 +15,7 @@ import type { CatalogClient } from './catalog.client.js';
 
 const DAY_MS = 86_400_000;
 export const STATISTICS_SOURCE = 'youtube.videos.list';
+export const BATCH_STATS_SOURCE = 'youtube.videos.batchGetStats';
 export const ANALYTICS_SOURCE = 'youtube.analytics';
 
 export interface CollectOptions {
@@ -22,6 +24,8 @@ export interface CollectOptions {
   dailyUntilMs: number;
   analyticsHour: number;
   analyticsMaxCalls: number;
+  /** `videos.list` (default) or `videos.batchGetStats` (counters only, no status). */
+  statisticsCall?: 'videos.list' | 'videos.batchGetStats';
   now?: () => number;
 }
 
@@ -43,7 +47,8 @@ export interface CollectResult {
 
 /**
  * One collection slot: which publications are due (every slot while young, then once a day in the
- * first slot after their publishing time, up to the age limit), their counters from `videos.list` in calls of
+ * first slot after their publishing time, up to the age limit), their counters from `videos.list` (or
+ * `videos:batchGetStats`, METRICS_STATISTICS_CALL) in calls of
  * 50 ids per channel, each call's unit drawn from the quota ledger first; one snapshot row per
  * (publication, slot), never overwritten. Once a day, daily views from YouTube Analytics too.
  */
@@ -105,10 +110,15 @@ export class MetricsService {
 
   private async collectChannel(channel: ChannelConfig, publications: PublicationV1[], slot: Date, result: CollectResult): Promise<void> {
     const client = this.clients.get(channel.name)!;
+    const call = this.options.statisticsCall ?? 'videos.list';
+    const source = call === 'videos.list' ? STATISTICS_SOURCE : BATCH_STATS_SOURCE;
     for (let start = 0; start < publications.length; start += 50) {
       const batch = publications.slice(start, start + 50);
-      await this.draw(channel, QuotaCost['videos.list'].bucket, QuotaCost['videos.list'].units);
-      const items = await client.listVideos(batch.map((p) => p.externalId), ['statistics', 'status']);
+      await this.draw(channel, QuotaCost[call].bucket, QuotaCost[call].units);
+      const ids = batch.map((p) => p.externalId);
+      // batchGetStats has no status part: with it, the publication's status is not re-read here.
+      const items: Array<{ id: string; statistics?: VideoResource['statistics']; status?: VideoResource['status'] }> =
+        call === 'videos.list' ? await client.listVideos(ids, ['statistics', 'status']) : await client.batchGetStats(ids, ['statistics']);
       const capturedAt = new Date(this.now()).toISOString();
       const byId = new Map(items.map((item) => [item.id, item]));
       for (const publication of batch) {
@@ -126,10 +136,10 @@ export class MetricsService {
           comments: Number(stats.commentCount ?? 0),
           capturedAt,
         };
-        const added = await this.catalog.addMetric({ ...snapshot, slotAt: slot.toISOString(), source: STATISTICS_SOURCE });
+        const added = await this.catalog.addMetric({ ...snapshot, slotAt: slot.toISOString(), source });
         result.collected.push({
           created: added.created,
-          snapshot: { ...snapshot, platform: this.config.platform, externalId: publication.externalId, slotAt: slot.toISOString(), source: STATISTICS_SOURCE, snapshotId: added.snapshotId },
+          snapshot: { ...snapshot, platform: this.config.platform, externalId: publication.externalId, slotAt: slot.toISOString(), source, snapshotId: added.snapshotId },
         });
         const status = item.status;
         if (status?.uploadStatus && (status.uploadStatus !== publication.uploadStatus || (status.privacyStatus ?? null) !== (publication.privacyStatus ?? null))) {

@@ -6,7 +6,10 @@ import { EventPublisher } from '#messaging';
 import { waitFor } from '#testing';
 import { OAuthTokenSource, ResumableUploader, YoutubeClient } from '#youtube';
 import { CLIENT, makeMp4, PublisherHarness } from '../../publisher/test/publisher.fixture.js';
+import { CatalogClient } from '../src/catalog.client.js';
+import { loadMetricsConfig } from '../src/metrics.config.js';
 import { MetricsModule } from '../src/metrics.module.js';
+import { MetricsService } from '../src/metrics.service.js';
 import { MetricsScheduler } from '../src/scheduler.service.js';
 
 const HOUR = 3_600_000;
@@ -128,5 +131,24 @@ describe('metrics stage against the fake YouTube (catalog on MariaDB)', () => {
     assert.equal(commands.length, 1, 'JetStream kept one of the three publishes');
     const late = new MetricsScheduler(new EventPublisher(harness.bus.js, harness.bus.ns, 'metrics'), log, { tickMs: 1000, slotMs: HOUR, graceMs: 60_000, now: () => at + 5 * 60_000 });
     assert.equal(await late.tick(), null, 'a replica starting late in the slot does not publish it again');
+  });
+
+  it('reads the counters with videos:batchGetStats when METRICS_STATISTICS_CALL says so (50 ids per call, 1 unit each)', async () => {
+    const config = loadMetricsConfig({ ...harness.publisherEnv(), METRICS_BACKEND: 'youtube', METRICS_STATISTICS_CALL: 'videos.batchGetStats', METRICS_ANALYTICS_HOUR: '10' });
+    assert.equal(config.statisticsCall, 'videos.batchGetStats');
+    const service = new MetricsService(config.youtube!, new CatalogClient(harness.bus.requests), { ...config, statisticsCall: config.statisticsCall, now: () => clock });
+    clock = Date.parse('2026-11-21T09:10:00Z');
+    const slot = '2026-11-21T09:00:00.000Z';
+    const [listsBefore, batchesBefore] = [harness.fake.calls.list, harness.fake.calls.batchGetStats];
+    const result = await service.collect(slot, createLogger({ app: 'metrics-test', level: 'error' }));
+    assert.equal(result.retry, null);
+    assert.equal(result.collected.length, VIDEOS);
+    assert.equal(harness.fake.calls.batchGetStats - batchesBefore, 2, '60 ids in two calls (50 + 10)');
+    assert.equal(harness.fake.calls.list, listsBefore, 'no videos.list call');
+    const rows = await harness.query<{ views: number; source: string }>('SELECT views, source FROM metric_snapshot WHERE slot_at = ? AND publication_id = ?', [new Date(slot), publications[0]!.publicationId]);
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]!.source, 'youtube.videos.batchGetStats');
+    const video = harness.fake.videos.get(publications[0]!.externalId)!;
+    assert.equal(Number(rows[0]!.views), harness.fake.statistics(video, clock).views, 'the counts the fake shows at that instant');
   });
 });

@@ -6,6 +6,7 @@ import type { FilesClient } from '#files-client';
 import { PoisonMessageError } from '#messaging';
 import type winston from 'winston';
 import type { CatalogClient } from './catalog.client.js';
+import type { Announce, PublishOutcome } from './publisher.service.js';
 import { buildMetadata, parseScript } from './story-metadata.js';
 
 export const OUTBOX_PLATFORM = 'outbox';
@@ -14,7 +15,9 @@ export const OUTBOX_PLATFORM = 'outbox';
  * The embedded stand-in for a platform: no network, nothing published. The edit is copied to
  * `<outbox>/videos/<shard>/<editId>.mp4` with the metadata an upload would carry beside it, a line
  * is appended to `<outbox>/manifest.jsonl`, and the catalog records platform and account `outbox`,
- * so every record says that no platform holds the video.
+ * so every record says that no platform holds the video. As on a platform, an upload row (channel
+ * `outbox`) turns `published` once the publication has been announced, so a second, distinct
+ * `video.edited` of the same edit does not announce it again.
  */
 export class OutboxBackend {
   constructor(
@@ -23,9 +26,27 @@ export class OutboxBackend {
     private readonly files: FilesClient,
   ) {}
 
-  async publish(edit: VideoEditedV1, log: winston.Logger): Promise<VideoPublishedV1> {
+  async publish(edit: VideoEditedV1, log: winston.Logger, announce: Announce): Promise<PublishOutcome> {
     const context = await this.catalog.uploadContext(edit.editId, OUTBOX_PLATFORM);
     if (!context) throw new PoisonMessageError(`edit ${edit.editId} is not in the catalog`);
+    if (context.publicationId && context.upload?.status === 'published') {
+      const { publication } = await this.catalog.getPublication(context.publicationId);
+      return {
+        event: {
+          publicationId: context.publicationId,
+          editId: edit.editId,
+          platform: OUTBOX_PLATFORM,
+          account: OUTBOX_PLATFORM,
+          externalId: publication.externalId,
+          url: null,
+          publishedAt: publication.publishedAt,
+          ...(publication.title ? { title: publication.title } : {}),
+          uploadStatus: 'outbox',
+          standIn: true,
+        },
+        announced: false,
+      };
+    }
     const script = parseScript(await this.files.get(context.story.textKey).catch(() => Buffer.from('')));
     const metadata = buildMetadata(script, context, {
       name: OUTBOX_PLATFORM,
@@ -54,12 +75,15 @@ export class OutboxBackend {
       await appendFile(join(this.dir, 'manifest.jsonl'), `${JSON.stringify({ ...record, file: `videos/${shard}/${edit.editId}.mp4`, at: new Date().toISOString() })}\n`);
       await rename(temp, video);
     }
+    const externalId = `edit-${edit.editId}`;
+    let upload = await this.catalog.claimUpload({ editId: edit.editId, platform: OUTBOX_PLATFORM, channel: OUTBOX_PLATFORM });
+    if (upload.externalId === null) upload = await this.catalog.updateUpload({ uploadId: upload.uploadId, status: 'uploaded', externalId, error: null });
     const publishedAt = new Date().toISOString();
     const recorded = await this.catalog.recordPublication({
       editId: edit.editId,
       platform: OUTBOX_PLATFORM,
       account: OUTBOX_PLATFORM,
-      externalId: `edit-${edit.editId}`,
+      externalId,
       url: null,
       publishedAt,
       title: metadata.snippet.title,
@@ -67,17 +91,21 @@ export class OutboxBackend {
     });
     const stored = recorded.created ? null : await this.catalog.getPublication(recorded.publicationId);
     log.info(`edit ${edit.editId} put in the outbox (${video}); nothing was published to a platform`);
-    return {
+    const event: VideoPublishedV1 = {
       publicationId: recorded.publicationId,
       editId: edit.editId,
       platform: OUTBOX_PLATFORM,
       account: OUTBOX_PLATFORM,
-      externalId: `edit-${edit.editId}`,
+      externalId,
       url: null,
       publishedAt: stored?.publication.publishedAt ?? publishedAt,
       title: metadata.snippet.title,
       uploadStatus: 'outbox',
       standIn: true,
     };
+    if (upload.status === 'published') return { event, announced: false };
+    await announce(event);
+    await this.catalog.updateUpload({ uploadId: upload.uploadId, status: 'published' });
+    return { event, announced: true };
   }
 }

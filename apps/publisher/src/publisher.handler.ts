@@ -14,8 +14,16 @@ export class PublisherHandler {
   @OnEvent(VideoEditedV1)
   async onVideoEdited(payload: VideoEditedV1, ctx: EventContext): Promise<void> {
     // RetryLaterError (a paused channel) makes the message wait; other throws retry with backoff.
-    const published = await this.publisher.publish(payload, ctx.log, () => ctx.working());
-    await this.events.publish(VideoPublishedV1, published, { causedBy: ctx.envelope, key: `published:${payload.editId}:${published.platform}` });
-    ctx.log.info(`edit ${payload.editId} published on ${published.platform}/${published.account} as ${published.externalId}`);
+    // The backend announces through this callback and then marks the publication announced in the
+    // catalog, so a later, distinct video.edited of the same edit does not announce it again.
+    const outcome = await this.publisher.publish(payload, ctx.log, () => ctx.working(), async (published) => {
+      await this.events.publish(VideoPublishedV1, published, { causedBy: ctx.envelope, key: `published:${payload.editId}:${published.platform}` });
+    });
+    const { event } = outcome;
+    if (!outcome.announced) {
+      ctx.log.info(`edit ${payload.editId} was published before (publication ${event.publicationId}, ${event.platform}/${event.account} ${event.externalId}) and announced then; not announced again`);
+      return;
+    }
+    ctx.log.info(`edit ${payload.editId} published on ${event.platform}/${event.account} as ${event.externalId}`);
   }
 }

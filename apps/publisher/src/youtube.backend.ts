@@ -22,6 +22,7 @@ import {
 import type winston from 'winston';
 import type { CatalogClient } from './catalog.client.js';
 import { ChannelRouter } from './channel-router.js';
+import type { Announce, PublishOutcome } from './publisher.service.js';
 import { buildMetadata, parseScript } from './story-metadata.js';
 
 export interface YoutubeBackendOptions {
@@ -45,7 +46,7 @@ export interface YoutubeBackendOptions {
  */
 export class YoutubeBackend {
   private readonly clients = new Map<string, YoutubeClient>();
-  private readonly inFlight = new Map<number, Promise<VideoPublishedV1>>();
+  private readonly inFlight = new Map<number, Promise<PublishOutcome>>();
   readonly router: ChannelRouter;
   private readonly now: () => number;
 
@@ -74,12 +75,13 @@ export class YoutubeBackend {
 
   /**
    * One handler per edit in this process: a message redelivered while its first delivery is still
-   * uploading (a stalled heartbeat) waits for it instead of pushing the same bytes in parallel.
+   * uploading (a stalled heartbeat) waits for it instead of pushing the same bytes in parallel,
+   * and a second message of the same edit waits until the first one's announcement is marked.
    */
-  async publish(edit: VideoEditedV1, log: winston.Logger, heartbeat: () => void): Promise<VideoPublishedV1> {
+  async publish(edit: VideoEditedV1, log: winston.Logger, heartbeat: () => void, announce: Announce): Promise<PublishOutcome> {
     const running = this.inFlight.get(edit.editId);
     if (running) await running.catch(() => undefined);
-    const work = this.publishOnce(edit, log, heartbeat);
+    const work = this.publishOnce(edit, log, heartbeat, announce);
     this.inFlight.set(edit.editId, work);
     try {
       return await work;
@@ -88,11 +90,11 @@ export class YoutubeBackend {
     }
   }
 
-  private async publishOnce(edit: VideoEditedV1, log: winston.Logger, heartbeat: () => void): Promise<VideoPublishedV1> {
+  private async publishOnce(edit: VideoEditedV1, log: winston.Logger, heartbeat: () => void, announce: Announce): Promise<PublishOutcome> {
     const platform = this.config.platform;
     const context = await this.catalog.uploadContext(edit.editId, platform);
     if (!context) throw new PoisonMessageError(`edit ${edit.editId} is not in the catalog`);
-    if (context.publicationId) return this.alreadyPublished(context.publicationId, edit.editId);
+    if (context.publicationId) return this.announceOnce(await this.alreadyPublished(context.publicationId, edit.editId), context.upload, announce);
     const channel = await this.channelFor(context);
     let upload = await this.catalog.claimUpload({ editId: edit.editId, platform, channel: channel.name });
     const claimed = this.router.channel(upload.channel);
@@ -131,12 +133,15 @@ export class YoutubeBackend {
       uploadStatus: status?.uploadStatus ?? null,
       rejectionReason: status?.rejectionReason ?? null,
     });
-    await this.catalog.updateUpload({ uploadId: upload.uploadId, status: 'published' });
     if (status?.uploadStatus === 'rejected' || status?.uploadStatus === 'failed') {
       log.error(`video ${videoId} on ${claimed.name} was ${status.uploadStatus}: ${status.rejectionReason ?? status.failureReason ?? 'no reason given'}`);
     }
-    if (!recorded.created) return this.alreadyPublished(recorded.publicationId, edit.editId);
-    return {
+    if (!recorded.created) {
+      // Another replica recorded it meanwhile: announce only if that one has not.
+      const now = await this.catalog.uploadContext(edit.editId, platform);
+      return this.announceOnce(await this.alreadyPublished(recorded.publicationId, edit.editId), now?.upload ?? upload, announce);
+    }
+    return this.announceOnce({
       publicationId: recorded.publicationId,
       editId: edit.editId,
       platform,
@@ -149,7 +154,20 @@ export class YoutubeBackend {
       ...(status?.uploadStatus ? { uploadStatus: status.uploadStatus } : {}),
       rejectionReason: status?.rejectionReason ?? null,
       standIn: this.config.fake !== null,
-    };
+    }, upload, announce);
+  }
+
+  /**
+   * Upload status `published` means "recorded and announced": it is set only after
+   * `pipeline.video.published.v1` went out. A publication recorded but never announced (a crash or
+   * a dead letter between the two) is announced by the next message of its edit; one announced
+   * before is not announced again by a second, distinct `video.edited`.
+   */
+  private async announceOnce(event: VideoPublishedV1, upload: UploadV1 | null, announce: Announce): Promise<PublishOutcome> {
+    if (upload?.status === 'published') return { event, announced: false };
+    await announce(event);
+    if (upload) await this.catalog.updateUpload({ uploadId: upload.uploadId, status: 'published' });
+    return { event, announced: true };
   }
 
   private async alreadyPublished(publicationId: number, editId: number): Promise<VideoPublishedV1> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { CatalogChannelSetV1, CatalogChannelSyncV1, Events, type VideoPublishedV1 } from '#contracts';
+import { CatalogChannelSetV1, CatalogChannelSyncV1, CatalogEditCreateV1, Events, VideoEditedV1, type VideoPublishedV1 } from '#contracts';
 import { waitFor } from '#testing';
 import { makeMp4, PublisherHarness } from './publisher.fixture.js';
 
@@ -78,24 +78,74 @@ describe('publisher stage against the fake YouTube (catalog on MariaDB)', () => 
     assert.equal(upload!.external_id, payload.externalId);
   });
 
-  it('publishes nothing twice when the edit event comes again', async () => {
+  it('publishes nothing twice, and announces nothing again, when a second distinct edited event of the edit comes', async () => {
     const { event } = await harness.seedEdit({ mp4, category: 'economy' });
     await harness.publishEdited(event);
     const first = await published(event.editId);
+    await waitFor('the announcement to be marked', async () => {
+      const [row] = await harness.query<UploadRow>('SELECT status, sessions, external_id, session_uri FROM upload WHERE edit_id = ?', [event.editId]);
+      return row?.status === 'published';
+    });
     const sessionsBefore = harness.fake.calls.start;
-    await harness.bus.publisher.publish((await import('#contracts')).VideoEditedV1, event, { key: `test-edited-again:${event.editId}` });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // A second edited event (not a redelivery: another message id) for the same edit.
+    await harness.bus.publisher.publish(VideoEditedV1, event, { key: `test-edited-again:${event.editId}` });
+    await harness.settled();
     assert.equal(harness.fake.calls.start, sessionsBefore, 'no new upload session');
     assert.equal(harness.fake.videosOf('UCmain').filter((v) => v.id === first.externalId).length, 1);
-    // A second edited event (not a redelivery) announces the same publication again, nothing new.
-    const events = await waitFor('the second announcement', async () => {
+    const events = (await harness.readEvents(Events.VideoPublishedV1)).filter((e) => (e.payload as VideoPublishedV1).editId === event.editId);
+    assert.deepEqual(events.map((e) => (e.payload as VideoPublishedV1).publicationId), [first.publicationId], 'announced once: the second message is not news');
+    const rows = await harness.query<{ n: number }>('SELECT COUNT(*) AS n FROM publication WHERE edit_id = ?', [event.editId]);
+    assert.equal(Number(rows[0]!.n), 1);
+  });
+
+  it('publishes a second edit of a published story as its own video, without announcing the first publication again', async () => {
+    const { event } = await harness.seedEdit({ mp4, category: 'economy' });
+    await harness.publishEdited(event);
+    const first = await published(event.editId);
+    await harness.settled();
+    // Another edit of the same video (another editor): a distinct file, a distinct edit id.
+    const key = await harness.files.allocate({ scope: 'publisher-test', scopeId: `second-${event.editId}`, role: 'edited', ext: 'mp4', index: 1 });
+    await harness.files.putFile(key, mp4);
+    const second = await harness.bus.requests.request(CatalogEditCreateV1, { videoId: event.videoId, editor: 'test-editor-2', standIn: true, platformProfile: 'youtube-shorts', fileKey: key, durationS: 2, editedAt: new Date().toISOString() });
+    assert.notEqual(second.editId, event.editId);
+    await harness.publishEdited({ ...event, editId: second.editId, editor: 'test-editor-2', fileKey: key });
+    const other = await published(second.editId);
+    await harness.settled();
+    assert.notEqual(other.publicationId, first.publicationId);
+    assert.notEqual(other.externalId, first.externalId);
+    const all = (await harness.readEvents(Events.VideoPublishedV1)).map((e) => e.payload as VideoPublishedV1);
+    assert.equal(all.filter((p) => p.publicationId === first.publicationId).length, 1, 'the first publication was announced once');
+    assert.equal(all.filter((p) => p.publicationId === other.publicationId).length, 1);
+  });
+
+  it('announces a publication that was recorded but never announced (a crash between the two) once, with the next message of its edit', async () => {
+    const { event } = await harness.seedEdit({ mp4, category: 'economy' });
+    await harness.publishEdited(event);
+    const first = await published(event.editId);
+    await harness.settled();
+    // As if the process had died after recording the publication, before its announcement went out.
+    const { openCatalogDatabase } = await import('../../catalog/src/database/catalog-database.js');
+    const ds = await openCatalogDatabase(harness.db.url);
+    try {
+      await ds.query("UPDATE upload SET status = 'uploaded' WHERE edit_id = ?", [event.editId]);
+    } finally {
+      await ds.destroy();
+    }
+    const sessionsBefore = harness.fake.calls.start;
+    await harness.bus.publisher.publish(VideoEditedV1, event, { key: `test-edited-after-crash:${event.editId}` });
+    const events = await waitFor('the late announcement', async () => {
       const found = (await harness.readEvents(Events.VideoPublishedV1)).filter((e) => (e.payload as VideoPublishedV1).editId === event.editId);
       return found.length === 2 ? found : null;
     });
-    assert.deepEqual(events.map((e) => (e.payload as VideoPublishedV1).publicationId), [first.publicationId, first.publicationId]);
-    assert.deepEqual(events.map((e) => (e.payload as VideoPublishedV1).externalId), [first.externalId, first.externalId]);
-    const rows = await harness.query<{ n: number }>('SELECT COUNT(*) AS n FROM publication WHERE edit_id = ?', [event.editId]);
-    assert.equal(Number(rows[0]!.n), 1);
+    assert.deepEqual(events.map((e) => (e.payload as VideoPublishedV1).externalId), [first.externalId, first.externalId], 'the same video, not a new upload');
+    assert.equal(harness.fake.calls.start, sessionsBefore, 'no new upload session');
+    await harness.settled();
+    const [upload] = await harness.query<UploadRow>('SELECT status, sessions, external_id, session_uri FROM upload WHERE edit_id = ?', [event.editId]);
+    assert.equal(upload!.status, 'published', 'marked announced again');
+    // And a third message changes nothing.
+    await harness.bus.publisher.publish(VideoEditedV1, event, { key: `test-edited-third:${event.editId}` });
+    await harness.settled();
+    assert.equal((await harness.readEvents(Events.VideoPublishedV1)).filter((e) => (e.payload as VideoPublishedV1).editId === event.editId).length, 2);
   });
 
   it('routes past a channel at its daily cap to the next channel of the route', async () => {

@@ -196,6 +196,15 @@ export class PublisherHarness {
     return this.bus.publisher.publish(VideoEditedV1, event, { key: `test-edited:${event.editId}` });
   }
 
+  /** Resolves once the publisher's consumer has nothing pending or unacknowledged (every message handled). */
+  async settled(timeoutMs = 30_000): Promise<void> {
+    const { waitFor } = await import('#testing');
+    await waitFor('the publisher to handle every message', async () => {
+      const info = await this.bus.jsm.consumers.info(this.bus.ns.stream('PIPELINE'), 'publisher');
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    }, timeoutMs, 100);
+  }
+
   async readEvents(subject: string): Promise<Envelope[]> {
     return readEvents(this.bus, subject);
   }

@@ -42,18 +42,22 @@ export class ArticleService {
   ) {}
 
   async store(link: DiscoveredLink, run: RunContext): Promise<ArticleOutcome> {
+    // Taken before the first await, so turns follow the order the run takes its links up in.
+    const turn = run.book.turn();
     try {
-      return await this.storeOnce(link, run);
+      return await this.storeOnce(link, run, turn);
     } catch (error) {
       if (isInfrastructureFailure(error)) throw error;
       const retryable = error instanceof FetchError && error.retryable;
       const outcome: ArticleOutcome = { status: 'skipped', url: link.url, code: failureCode(error), message: describe(error), retryable };
       if (!(error instanceof FetchError)) run.log.error(`article ${link.url.slice(0, 300)} failed: ${describe(error)}`);
       return outcome;
+    } finally {
+      turn.release();
     }
   }
 
-  private async storeOnce(link: DiscoveredLink, run: RunContext): Promise<ArticleOutcome> {
+  private async storeOnce(link: DiscoveredLink, run: RunContext, turn: { ready: () => Promise<void>; release: () => void }): Promise<ArticleOutcome> {
     // A known URL costs one catalog lookup and no request to the site.
     let known = await this.catalog.articleByUrl(link.url);
     if (known && !(await this.shouldResume(known, run))) return { status: 'exists', url: link.url, articleId: known.articleId };
@@ -71,7 +75,9 @@ export class ArticleService {
 
     const hash = contentHash(extracted.text);
     const fingerprint = simhash(extracted.text);
+    await turn.ready();
     const claim = run.book.claim(url, hash, fingerprint);
+    turn.release();
     try {
       if (known && !(await this.shouldResume(known, run))) {
         claim.settle({ articleId: known.articleId, contentHash: known.contentHash });

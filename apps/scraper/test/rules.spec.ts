@@ -101,4 +101,27 @@ describe('fingerprints', () => {
     assert.equal(third.match?.url, 'http://a/1');
     assert.equal(book.claim('http://a/4', 'hash-4', 0xffff0000n).match, null);
   });
+
+  it('has pages claim in the order they were taken up, however their fetches finish', async () => {
+    const book = new FingerprintBook(3);
+    const order: string[] = [];
+    const page = async (url: string, simhash: bigint, fetchMs: number, fail = false): Promise<void> => {
+      const turn = book.turn();
+      try {
+        await new Promise((resolve) => setTimeout(resolve, fetchMs));
+        if (fail) throw new Error('fetch failed');
+        await turn.ready();
+        const claim = book.claim(url, url, simhash);
+        order.push(`${url}${claim.match ? ` copy of ${claim.match.url}` : ''}`);
+        turn.release();
+      } catch {
+        order.push(`${url} failed`);
+      } finally {
+        turn.release();
+      }
+    };
+    // The original is listed first but fetched last; a failed page in between must not hold the rest.
+    await Promise.all([page('http://a/original', 0b1111n, 60), page('http://a/broken', 0n, 5, true), page('http://a/copy', 0b1110n, 1)]);
+    assert.deepEqual(order, ['http://a/broken failed', 'http://a/original', 'http://a/copy copy of http://a/original']);
+  });
 });

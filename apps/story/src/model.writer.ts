@@ -1,16 +1,27 @@
-import { StoryScriptV1 } from '#contracts';
-import { ChatClient, LlmError, trimToTokens, type ChatContentPart, type ChatMessage } from '#llm';
+import type { StoryScriptV1 } from '#contracts';
+import { ChatClient, LlmError, outputTokenBound, trimToTokens, type ChatContentPart, type ChatMessage, type JsonCompletion, type JsonSchema } from '#llm';
 import { PoisonMessageError } from '#messaging';
 import { render } from './prompt-templates.js';
-import { draftJsonSchema, draftSchema } from './story-draft.js';
-import type { PromptTemplate, StoryInput, StoryWriter, WrittenStory } from './story.types.js';
+import { expandCompactDraft, expandFullDraft } from './draft-expansion.js';
+import { COMPACT_LIMITS, compactDraftJsonSchema, compactDraftSchema, draftJsonSchema, draftSchema } from './story-draft.js';
+import type { Authorship, PromptTemplate, StoryInput, StoryWriter, WrittenStory } from './story.types.js';
+import type { z } from 'zod';
 
 export interface ModelWriterOptions {
   contextTokens: number;
+  /** The reply's token budget with the full draft; the compact draft computes its own from its schema. */
   maxTokens: number;
+  /**
+   * `full`: the model writes every field of the script (capable models). `compact`: a smaller
+   * draft whose every value the grammar bounds, for small constrained engines; the rest is filled
+   * by code and recorded as such (story-draft.ts, draft-expansion.ts).
+   */
+  draft?: 'full' | 'compact';
+  /** Whitespace bytes the server's grammar allows per position, for the compact draft's budget (22: llama.cpp). */
+  whitespaceBytes?: number;
   images: boolean;
   maxScenes?: number;
-  /** Characters of narration per scene at most (400). */
+  /** Characters of narration per scene at most (full draft 400, compact 80). */
   narrationChars?: number;
 }
 
@@ -26,7 +37,19 @@ export class ModelStoryWriter implements StoryWriter {
   constructor(
     private readonly client: ChatClient,
     private readonly options: ModelWriterOptions,
-  ) {}
+  ) {
+    // A context too small for the compact draft's budget fails at start, not on every message.
+    if (options.draft === 'compact') {
+      const budget = outputTokenBound(compactDraftJsonSchema([], this.compactLimits()), { whitespaceBytes: options.whitespaceBytes })!;
+      if (budget > options.contextTokens - 256) {
+        throw new Error(`the compact draft's reply may take ${budget} tokens: a ${options.contextTokens}-token context leaves too little for the prompt; raise STORY_LLM_CONTEXT_TOKENS (4096 or more)`);
+      }
+    }
+  }
+
+  private compactLimits() {
+    return { ...COMPACT_LIMITS, ...(this.options.maxScenes ? { maxScenes: this.options.maxScenes } : {}), ...(this.options.narrationChars ? { narrationChars: this.options.narrationChars } : {}) };
+  }
 
   get model(): string {
     return this.client.model;
@@ -37,24 +60,37 @@ export class ModelStoryWriter implements StoryWriter {
   }
 
   async write(input: StoryInput): Promise<WrittenStory> {
-    const { messages, trimmed } = this.prompt(input);
     const mediaIds = input.media.map((media) => media.mediaId);
-    const limits = { maxScenes: this.options.maxScenes ?? 8, narrationChars: this.options.narrationChars ?? 400 };
-    let result;
+    if ((this.options.draft ?? 'full') === 'compact') {
+      const format = this.compactFormat(mediaIds, input);
+      const asked = await this.ask(input, format);
+      return this.written(input, asked, 'compact', expandCompactDraft(asked.result.value, input));
+    }
+    const format = this.fullFormat(mediaIds);
+    const asked = await this.ask(input, format);
+    return this.written(input, asked, 'full', expandFullDraft(asked.result.value, input));
+  }
+
+  private async ask<T>(input: StoryInput, format: { schema: z.ZodType<T>; jsonSchema: JsonSchema; maxTokens: number }): Promise<{ result: JsonCompletion<T>; trimmed: boolean; messages: ChatMessage[] }> {
+    const { messages, trimmed } = this.prompt(input, format.maxTokens);
     try {
-      result = await this.client.completeJson(
-        { messages, maxTokens: this.options.maxTokens, temperature: 0 },
-        { name: 'story_script', schema: draftSchema(mediaIds, limits), jsonSchema: draftJsonSchema(mediaIds, limits) },
-      );
+      const result = await this.client.completeJson({ messages, maxTokens: format.maxTokens, temperature: 0 }, { name: 'story_script', schema: format.schema, jsonSchema: format.jsonSchema });
+      return { result, trimmed, messages };
     } catch (error) {
       // Retryable faults (busy, down, cut streams) throw as they are: the message is retried later.
       if (error instanceof LlmError && !error.retryable) throw new PoisonMessageError(`story for trend ${input.trend.trendId}: ${error.message}`);
       throw error;
     }
-    const draft = result.value;
-    const script = StoryScriptV1.parse({ ...draft, language: input.language, sourceUrl: input.article.url });
+  }
+
+  private written(
+    input: StoryInput,
+    { result, trimmed, messages }: { result: JsonCompletion<unknown>; trimmed: boolean; messages: ChatMessage[] },
+    draft: 'full' | 'compact',
+    expanded: { script: StoryScriptV1; authorship: Authorship },
+  ): WrittenStory {
     return {
-      script,
+      script: expanded.script,
       model: this.model,
       standIn: false,
       templateId: input.template.id,
@@ -66,11 +102,38 @@ export class ModelStoryWriter implements StoryWriter {
       repairs: result.repairs,
       textTrimmed: trimmed,
       estimatedPromptTokens: result.completion.estimatedPromptTokens,
+      draft,
+      modelOutput: result.value,
+      authorship: expanded.authorship,
+      prompt: messages.map((message) => ({
+        role: message.role,
+        // Images are kept as their size: the record is for reading, the media are in the catalog.
+        content: typeof message.content === 'string' ? message.content : message.content.map((part) => (part.type === 'text' ? part.text : `[image, ${part.image_url.url.length} characters of data URL]`)).join('\n'),
+      })),
     };
   }
 
+  private fullFormat(mediaIds: number[]) {
+    const limits = { maxScenes: this.options.maxScenes ?? 8, narrationChars: this.options.narrationChars ?? 400 };
+    return { schema: draftSchema(mediaIds, limits), jsonSchema: draftJsonSchema(mediaIds, limits), maxTokens: this.options.maxTokens };
+  }
+
+  /** The compact draft with a reply budget that always closes its JSON (`outputTokenBound`). */
+  private compactFormat(mediaIds: number[], input: StoryInput) {
+    const limits = this.compactLimits();
+    const jsonSchema: JsonSchema = compactDraftJsonSchema(mediaIds, limits);
+    const maxTokens = outputTokenBound(jsonSchema, { whitespaceBytes: this.options.whitespaceBytes });
+    if (maxTokens === null) throw new Error('the compact draft schema must bound its output');
+    if (maxTokens > this.options.contextTokens - 256) {
+      throw new PoisonMessageError(
+        `story for trend ${input.trend.trendId}: the compact draft's reply may take ${maxTokens} tokens, more than a ${this.options.contextTokens}-token context leaves for a prompt; raise STORY_LLM_CONTEXT_TOKENS or lower the narration length`,
+      );
+    }
+    return { schema: compactDraftSchema(mediaIds, limits), jsonSchema, maxTokens };
+  }
+
   /** The messages, with the article text cut to what the context leaves. */
-  prompt(input: StoryInput): { messages: ChatMessage[]; trimmed: boolean } {
+  prompt(input: StoryInput, maxTokens = this.options.maxTokens): { messages: ChatMessage[]; trimmed: boolean } {
     const mediaList = input.media
       .map((media) => `- mediaId ${media.mediaId}: ${media.kind}${media.durationS ? ` (${media.durationS} s)` : ''}${media.caption ? `, "${media.caption}"` : ''}`)
       .join('\n');
@@ -88,10 +151,10 @@ export class ModelStoryWriter implements StoryWriter {
     ];
     const images = this.options.images ? input.media.reduce((sum, media) => sum + media.dataUrls.length, 0) : 0;
     const fixed = this.client.estimatePrompt(withoutText).total;
-    const budget = this.options.contextTokens - this.options.maxTokens - fixed - 32;
+    const budget = this.options.contextTokens - maxTokens - fixed - 32;
     if (budget < 32) {
       throw new PoisonMessageError(
-        `story for trend ${input.trend.trendId}: the prompt without the article text already takes about ${fixed} tokens (${images} images) of a ${this.options.contextTokens}-token context with ${this.options.maxTokens} reserved for the reply; send fewer images or raise STORY_LLM_CONTEXT_TOKENS`,
+        `story for trend ${input.trend.trendId}: the prompt without the article text already takes about ${fixed} tokens (${images} images) of a ${this.options.contextTokens}-token context with ${maxTokens} reserved for the reply; send fewer images or raise STORY_LLM_CONTEXT_TOKENS`,
       );
     }
     const text = trimToTokens(input.article.text, budget);

@@ -21,6 +21,14 @@ export const StoryEnv = {
   /** The model's context; the article text is trimmed so that the prompt and the reply fit. */
   STORY_LLM_CONTEXT_TOKENS: z.coerce.number().int().min(256).max(10_000_000).default(8192),
   STORY_LLM_MAX_TOKENS: z.coerce.number().int().min(32).max(100_000).default(1500),
+  /**
+   * What the model is asked to write. `full`: every field of the script (capable models). `compact`:
+   * title, hook and per scene narration, medium and whole-second duration, every value bounded by
+   * the grammar, with a reply budget computed from that schema (STORY_LLM_MAX_TOKENS is not used);
+   * on-screen text, video segments and hashtags are filled by code and recorded as such. For small
+   * grammar-constrained engines (a llama-server with a sub-1B model).
+   */
+  STORY_LLM_DRAFT: z.enum(['full', 'compact']).default('full'),
   /** Whether the server takes images (data URLs); text-only servers get captions only. */
   STORY_LLM_IMAGES: z.enum(['true', 'false']).default('true'),
   /** The narration language; picks `config/prompts/<category>.<language>.yaml`. */
@@ -66,6 +74,7 @@ export interface StoryConfig {
     maxRetries: number;
     contextTokens: number;
     maxTokens: number;
+    draft: 'full' | 'compact';
     images: boolean;
   };
   language: string;
@@ -95,6 +104,7 @@ export function loadStoryConfig(env: NodeJS.ProcessEnv): StoryConfig {
       maxRetries: parsed.STORY_LLM_MAX_RETRIES,
       contextTokens: parsed.STORY_LLM_CONTEXT_TOKENS,
       maxTokens: parsed.STORY_LLM_MAX_TOKENS,
+      draft: parsed.STORY_LLM_DRAFT,
       images: parsed.STORY_LLM_IMAGES === 'true',
     },
     language: parsed.STORY_LANGUAGE,

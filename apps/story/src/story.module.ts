@@ -35,8 +35,8 @@ function createWriter(config: StoryConfig, log: winston.Logger): StoryWriter {
     contextTokens: config.llm.contextTokens,
     log,
   });
-  log.info(`writing stories with ${client.model} at ${client.shownEndpoint} (${client.backend} dialect, ${config.llm.contextTokens}-token context)`);
-  return new ModelStoryWriter(client, { contextTokens: config.llm.contextTokens, maxTokens: config.llm.maxTokens, images: config.llm.images });
+  log.info(`writing stories with ${client.model} at ${client.shownEndpoint} (${client.backend} dialect, ${config.llm.contextTokens}-token context, ${config.llm.draft} draft)`);
+  return new ModelStoryWriter(client, { contextTokens: config.llm.contextTokens, maxTokens: config.llm.maxTokens, images: config.llm.images, draft: config.llm.draft });
 }
 
 @Module({

@@ -83,12 +83,34 @@ export class StoryService {
       index: variant,
     });
     await this.files.put(textKey, `${JSON.stringify(written.script, null, 2)}\n`);
+    // Beside the script: the prompt, the model's own reply and which fields it wrote, which code
+    // filled (catalog `promptKey`). The script file stays exactly StoryScriptV1.
+    const promptKey = await this.files.allocate({
+      scope: 'story',
+      scopeId: `t${trend.trendId}-a${article.articleId}`,
+      ownerCreatedAt: trend.windowEnd,
+      role: 'text',
+      ext: 'json',
+      index: variant,
+    });
+    const record = {
+      storyKey: textKey,
+      model: written.model,
+      standIn: written.standIn,
+      template: { id: written.templateId, version: written.templateVersion },
+      draft: written.draft,
+      authorship: written.authorship,
+      modelOutput: written.modelOutput,
+      prompt: written.prompt,
+    };
+    await this.files.put(promptKey, `${JSON.stringify(record, null, 2)}\n`);
     const row = await this.catalog.createStory({
       trendId: trend.trendId,
       articleId: article.articleId,
       model: written.model,
       standIn: written.standIn,
       textKey,
+      promptKey,
       variant,
       templateId: written.templateId,
       templateVersion: written.templateVersion,

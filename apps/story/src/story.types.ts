@@ -41,6 +41,20 @@ export interface WrittenStory {
   /** Whether the article text was cut to fit the context, and our estimate of the prompt. */
   textTrimmed: boolean;
   estimatedPromptTokens: number;
+  /** The draft schema the model answered (`full` or `compact`); null for the stand-in. */
+  draft: 'full' | 'compact' | null;
+  /** The model's reply as it validated, before the stage grew it into the script; null for the stand-in. */
+  modelOutput: unknown;
+  /** Which fields of the script the model wrote and which the code filled (JSON paths). */
+  authorship: Authorship;
+  /** The messages sent (images as placeholders), kept beside the story; null for the stand-in. */
+  prompt: { role: string; content: string }[] | null;
+}
+
+/** Paths of the script's fields (`title`, `scenes[0].onScreen`) by who wrote them. */
+export interface Authorship {
+  model: string[];
+  code: string[];
 }
 
 /** A story writer: the template stand-in or a model behind the chat client. */

@@ -39,7 +39,7 @@ export class TemplateStoryWriter implements StoryWriter {
       hook,
       language,
       scenes,
-      hashtags: hashtags(input, language),
+      hashtags: hashtagsFor(input, language),
       sourceUrl: input.article.url,
     });
     return {
@@ -55,6 +55,10 @@ export class TemplateStoryWriter implements StoryWriter {
       repairs: 0,
       textTrimmed: false,
       estimatedPromptTokens: 0,
+      draft: null,
+      modelOutput: null,
+      authorship: { model: [], code: ['title', 'hook', 'scenes', 'hashtags', 'language', 'sourceUrl'] },
+      prompt: null,
     };
   }
 }
@@ -99,7 +103,8 @@ export function splitSentences(text: string): string[] {
     .filter((sentence) => sentence.length > 0);
 }
 
-function hashtags(input: StoryInput, language: string): string[] {
+/** `#category` and the title's words (particles cut, stop words left out), at most 5. */
+export function hashtagsFor(input: StoryInput, language: string): string[] {
   const tags: string[] = [];
   if (input.trend.category) tags.push(`#${input.trend.category}`);
   const stop = language === 'ko' ? new Set(['그리고', '하지만', '이번', '지난']) : new Set(['the', 'and', 'for', 'with', 'that', 'this', 'from', 'are', 'was', 'into']);
@@ -113,7 +118,8 @@ function hashtags(input: StoryInput, language: string): string[] {
   return tags;
 }
 
-function clip(text: string, max: number): string {
+/** At most `max` characters (code points), with an ellipsis when cut. */
+export function clip(text: string, max: number): string {
   const chars = Array.from(text.trim());
   return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { StoryScriptV1 } from '#contracts';
-import { estimateTokens } from '#llm';
+import { estimateTokens, outputTokenBound, type JsonSchema } from '#llm';
 import { FakeChatServer, promptTokensOf, type FakeChatRequest } from '#llm/testing';
 import { waitFor } from '#testing';
 import { StoryHarness } from './story.fixture.js';
@@ -44,6 +44,9 @@ describe('story stage with the template stand-in', () => {
     assert.match(script.scenes[1]!.narration, /[가-힣]/);
     assert.ok(script.scenes.some((scene) => scene.mediaId !== null), 'scenes use the article images');
     assert.match(script.sourceUrl, /^https:\/\/news\.example\//);
+    const record = await h.record(row!.textKey);
+    assert.deepEqual(record.authorship.model, [], 'the stand-in writes nothing as a model');
+    assert.equal(record.standIn, true);
     const [event] = await waitFor('story.written', async () => (await h.written()).filter((e) => e.payload.trendId === trend.trendId));
     assert.equal(event!.payload.standIn, true);
     assert.equal(event!.payload.model, 'standin-template');
@@ -152,5 +155,66 @@ describe('story stage with a chat model (the fake server)', () => {
     assert.equal(script.language, 'ko');
     assert.match(script.scenes[0]!.narration, /성수동/);
     assert.ok(StoryScriptV1.safeParse(script).success);
+    const record = await h.record(row!.textKey);
+    assert.equal(record.draft, 'full');
+    assert.ok(record.authorship.model.includes('scenes[1].onScreen') && record.authorship.model.includes('hashtags'));
+    assert.deepEqual(record.authorship.code, ['language', 'sourceUrl']);
+    assert.equal((record.modelOutput as { title: string }).title, '성수동 팝업에 몰린 2030');
+    assert.match(record.prompt![1]!.content, /\[image, \d+ characters of data URL\]/);
+  });
+});
+
+describe('story stage with a small constrained engine (compact draft, llama.cpp dialect, the fake server)', () => {
+  const requests: FakeChatRequest[] = [];
+  const server = new FakeChatServer({
+    model: 'fake/small-engine',
+    responder: (request) => {
+      requests.push(request);
+      const schema = JSON.stringify(request.body.response_format);
+      const mediaId = /"mediaId":\{"enum":\[(\d+)/.exec(schema)?.[1];
+      // A blank hook passes the grammar's minLength 1: the stage fills it and says so.
+      return JSON.stringify({ title: '성수동 팝업', hook: ' ', scenes: [{ narration: '주말마다 인파가 몰립니다', mediaId: Number(mediaId), durationS: 4 }] });
+    },
+  });
+  let h: StoryHarness;
+
+  before(async () => {
+    const url = await server.start();
+    h = await StoryHarness.start({
+      STORY_BACKEND: 'http',
+      STORY_LLM_URL: url,
+      STORY_LLM_MODEL: 'fake/small-engine',
+      STORY_LLM_SERVER: 'llamacpp',
+      STORY_LLM_DRAFT: 'compact',
+      STORY_LLM_CONTEXT_TOKENS: '4096',
+      STORY_LLM_MAX_RETRIES: '0',
+      STORY_LLM_TIMEOUT_MS: '5000',
+    });
+  });
+  after(async () => {
+    await h?.close();
+    await server.close();
+  });
+
+  it('asks for the compact draft with a reply budget from its schema, and records what code filled', async () => {
+    const article = await h.storeArticle({ title: '성수동 팝업스토어 인파', text: KO_TEXT, images: 1 });
+    const trend = await h.detectTrend([article], { text: '성수동 팝업에 2030 인파' });
+    const [row] = await waitFor('a story row', async () => {
+      const rows = await h.stories(trend.trendId);
+      return rows.length === 1 ? rows : null;
+    });
+    const request = requests.at(-1)!;
+    const sent = (request.body.response_format as { schema: JsonSchema }).schema;
+    assert.equal(request.body.max_tokens, outputTokenBound(sent), 'the budget that always closes the JSON');
+    assert.ok(JSON.stringify(sent).includes('"durationS":{"enum":[2,3,4,5,6,7,8,9,10]}'));
+    assert.equal(row!.model, 'fake/small-engine');
+    const script = await h.script(row!.textKey);
+    assert.ok(StoryScriptV1.safeParse(script).success);
+    assert.equal(script.hook, '성수동 팝업에 2030 인파');
+    assert.equal(script.scenes[0]!.durationS, 4);
+    const record = await h.record(row!.textKey);
+    assert.equal(record.draft, 'compact');
+    assert.ok(record.authorship.model.includes('title') && record.authorship.model.includes('scenes[0].narration'));
+    assert.ok(record.authorship.code.includes('hook') && record.authorship.code.includes('scenes[0].onScreen') && record.authorship.code.includes('hashtags'));
   });
 });

@@ -110,6 +110,11 @@ export class StoryHarness {
     return StoryScriptV1.parse(JSON.parse((await this.files.get(textKey)).toString('utf8')));
   }
 
+  /** The record beside a story (its prompt, the model's reply, who wrote which field). */
+  async record(textKey: string): Promise<{ standIn: boolean; draft: string | null; authorship: { model: string[]; code: string[] }; modelOutput: unknown; prompt: { role: string; content: string }[] | null }> {
+    return JSON.parse((await this.files.get(textKey.replace(/story-(\d+)\.json$/, 'text-$1.json'))).toString('utf8'));
+  }
+
   async written(): Promise<Envelope<StoryWrittenV1>[]> {
     return readEvents(this.bus, Events.StoryWrittenV1) as Promise<Envelope<StoryWrittenV1>[]>;
   }

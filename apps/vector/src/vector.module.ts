@@ -6,6 +6,7 @@ import { createVectorBackend } from './vector-backend.factory.js';
 import { loadVectorConfig } from './vector.config.js';
 import { VectorController } from './vector.controller.js';
 import { VectorService } from './vector.service.js';
+import { VectorStorageSizeHandler } from './storage-size.handler.js';
 
 /** Closes the backend (saves usearch indexes, closes the Milvus channel) after in-flight requests. */
 class VectorBackendCloser implements OnApplicationShutdown {
@@ -17,7 +18,7 @@ class VectorBackendCloser implements OnApplicationShutdown {
 }
 
 @Module({
-  controllers: [VectorController],
+  controllers: [VectorController, VectorStorageSizeHandler],
   providers: [
     {
       provide: VECTOR_BACKEND,

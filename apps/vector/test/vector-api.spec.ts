@@ -195,6 +195,7 @@ describe('vector API error codes', () => {
       get: down,
       count: down,
       dropSpace: down,
+      storageSize: down,
       close: async () => undefined,
     };
     @Module({ controllers: [VectorController], providers: [{ provide: VECTOR_BACKEND, useValue: failing }, VectorService] })

@@ -3,6 +3,7 @@ import { after, describe, it } from 'node:test';
 import type { VectorBackend, VectorRow, VectorSpace } from '../src/backends/vector-backend.js';
 import { l2Norm, normalize, representativeVector } from '../src/backends/vector-math.js';
 import { VectorInputError, VectorSpaceMismatchError } from '../src/backends/vector.errors.js';
+import { storageName } from '../src/backends/vector-input.js';
 import { DAY, EPOCH, exactTopK, makeRows, prng, randomVector, uniqueSpace } from './vector-fixtures.js';
 
 export interface BackendHarness {
@@ -129,6 +130,41 @@ export function vectorBackendContract(label: string, harness: BackendHarness): v
         ]);
         assert.equal(await backend.count(s), 40);
         assert.equal((await backend.get(s, [rows[3]!.id]))[0]!.category, 'gossip');
+      });
+    });
+
+    it('reports what it occupies for the storage cap: measured files, or an estimate that says so', async () => {
+      const s = space();
+      const rows = 300;
+      await withBackend((backend) => backend.upsert(s, makeRows(5, DIM, rows)));
+      await withBackend(async (backend) => {
+        const collection = storageName(s.name);
+        const deadline = Date.now() + 20_000;
+        let parts = await backend.storageSize();
+        // Milvus counts rows per segment once it has flushed them; usearch saved its index at close.
+        const ofSpace = () => parts.filter((p) => p.name.includes(collection) || (backend.backendName === 'usearch' && p.name.endsWith('.usearch')));
+        while (!ofSpace().some((p) => p.bytes > 0) && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          parts = await backend.storageSize();
+        }
+        assert.ok(ofSpace().some((p) => p.bytes > 0), `a part for ${s.name} with bytes: ${JSON.stringify(parts.map((p) => [p.name, p.bytes]))}`);
+        for (const part of parts) {
+          if (part.method === 'estimate') {
+            assert.equal(part.exact, false, 'an estimate is never called exact');
+            assert.match(part.note ?? '', /rows/);
+          } else {
+            assert.equal(part.method, 'files');
+            assert.equal(part.exact, true);
+            assert.ok(part.location, 'a local file says where it is');
+          }
+        }
+        if (backend.backendName === 'milvus') {
+          const mine = parts.find((p) => p.name.endsWith(` ${collection}`))!;
+          assert.equal(mine.method, 'estimate');
+          assert.ok(mine.bytes >= rows * 2 * 4 * DIM, `at least the vectors twice (${mine.bytes})`);
+        } else {
+          assert.ok(parts.some((p) => p.name.endsWith('vectors.sqlite') && p.bytes >= rows * 4 * DIM), 'the metadata SQLite keeps every vector');
+        }
       });
     });
 

@@ -65,6 +65,7 @@ export const Requests = {
   CatalogFileHoldV1: 'catalog.file.hold.v1',
   CatalogFilePurgedV1: 'catalog.file.purged.v1',
   CatalogRetentionPlanV1: 'catalog.retention.plan.v1',
+  CatalogStorageSizeV1: 'catalog.storage.size.v1',
   FilesEndpointV1: 'files.endpoint.v1',
   FilesAllocateV1: 'files.allocate.v1',
   FilesStatV1: 'files.stat.v1',
@@ -75,10 +76,12 @@ export const Requests = {
   VectorGetV1: 'vector.get.v1',
   VectorSimilarV1: 'vector.similar.v1',
   VectorCountV1: 'vector.count.v1',
+  VectorStorageSizeV1: 'vector.storage.size.v1',
   LoggerFunnelV1: 'logger.funnel.v1',
   LoggerEventsRecentV1: 'logger.events.recent.v1',
   LoggerDeadLetterListV1: 'logger.deadletter.list.v1',
   LoggerDeadLetterGetV1: 'logger.deadletter.get.v1',
+  LoggerStorageSizeV1: 'logger.storage.size.v1',
 } as const;
 export type RequestSubject = (typeof Requests)[keyof typeof Requests];
 

@@ -4,3 +4,4 @@ export * from './json-schema.js';
 export * from './llm.errors.js';
 export * from './retry-policy.js';
 export * from './token-estimate.js';
+export * from './output-bound.js';

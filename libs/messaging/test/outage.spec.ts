@@ -70,15 +70,16 @@ describe('outages are waited out, not counted as attempts (real nats-server)', (
   });
 
   it('an owner down for far longer than the retry budget: zero dead letters, all done once it returns', async () => {
-    // ack_wait 2 s: heartbeats every 0.67 s keep the held messages alive even on a loaded machine.
-    bus = await TestBus.create({ consumers: stage({ ack_wait: '2s' }) });
+    // ack_wait 3 s: heartbeats every second keep the held messages alive even on a loaded machine
+    // (at 2 s, a 2-core machine at load 23 once stalled past it and spent an attempt).
+    bus = await TestBus.create({ consumers: stage({ ack_wait: '3s' }) });
     buses.push(bus);
     seen.done.clear();
     seen.attempts.length = 0;
     await bus.startApp(StageModule, 'stage');
     for (let i = 0; i < 20; i++) await bus.publisher.publish(ScrapeRequestedV1, { requestedBy: `m${i}` }, { key: `m${i}` });
     // The retry budget is 0.3 s; the owner stays away more than ten times that, and past two ack waits.
-    await new Promise((resolve) => setTimeout(resolve, 4500));
+    await new Promise((resolve) => setTimeout(resolve, 6500));
     assert.equal(seen.done.size, 0);
     await bus.startApp(OwnerModule, 'outowner');
     await waitFor('all 20 handled', () => seen.done.size === 20, 20_000);

@@ -1,7 +1,7 @@
 import { classifyApiError } from './google-error.js';
 import { httpCall, redactUrl, type HttpAnswer, type HttpRequest } from './http.js';
 import type { OAuthTokenSource } from './oauth.client.js';
-import { ResultTable, VideoListAnswer, VideoResource, type VideoMetadata } from './youtube.types.js';
+import { BatchGetStatsAnswer, ResultTable, VideoListAnswer, VideoResource, type VideoMetadata, type VideoStat } from './youtube.types.js';
 import { YoutubeProtocolError } from './youtube.errors.js';
 
 export interface YoutubeEndpoints {
@@ -89,6 +89,21 @@ export class YoutubeClient {
     if (answer.status !== 200) throw classifyApiError('videos.list', answer.status, answer.body);
     const parsed = VideoListAnswer.safeParse(answer.body);
     if (!parsed.success) throw new YoutubeProtocolError(`videos.list: unexpected answer (${parsed.error.issues[0]?.message ?? 'shape'})`);
+    return parsed.data.items;
+  }
+
+  /**
+   * `videos:batchGetStats` for up to 50 ids (1 unit): the counters only. Not atomic: ids YouTube
+   * does not know (or may not show) are absent from the answer, the others are there.
+   */
+  async batchGetStats(ids: string[], parts: Array<'id' | 'snippet' | 'statistics' | 'contentDetails'> = ['statistics']): Promise<VideoStat[]> {
+    if (ids.length === 0) return [];
+    if (ids.length > 50) throw new RangeError(`videos:batchGetStats takes at most 50 ids, not ${ids.length}`);
+    const query = new URLSearchParams({ part: parts.join(','), id: ids.join(',') });
+    const answer = await this.authorized('videos.batchGetStats', { method: 'GET', url: `${this.endpoints.apiBase}/youtube/v3/videos:batchGetStats?${query}`, timeoutMs: this.timeout() });
+    if (answer.status !== 200) throw classifyApiError('videos.batchGetStats', answer.status, answer.body);
+    const parsed = BatchGetStatsAnswer.safeParse(answer.body);
+    if (!parsed.success) throw new YoutubeProtocolError(`videos.batchGetStats: unexpected answer (${parsed.error.issues[0]?.message ?? 'shape'})`);
     return parsed.data.items;
   }
 

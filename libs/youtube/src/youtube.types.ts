@@ -32,6 +32,28 @@ export type VideoResource = z.infer<typeof VideoResource>;
 
 export const VideoListAnswer = z.object({ items: z.array(VideoResource).max(50) });
 
+/**
+ * A `youtube#videoStats` item of `videos:batchGetStats` (GET /youtube/v3/videos:batchGetStats,
+ * parts `id`, `snippet`, `statistics`, `contentDetails`; up to 50 ids; 1 unit): the counters of a
+ * video without the rest of the video resource. Counts are uint64 as strings.
+ */
+export const VideoStat = z.object({
+  kind: z.literal('youtube#videoStats').optional(),
+  id: z.string().min(1).max(64),
+  snippet: z.object({ publishTime: z.string().optional() }).optional(),
+  statistics: z
+    .object({
+      viewCount: z.string().regex(/^\d+$/).optional(),
+      likeCount: z.string().regex(/^\d+$/).optional(),
+      commentCount: z.string().regex(/^\d+$/).optional(),
+    })
+    .optional(),
+  contentDetails: z.object({ duration: z.string().optional(), durationMillis: z.string().regex(/^\d+$/).optional() }).optional(),
+});
+export type VideoStat = z.infer<typeof VideoStat>;
+
+export const BatchGetStatsAnswer = z.object({ kind: z.literal('youtube#batchGetStatsResponse').optional(), items: z.array(VideoStat).max(50).default([]) });
+
 /** What videos.insert takes (snippet + status); `privacyStatus` is always set, never left to the default. */
 export interface VideoMetadata {
   snippet: {
@@ -62,6 +84,7 @@ export type ResultTable = z.infer<typeof ResultTable>;
 export const QuotaCost = {
   'videos.insert': { bucket: 'uploads', units: 1 },
   'videos.list': { bucket: 'general', units: 1 },
+  'videos.batchGetStats': { bucket: 'general', units: 1 },
   'thumbnails.set': { bucket: 'general', units: 50 },
   'videos.update': { bucket: 'general', units: 50 },
 } as const;

@@ -1,6 +1,6 @@
 import type { Logger } from 'winston';
 import { parseKey } from '../storage/key-layout.js';
-import type { UsageMeter } from './volume.meter.js';
+import type { UsageMeter, VolumeUsage } from './volume.meter.js';
 
 export type PurgeReason = 'published' | 'age';
 
@@ -112,9 +112,15 @@ export class RetentionSweeper {
       report.outcome = `below the high watermark (${percent(first.usedBytes, first.capacityBytes)} used)`;
       return this.finish(report);
     }
-    this.logger.warn(`${percent(first.usedBytes, first.capacityBytes)} of ${first.capacityBytes} bytes used (${why}): sweeping down to ${percent(low, first.capacityBytes)}`, {
-      context: 'RetentionSweeper',
-    });
+    if (first.databaseBytes !== undefined && first.budgetBytes !== undefined && first.capacityBytes === 0) {
+      this.logger.error(`retention: the databases alone (${first.databaseBytes} bytes) fill the cap of ${first.budgetBytes} bytes; every evictable file goes`, {
+        context: 'RetentionSweeper',
+      });
+    }
+    this.logger.warn(
+      `${percent(first.usedBytes, first.capacityBytes)} of ${first.capacityBytes} bytes used (${why})${describeCap(first)}: sweeping down to ${percent(low, first.capacityBytes)}`,
+      { context: 'RetentionSweeper' },
+    );
     // statfs may lag behind unlink (blocks return to the free count at journal commit); trust
     // whichever of the measured and the counted figure is lower.
     const usedNow = async (): Promise<number> => Math.min((await this.ports.meter.measure()).usedBytes, first.usedBytes - report.purgedBytes);
@@ -195,5 +201,13 @@ export class RetentionSweeper {
 }
 
 function percent(part: number, whole: number): string {
+  if (whole <= 0) return part > 0 ? 'over the cap' : '0%';
   return `${((100 * part) / whole).toFixed(1)}%`;
+}
+
+/** `; cap 50e12 minus databases 3e12 (catalog 2e12, vector 1e12 last known)`, when the databases count. */
+function describeCap(usage: VolumeUsage): string {
+  if (usage.budgetBytes === undefined || usage.databaseBytes === undefined) return '';
+  const each = (usage.databases ?? []).map((d) => `${d.owner} ${d.countedBytes}${d.source === 'reported' ? '' : ` ${d.source}`}`).join(', ');
+  return `; the cap of ${usage.budgetBytes} bytes minus ${usage.databaseBytes} bytes of databases${each ? ` (${each})` : ''}`;
 }

@@ -27,9 +27,46 @@ export interface NearMatch {
  */
 export class FingerprintBook {
   private readonly entries: Entry[] = [];
+  /** Turns handed out so far, the lowest turn not yet released, and the turns released early. */
+  private issued = 0;
+  private current = 0;
+  private readonly released = new Set<number>();
+  private readonly waiting = new Map<number, () => void>();
 
   /** `SCRAPER_NEAR_DUPLICATE_BITS`; 0 turns the catalog lookup off (see ArticleService). */
   constructor(readonly maxDistance: number) {}
+
+  /**
+   * A place in the run's order of pages. Pages are fetched concurrently, but they claim their texts
+   * in the order they were taken up (the discovery order), so the page listed first is the original
+   * and its syndicated copy the near-duplicate however the fetches finish. Take the turn when the
+   * page's work starts (synchronously, in list order), await `ready()` before `claim`, and call
+   * `release()` once claimed, or on any way out (it is idempotent): a turn never released would
+   * hold every later page.
+   */
+  turn(): { ready: () => Promise<void>; release: () => void } {
+    const number = this.issued++;
+    let released = false;
+    return {
+      ready: () =>
+        number <= this.current
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              this.waiting.set(number, resolve);
+            }),
+      release: () => {
+        if (released) return;
+        released = true;
+        this.released.add(number);
+        while (this.released.delete(this.current)) this.current++;
+        const next = this.waiting.get(this.current);
+        if (next) {
+          this.waiting.delete(this.current);
+          next();
+        }
+      },
+    };
+  }
 
   /**
    * Finds the closest earlier text within the distance and records this one, in one synchronous

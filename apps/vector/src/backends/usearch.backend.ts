@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { fileLocation, type StoragePart } from '#database';
 import { join } from 'node:path';
 import { Index, MetricKind, ScalarKind } from 'usearch';
 import { defaultBackendLogger, type BackendLogger } from './backend-logger.js';
@@ -246,6 +247,29 @@ export class UsearchBackend implements VectorBackend {
     this.repository.dropSpace(open.record.sid);
     rmSync(open.path, { force: true });
     rmSync(`${open.path}.tmp`, { force: true });
+  }
+
+  /**
+   * The files of the data directory as they are on disk: the index files (as of their last save;
+   * changes since live in memory and in SQLite) and the metadata SQLite with its WAL.
+   */
+  async storageSize(): Promise<StoragePart[]> {
+    this.assertOpen();
+    const dir = this.options.dataDir;
+    const location = fileLocation(dir);
+    const parts: StoragePart[] = [];
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const path = join(dir, entry.name);
+      let bytes: number;
+      try {
+        bytes = statSync(path).size;
+      } catch {
+        continue; // a temp file renamed or removed meanwhile
+      }
+      parts.push({ name: path, bytes, method: 'files', exact: true, ...(location ? { location } : {}) });
+    }
+    return parts;
   }
 
   /** Saves what is unsaved now (the debounce does it anyway; useful before a backup). */

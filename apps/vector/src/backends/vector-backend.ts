@@ -1,3 +1,5 @@
+import type { StoragePart } from '#database';
+
 /**
  * The storage contract of the vector service. Two implementations: `UsearchBackend` (embedded,
  * in-process HNSW persisted to the data directory) and `MilvusBackend` (production). Both pass the
@@ -80,6 +82,8 @@ export interface VectorBackend {
   count(space: VectorSpace): Promise<number>;
   /** Removes the space and all its vectors (retiring a model; test clean-up). */
   dropSpace(space: VectorSpace): Promise<void>;
+  /** What the store occupies, for the storage cap (`vector.storage.size.v1`); estimates say so. */
+  storageSize(): Promise<StoragePart[]>;
   close(): Promise<void>;
 }
 

@@ -7,7 +7,7 @@ import { googleError } from '../google-error.js';
 import { quotaDay } from '../youtube.types.js';
 
 /** Where a fault fires: the token endpoint, a step of the upload protocol, or another API call. */
-export type FakeStep = 'token' | 'start' | 'chunk' | 'status' | 'list' | 'thumbnail' | 'analytics';
+export type FakeStep = 'token' | 'start' | 'chunk' | 'status' | 'list' | 'batchGetStats' | 'thumbnail' | 'analytics';
 
 /**
  * One injected failure, used once by the next matching request: an HTTP status (with Google's error
@@ -83,7 +83,7 @@ const DAY_MS = 86_400_000;
 /**
  * A protocol-faithful stand-in for YouTube on 127.0.0.1: the OAuth token endpoint, resumable
  * uploads (sessions, 308 + Range, random partial acceptance, `bytes *\/TOTAL` status queries),
- * videos.list with statistics that grow with time, thumbnails.set, and an Analytics result table
+ * videos.list and videos:batchGetStats with statistics that grow with time, thumbnails.set, and an Analytics result table
  * whose days lag two days behind. Errors are Google's JSON error bodies; faults are injected per
  * step. It keeps hashes of what it received, never the bytes, so a 200 MB upload costs no memory.
  */
@@ -98,7 +98,7 @@ export class FakeYoutube {
   private readonly byteFaults: number[] = [];
   private readonly rejections: string[] = [];
   private readonly random: () => number;
-  readonly calls: Record<FakeStep, number> = { token: 0, start: 0, chunk: 0, status: 0, list: 0, thumbnail: 0, analytics: 0 };
+  readonly calls: Record<FakeStep, number> = { token: 0, start: 0, chunk: 0, status: 0, list: 0, batchGetStats: 0, thumbnail: 0, analytics: 0 };
   /** Bytes received in chunk bodies, including those the server did not keep. */
   bytesReceived = 0;
   url = '';
@@ -230,6 +230,7 @@ export class FakeYoutube {
       return this.putSession(req, res, url.searchParams.get('upload_id')!);
     }
     if (req.method === 'GET' && path === '/youtube/v3/videos') return this.list(req, res, url);
+    if (req.method === 'GET' && path === '/youtube/v3/videos:batchGetStats') return this.batchGetStats(req, res, url);
     if (req.method === 'POST' && path === '/upload/youtube/v3/thumbnails/set') return this.thumbnail(req, res, url);
     if (req.method === 'GET' && path === '/v2/reports') return this.analytics(req, res, url);
     await drain(req);
@@ -546,6 +547,42 @@ export class FakeYoutube {
       .filter((v): v is FakeVideo => v !== undefined && (v.channelId === channelId || v.privacyStatus !== 'private'))
       .map((v) => this.resource(v, parts));
     this.json(res, 200, { kind: 'youtube#videoListResponse', items, pageInfo: { totalResults: items.length, resultsPerPage: items.length } });
+  }
+
+  /**
+   * `videos:batchGetStats`: `youtube#videoStats` items (id, snippet.publishTime, statistics,
+   * contentDetails) for up to 50 ids, 1 unit. Not atomic: unknown ids, and private videos of
+   * another channel, are left out and the rest answered. The fake does not decode the video, so
+   * `contentDetails` carries no duration it could know: it is left out even when asked for.
+   */
+  private async batchGetStats(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    this.calls.batchGetStats++;
+    if (await this.answerFault('batchGetStats', req, res)) return;
+    const channelId = this.channelOf(req);
+    if (!channelId) return this.unauthorized(req, res);
+    await drain(req);
+    const ids = (url.searchParams.get('id') ?? '').split(',').filter(Boolean);
+    const parts = (url.searchParams.get('part') ?? '').split(',').filter(Boolean);
+    if (parts.length === 0) return this.json(res, 400, googleError(400, 'required', 'Required parameter: part'));
+    const unknown = parts.find((p) => !['id', 'snippet', 'statistics', 'contentDetails'].includes(p));
+    if (unknown) return this.json(res, 400, googleError(400, 'unknownPart', `'${unknown}' is not a valid videoStat part`));
+    if (ids.length === 0) return this.json(res, 400, googleError(400, 'required', 'Required parameter: id'));
+    if (ids.length > 50) return this.json(res, 400, googleError(400, 'invalidFilters', 'The request specifies more than 50 video ids.'));
+    if (!this.charge(res, channelId, 'general', 1)) return;
+    const items = ids
+      .map((id) => this.videos.get(id))
+      .filter((v): v is FakeVideo => v !== undefined && (v.channelId === channelId || v.privacyStatus !== 'private'))
+      .map((video) => {
+        const item: Record<string, unknown> = { kind: 'youtube#videoStats', etag: createHash('md5').update(`stats:${video.id}`).digest('base64url'), id: video.id };
+        if (parts.includes('snippet')) item.snippet = { publishTime: new Date(video.uploadedAt).toISOString() };
+        if (parts.includes('statistics')) {
+          const stats = this.statistics(video);
+          item.statistics = { viewCount: String(stats.views), likeCount: String(stats.likes), commentCount: String(stats.comments) };
+        }
+        return item;
+      });
+    const etag = createHash('md5').update(`batch:${items.map((i) => JSON.stringify(i)).join()}`).digest('base64url');
+    this.json(res, 200, { kind: 'youtube#batchGetStatsResponse', etag, items });
   }
 
   private async thumbnail(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

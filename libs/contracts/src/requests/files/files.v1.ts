@@ -80,8 +80,27 @@ export const FilesUsageV1 = defineRequest(
   Requests.FilesUsageV1,
   z.object({}),
   z.object({
-    /** The budget: min(FILES_CAPACITY_BYTES, size of the volume). */
+    /** What the files may fill: min(FILES_CAPACITY_BYTES minus databaseBytes, size of the volume). */
     capacityBytes: z.number().nonnegative(),
+    /** FILES_CAPACITY_BYTES: the cap for files and databases together. */
+    budgetBytes: z.number().nonnegative().optional(),
+    /** The databases' bytes subtracted from the budget (those not already on this volume). */
+    databaseBytes: z.number().nonnegative().optional(),
+    /** Each database as its owner reported it (`<owner>.storage.size.v1`), or its last known or unknown size. */
+    databases: z
+      .array(
+        z.object({
+          owner: z.string().max(32),
+          bytes: z.number().nonnegative(),
+          countedBytes: z.number().nonnegative(),
+          source: z.enum(['reported', 'last-known', 'unknown']),
+          exact: z.boolean(),
+          measuredAt: z.iso.datetime({ offset: true }).nullable(),
+          problem: z.string().max(1000).optional(),
+        }),
+      )
+      .max(16)
+      .optional(),
     /** Bytes in use on the volume that holds the file root (files, and databases sharing it). */
     usedBytes: z.number().nonnegative(),
     /** Bytes the volume can still give to a writer. */
