@@ -15,7 +15,8 @@
 // when both cores are kept busy. The reference, in the same run, is the previous approach: x264
 // veryfast for render and edit, and the edit's separate picture scan before the plan (two decodes).
 // Peak RSS counts this process plus its child processes, sampled every 100 ms.
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -60,19 +61,19 @@ async function picture(i: number): Promise<Buffer> {
 
 /**
  * RSS of this process and every descendant, from /proc (Linux): the tree is walked through
- * /proc/<pid>/task/<tid>/children, so a sample reads a few files, not every process's stat (that
- * scan cost ~10 CPU-s per phase and was counted as the bench's own CPU).
+ * /proc/<pid>/task/<tid>/children with synchronous reads (a few small files per sample, a few
+ * milliseconds of CPU per second; scanning every process's stat asynchronously cost ~10 CPU-s per
+ * phase and was counted as the bench's own CPU).
  */
-async function treeRssBytes(): Promise<number> {
+function treeRssBytes(): number {
   let total = 0;
   const pending = [process.pid];
   for (let seen = 0; pending.length > 0 && seen < 256; seen++) {
     const pid = pending.pop()!;
     try {
-      const status = await readFile(`/proc/${pid}/statm`, 'utf8');
-      total += Number(status.split(' ')[1]) * 4096;
-      for (const tid of await readdir(`/proc/${pid}/task`)) {
-        const children = (await readFile(`/proc/${pid}/task/${tid}/children`, 'utf8')).trim();
+      total += Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096;
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const children = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
         if (children) pending.push(...children.split(/\s+/).map(Number));
       }
     } catch {
@@ -146,7 +147,7 @@ async function main(): Promise<void> {
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      peak = Math.max(peak, await treeRssBytes());
+      peak = Math.max(peak, treeRssBytes());
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
