@@ -5,7 +5,8 @@
 // youtube-shorts profile.
 //
 //   npm run bench:render
-//   npm run bench:render -- --preset veryfast        (the x264 preset of both; default superfast)
+//   npm run bench:render -- --preset veryfast        (the editor's x264 preset; default superfast)
+//   npm run bench:render -- --render-preset superfast (the renderer's; default ultrafast made High profile)
 //   npm run bench:render -- --no-reference           (skip the reference run)
 //
 // Realtime ratios are media seconds per wall second (goal >= 1.5 on an idle 2-core machine). The
@@ -21,7 +22,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { StoryScriptV1 } from '#contracts';
-import { renderStandIn, type SceneMedia } from '#media';
+import { renderStandIn, STANDIN_PRESET, type SceneMedia } from '#media';
 import type { PlanContext } from '../apps/editor/src/edit/index.js';
 import { editVideo, YOUTUBE_SHORTS } from '../apps/editor/src/edit/index.js';
 
@@ -108,9 +109,9 @@ async function timed<T>(run: () => Promise<T>): Promise<{ result: T; phase: Phas
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
-async function runChain(work: string, media: Map<number, SceneMedia>, preset: string, reference: boolean) {
+async function runChain(work: string, media: Map<number, SceneMedia>, renderPreset: string, preset: string, reference: boolean) {
   const name = reference ? 'reference' : 'current';
-  const render = await timed(() => renderStandIn(SCRIPT, media, join(work, `${name}.mp4`), { timeoutMs: 900_000, preset }));
+  const render = await timed(() => renderStandIn(SCRIPT, media, join(work, `${name}.mp4`), { timeoutMs: 900_000, preset: renderPreset }));
   const rendered = render.result;
   const editDir = await mkdtemp(join(work, `edit-${name}-`));
   const edit = await timed(() =>
@@ -140,6 +141,7 @@ function idleRatio(mediaS: number, phase: Phase): number {
 
 async function main(): Promise<void> {
   const preset = option('preset', 'superfast');
+  const renderPreset = option('render-preset', STANDIN_PRESET);
   const withReference = !process.argv.includes('--no-reference');
   const work = await mkdtemp(join(tmpdir(), 'render-bench-'));
   const loadBefore = loadavg().map((l) => round(l));
@@ -160,11 +162,11 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`machine: ${cpus().length} cores, load ${load()}\n`);
 
-    const current = await runChain(work, media, preset, false);
+    const current = await runChain(work, media, renderPreset, preset, false);
     const loadAfterCurrent = load();
     const { rendered, edited } = current;
     const mediaS = rendered.durationS;
-    process.stdout.write(`render (${preset}): ${mediaS.toFixed(2)} s of video (${rendered.scenes.length} scenes, ${rendered.narrationSource})\n`);
+    process.stdout.write(`render (${renderPreset}): ${mediaS.toFixed(2)} s of video (${rendered.scenes.length} scenes, ${rendered.narrationSource})\n`);
     process.stdout.write(`  ${describe('render', mediaS, current.render)}\n`);
     const qa = edited.qa.figures;
     process.stdout.write(
@@ -178,7 +180,7 @@ async function main(): Promise<void> {
 
     let reference: Awaited<ReturnType<typeof runChain>> | null = null;
     if (withReference) {
-      reference = await runChain(work, media, 'veryfast', true);
+      reference = await runChain(work, media, 'veryfast', 'veryfast', true);
       process.stdout.write(`reference (veryfast, picture scanned before the plan), load after ${load()}:\n`);
       process.stdout.write(`  ${describe('render', reference.rendered.durationS, reference.render)}\n`);
       process.stdout.write(`  ${describe('edit', reference.rendered.durationS, reference.edit)}, frozen ${reference.edited.qa.figures.longestFrozenS} s\n`);
@@ -208,6 +210,7 @@ async function main(): Promise<void> {
       render_s: round(current.render.wallS),
       edit_s: round(current.edit.wallS),
       preset,
+      render_preset: renderPreset,
       edit_picture: edited.rendered.video,
       ...(ref
         ? {

@@ -6,7 +6,7 @@ import type { StoryScriptV1 } from '#contracts';
 import { MediaInputError } from './errors.js';
 import { audioDuration, espeakNarration, espeakVoiceFor } from './narration.js';
 import { probe } from './probe.js';
-import { ffmpeg } from './process.js';
+import { ffmpeg, x264PresetArgs } from './process.js';
 import { assScript, blockCue, defaultLayout, narrationCues, type Cue } from './subtitles.js';
 
 /** The name the embedded renderer writes into every record (never reported as a model). */
@@ -28,8 +28,8 @@ export interface RenderOptions {
   height?: number;
   fps?: number;
   /**
-   * x264 preset; `superfast` (default) or `veryfast` (about 1.5× the encode CPU for a file ~20 %
-   * smaller at the same CRF; docs/video.md, figures).
+   * x264 preset (default STANDIN_PRESET, `ultrafast` made High profile); `superfast` costs about
+   * twice the encode CPU for a file ~25 % smaller, `veryfast` 1.5× that again (docs/video.md).
    */
   preset?: string;
   crf?: number;
@@ -77,8 +77,12 @@ const ZOOM_MIN = 1.03;
 const ZOOM_MAX = 1.15;
 /** Title cards: the card colour, under a few soft shapes so the pan and zoom are visible (and not "frozen"). */
 const CARD_COLOUR = '#18213a';
-/** Default x264 preset of the stand-in (see RenderOptions.preset). */
-export const STANDIN_PRESET = 'superfast';
+/**
+ * Default x264 preset of the stand-in: `ultrafast` with CABAC, the 8×8 transform and deblocking
+ * back on (x264PresetArgs), i.e. still High profile. The render is the editor's input, so speed
+ * matters more than size here; the editor's own encode (the published file) uses `superfast`.
+ */
+export const STANDIN_PRESET = 'ultrafast';
 
 interface Plan {
   index: number;
@@ -203,7 +207,7 @@ export async function renderStandIn(
         ...args,
         '-filter_complex', graph.join(';'),
         '-map', '[vout]', '-map', '[aout]',
-        '-c:v', 'libx264', '-preset', options.preset ?? STANDIN_PRESET, '-profile:v', 'high', '-pix_fmt', 'yuv420p',
+        '-c:v', 'libx264', ...x264PresetArgs(options.preset ?? STANDIN_PRESET), '-profile:v', 'high', '-pix_fmt', 'yuv420p',
         '-crf', String(options.crf ?? 23), '-r', String(fps), '-g', String(fps * 2),
         '-c:a', 'aac', '-b:a', '160k', '-ar', '48000', '-ac', '2',
         '-movflags', '+faststart',

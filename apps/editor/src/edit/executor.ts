@@ -3,7 +3,7 @@ import type { EditDecisionListV1 } from '#contracts';
 import { pictureScanFilters, type Scan } from './analysis.js';
 import { readFrameMetadata, stretches, type Stretch } from './frame-metadata.js';
 import { measureLoudnorm, planLoudness, settleLimitedGain, type LoudnessPlan } from './loudness.js';
-import { MediaInputError, runTool } from '#media';
+import { MediaInputError, runTool, x264PresetArgs } from '#media';
 import type { PlatformProfile } from './platform-profile.js';
 import type { ProbedMedia } from './probe.js';
 import { keptSegments, outputFrames, selectExpression, toOutputSpan, toOutputTime, type Segment } from './timeline.js';
@@ -137,7 +137,7 @@ export async function executePlan(
       ...common,
       '-filter_complex', graph,
       '-map', '[vout]', ...(audioGraph ? ['-map', '[aout]', ...encodeAudio] : []),
-      '-c:v', 'libx264', '-preset', options.x264Preset, '-crf', String(profile.videoBitrateCrf), '-profile:v', 'high', '-pix_fmt', 'yuv420p',
+      '-c:v', 'libx264', ...x264PresetArgs(options.x264Preset), '-crf', String(profile.videoBitrateCrf), '-profile:v', 'high', '-pix_fmt', 'yuv420p',
       '-r', String(fps), '-fps_mode', 'cfr', '-g', String(fps * 2),
       ...tail,
     ];
