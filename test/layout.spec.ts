@@ -76,7 +76,12 @@ describe('repository layout', () => {
       Object.values(topology.streams).some((stream) => stream.subjects.some((pattern) => subjectMatches(pattern, subject)));
 
     it('gives every app a declaration and every declaration an app', () => {
-      assert.deepEqual(Object.keys(topology.apps).sort(), [...apps].sort(), 'config/apps/<app>.yaml and apps/<app>/src/main.ts must match one to one');
+      const declaredApps = Object.values(topology.apps).filter((a) => !a.tool).map((a) => a.app);
+      assert.deepEqual(declaredApps.sort(), [...apps].sort(), 'config/apps/<app>.yaml and apps/<app>/src/main.ts must match one to one');
+      // A tool (tool: true) is a command with a NATS user of its own, not an app.
+      for (const tool of Object.values(topology.apps).filter((a) => a.tool)) {
+        assert.ok(!apps.includes(tool.app), `${tool.file}: apps/${tool.app} is an app, not a tool`);
+      }
     });
 
     it('registers every contract file of libs/contracts/src/events where it is defined', async () => {

@@ -246,6 +246,8 @@ export class ProductionService {
           source: request.source ?? null,
         }),
     );
+    // Also on a repeat: the earlier attempt may have stopped between the insert and this refresh.
+    await this.publications.refreshViews(request.publicationId);
     return { snapshotId: row.id, created };
   }
 

@@ -39,17 +39,29 @@ export interface ReportAggregates {
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
-/** Weekday and hour of an instant in a time zone (the audience's, not the server's). */
+/**
+ * Weekday and hour of an instant in a time zone (the audience's, not the server's). Intl's
+ * formatToParts is slow (tens of microseconds), so each UTC hour is formatted once: every zone's
+ * offset is a whole number of quarter hours, so the instants of one UTC quarter-hour share a slot.
+ */
 export function localSlot(timeZone: string): (iso: string) => { weekday: string; hour: number } {
   const format = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', hourCycle: 'h23' });
+  const cache = new Map<number, { weekday: string; hour: number }>();
   return (iso) => {
-    let weekday = '';
-    let hour = 0;
-    for (const part of format.formatToParts(new Date(iso))) {
-      if (part.type === 'weekday') weekday = part.value;
-      else if (part.type === 'hour') hour = Number(part.value);
+    const quarter = Math.floor(Date.parse(iso) / 900_000);
+    let slot = cache.get(quarter);
+    if (!slot) {
+      let weekday = '';
+      let hour = 0;
+      for (const part of format.formatToParts(new Date(quarter * 900_000))) {
+        if (part.type === 'weekday') weekday = part.value;
+        else if (part.type === 'hour') hour = Number(part.value);
+      }
+      slot = { weekday, hour };
+      if (cache.size > 100_000) cache.clear();
+      cache.set(quarter, slot);
     }
-    return { weekday, hour };
+    return slot;
   };
 }
 
@@ -76,13 +88,21 @@ export function dayOf(row: LineageRowV1): string {
   return row.publishedAt.slice(0, 10);
 }
 
-/** The report's aggregates, computed from the rows alone (the catalog hands out rows, the report does arithmetic). */
-export function aggregate(
-  rows: LineageRowV1[],
-  external: CatalogReportExternalTrendsResponseV1['days'],
-  window: { from: string; to: string; timeZone: string },
-): ReportAggregates {
-  const g = {
+/** Rows kept for the HTML table and the top performers: the most viewed, then unmeasured ones. */
+export const SHOWN_ROWS = 500;
+
+/** Most viewed first; ties by publication id. */
+function byViews(a: LineageRowV1, b: LineageRowV1): number {
+  return (b.viewsLatest ?? -1) - (a.viewsLatest ?? -1) || a.publicationId - b.publicationId;
+}
+
+/**
+ * The report's aggregates, computed from the rows one page at a time: it keeps the group sums, the
+ * publications per UTC day and the SHOWN_ROWS most viewed rows, never every row (the CSV and JSON
+ * are written as the pages arrive).
+ */
+export class ReportAccumulator {
+  private readonly g = {
     category: new Grouper(),
     stage: new Grouper(),
     channel: new Grouper(),
@@ -94,16 +114,39 @@ export function aggregate(
     editor: new Grouper(),
     standIn: new Grouper(),
   };
-  const slot = localSlot(window.timeZone);
-  let measured = 0;
-  let totalViews = 0;
-  for (const r of rows) {
+  private readonly slot: (iso: string) => { weekday: string; hour: number };
+  private publications = 0;
+  private measured = 0;
+  private totalViews = 0;
+  private readonly perDay = new Map<string, number>();
+  private top: LineageRowV1[] = [];
+  private readonly unmeasured: LineageRowV1[] = [];
+  /** Distinct lineage ids of the rows (compared with the log DB's events). */
+  readonly ids = { videos: new Set<number>(), stories: new Set<number>(), trends: new Set<number>() };
+
+  constructor(readonly window: { from: string; to: string; timeZone: string }) {
+    this.slot = localSlot(window.timeZone);
+  }
+
+  add(r: LineageRowV1): void {
+    const g = this.g;
     const v = r.viewsLatest;
+    this.publications += 1;
     if (v !== null) {
-      measured += 1;
-      totalViews += v;
+      this.measured += 1;
+      this.totalViews += v;
+      this.top.push(r);
+      if (this.top.length >= SHOWN_ROWS * 4) this.trimTop();
+    } else {
+      this.unmeasured.push(r);
+      if (this.unmeasured.length >= SHOWN_ROWS * 4) this.trimUnmeasured();
     }
-    const { weekday, hour } = slot(r.publishedAt);
+    const day = dayOf(r);
+    this.perDay.set(day, (this.perDay.get(day) ?? 0) + 1);
+    this.ids.videos.add(r.video.id);
+    this.ids.stories.add(r.story.id);
+    this.ids.trends.add(r.trend.id);
+    const { weekday, hour } = this.slot(r.publishedAt);
     g.category.add(r.article.category ?? '(none)', v);
     g.stage.add(r.trend.stageAtPublication ?? '(unknown)', v);
     g.channel.add(`${r.platform}/${r.channel}`, v);
@@ -117,42 +160,70 @@ export function aggregate(
     g.standIn.add(standIns.length ? `stand-in: ${standIns.join('+')}` : 'all models', v);
   }
 
-  // Top performers: the best tenth by latest views (at least 1, at most 20), measured ones only.
-  const ranked = rows.filter((r) => r.viewsLatest !== null).sort((a, b) => b.viewsLatest! - a.viewsLatest! || a.publicationId - b.publicationId);
-  const top = ranked.slice(0, Math.min(20, Math.max(1, Math.ceil(ranked.length / 10))));
-  const termsOfDay = new Map(external.map((d) => [d.day, d.terms.map((t) => t.term)]));
-  const countTerms = (list: LineageRowV1[]) => {
-    const counts = new Map<string, number>();
-    for (const r of list) for (const term of termsOfDay.get(dayOf(r)) ?? []) counts.set(term, (counts.get(term) ?? 0) + 1);
-    return counts;
-  };
-  const topCounts = countTerms(top);
-  const allCounts = countTerms(rows);
-  const coOccurringTrends = [...topCounts.entries()]
-    .map(([term, n]) => {
-      const all = allCounts.get(term) ?? n;
-      return { term, topPublications: n, allPublications: all, lift: Number((n / top.length / (all / rows.length)).toFixed(2)) };
-    })
-    .sort((a, b) => b.topPublications - a.topPublications || b.lift - a.lift || a.term.localeCompare(b.term))
-    .slice(0, 20);
+  private trimTop(): void {
+    this.top.sort(byViews);
+    this.top.length = Math.min(this.top.length, SHOWN_ROWS);
+  }
 
-  const hours = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
-  return {
-    window,
-    publications: rows.length,
-    measured,
-    totalViews,
-    byCategory: g.category.buckets(),
-    byStage: g.stage.buckets(),
-    byChannel: g.channel.buckets(),
-    byPlatform: g.platform.buckets(),
-    byWeekday: g.weekday.buckets(WEEKDAYS),
-    byHour: g.hour.buckets(hours),
-    byStoryModel: g.storyModel.buckets(),
-    byVideoModel: g.videoModel.buckets(),
-    byEditor: g.editor.buckets(),
-    standIn: g.standIn.buckets(),
-    topPerformers: top.map((r) => ({ publicationId: r.publicationId, title: r.title, viewsLatest: r.viewsLatest!, day: dayOf(r) })),
-    coOccurringTrends,
-  };
+  /** The oldest unmeasured rows (pages may arrive from several slices of the window at once). */
+  private trimUnmeasured(): void {
+    this.unmeasured.sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.publicationId - b.publicationId);
+    this.unmeasured.length = Math.min(this.unmeasured.length, SHOWN_ROWS);
+  }
+
+  /** The rows the HTML table shows: the most viewed first, then the oldest unmeasured ones, SHOWN_ROWS at most. */
+  shownRows(): LineageRowV1[] {
+    this.trimTop();
+    this.trimUnmeasured();
+    return this.top.concat(this.unmeasured).slice(0, SHOWN_ROWS);
+  }
+
+  result(external: CatalogReportExternalTrendsResponseV1['days']): ReportAggregates {
+    this.trimTop();
+    const g = this.g;
+    // Top performers: the best tenth by latest views (at least 1, at most 20), measured ones only.
+    const top = this.top.slice(0, Math.min(20, Math.max(1, Math.ceil(this.measured / 10))));
+    const termsOfDay = new Map(external.map((d) => [d.day, d.terms.map((t) => t.term)]));
+    const topCounts = new Map<string, number>();
+    for (const r of top) for (const term of termsOfDay.get(dayOf(r)) ?? []) topCounts.set(term, (topCounts.get(term) ?? 0) + 1);
+    const allCounts = new Map<string, number>();
+    for (const [day, n] of this.perDay) for (const term of termsOfDay.get(day) ?? []) allCounts.set(term, (allCounts.get(term) ?? 0) + n);
+    const coOccurringTrends = [...topCounts.entries()]
+      .map(([term, n]) => {
+        const all = allCounts.get(term) ?? n;
+        return { term, topPublications: n, allPublications: all, lift: Number((n / top.length / (all / this.publications)).toFixed(2)) };
+      })
+      .sort((a, b) => b.topPublications - a.topPublications || b.lift - a.lift || a.term.localeCompare(b.term))
+      .slice(0, 20);
+    const hours = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
+    return {
+      window: this.window,
+      publications: this.publications,
+      measured: this.measured,
+      totalViews: this.totalViews,
+      byCategory: g.category.buckets(),
+      byStage: g.stage.buckets(),
+      byChannel: g.channel.buckets(),
+      byPlatform: g.platform.buckets(),
+      byWeekday: g.weekday.buckets(WEEKDAYS),
+      byHour: g.hour.buckets(hours),
+      byStoryModel: g.storyModel.buckets(),
+      byVideoModel: g.videoModel.buckets(),
+      byEditor: g.editor.buckets(),
+      standIn: g.standIn.buckets(),
+      topPerformers: top.map((r) => ({ publicationId: r.publicationId, title: r.title, viewsLatest: r.viewsLatest!, day: dayOf(r) })),
+      coOccurringTrends,
+    };
+  }
+}
+
+/** The report's aggregates, computed from the rows alone (the catalog hands out rows, the report does arithmetic). */
+export function aggregate(
+  rows: LineageRowV1[],
+  external: CatalogReportExternalTrendsResponseV1['days'],
+  window: { from: string; to: string; timeZone: string },
+): ReportAggregates {
+  const acc = new ReportAccumulator(window);
+  for (const r of rows) acc.add(r);
+  return acc.result(external);
 }

@@ -4,11 +4,49 @@ import { dirname, join } from 'node:path';
 import type { CatalogReportExternalTrendsResponseV1, LineageRowV1 } from '#contracts';
 import { dayOf, type Bucket, type ReportAggregates } from './report-aggregates.js';
 
+/** One count of the report against the log DB's events of the kind (see compareWithLog). */
+export interface LogCheckKind {
+  kind: 'publications' | 'videos' | 'stories' | 'trends';
+  subject: string;
+  /** Distinct ids in the report. */
+  report: number;
+  /** Of those, how many have their event in the log DB. */
+  logged: number;
+  missing: number;
+  missingIds: number[];
+  /** Publications only: logged in the window but not rows of the report. */
+  notInReport: number;
+  notInReportIds: number[];
+  /** The logger cut its answer (too many ranges): the comparison is incomplete. */
+  truncated: boolean;
+}
+
+export type LogCheck =
+  | { checked: true; agree: boolean; lookbackDays: number; kinds: LogCheckKind[] }
+  | { checked: false; reason: string; kinds: LogCheckKind[] };
+
 export interface ReportData {
+  /** Every row when kept (tests, small windows); the CLI streams rows to CSV and JSON instead. */
   rows: LineageRowV1[];
+  /** The rows the HTML table shows (the most viewed first) and the series are drawn from. */
+  shown: LineageRowV1[];
   external: CatalogReportExternalTrendsResponseV1['days'];
   aggregates: ReportAggregates;
+  logCheck?: LogCheck;
   generatedAt: string;
+}
+
+/** One line per kind, for the terminal: "publications 100 = 100 logged" or the differences. */
+export function describeLogCheck(check: LogCheck | undefined): string[] {
+  if (!check) return [];
+  if (!check.checked) return [check.reason];
+  return check.kinds.map((k) => {
+    const parts = [`${k.kind}: ${k.report} in the report, ${k.logged} with a ${k.subject} event`];
+    if (k.missing) parts.push(`${k.missing} without (ids ${k.missingIds.join(', ')}${k.missing > k.missingIds.length ? ', …' : ''})`);
+    if (k.notInReport) parts.push(`${k.notInReport} logged in the window but not in the report (ids ${k.notInReportIds.join(', ')}${k.notInReport > k.notInReportIds.length ? ', …' : ''})`);
+    if (k.truncated) parts.push('the log answer was cut, the comparison is incomplete');
+    return `${parts.join('; ')}${!k.missing && !k.notInReport && !k.truncated ? ': agree' : ''}`;
+  });
 }
 
 const CSV_COLUMNS = [
@@ -18,31 +56,63 @@ const CSV_COLUMNS = [
   'editor_stand_in', 'views_1h', 'views_24h', 'views_7d', 'views_latest', 'latest_at', 'snapshots', 'metric_source', 'external_trends_of_day',
 ] as const;
 
+const CSV_NEEDS_CARE = /^[=+\-@\t\r]|[",\r\n]/;
+
 /** RFC 4180 field; a leading =, +, - or @ is prefixed with ' so a spreadsheet never runs it as a formula. */
 function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let s = String(value);
-  if (/^[=+\-@\t\r]/.test(s) && typeof value === 'string') s = `'${s}`;
+  if (typeof value !== 'string') return String(value);
+  if (!CSV_NEEDS_CARE.test(value)) return value;
+  const s = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** One CSV line per publication, the day's external trends joined with " | ". */
-export function* renderCsv(data: Pick<ReportData, 'rows' | 'external'>): Generator<string> {
-  const terms = new Map(data.external.map((d) => [d.day, d.terms.map((t) => t.term).join(' | ')]));
-  yield `${CSV_COLUMNS.join(',')}\r\n`;
-  for (const r of data.rows) {
+/** The external trends of each UTC day as one CSV field ("a | b | c"). */
+export function csvTermsByDay(external: CatalogReportExternalTrendsResponseV1['days']): Map<string, string> {
+  return new Map(external.map((d) => [d.day, d.terms.map((t) => t.term).join(' | ')]));
+}
+
+export function csvHeader(): string {
+  return `${CSV_COLUMNS.join(',')}\r\n`;
+}
+
+/** The CSV lines of some rows, as one string (a page at a time). */
+export function csvLines(rows: LineageRowV1[], terms: Map<string, string>): string {
+  let out = '';
+  for (const r of rows) {
     const fields = [
       r.publicationId, r.platform, r.channel, r.channelExternalId, r.publishedAt, r.title, r.url, r.privacyStatus, r.uploadStatus,
       r.trend.id, r.trend.text, r.trend.stageAtPublication, r.story.id, r.story.title, r.story.template, r.story.model, r.story.standIn,
       r.article.id, r.article.title, r.article.url, r.article.category, r.video.id, r.video.model, r.video.standIn, r.edit.id, r.edit.editor,
       r.edit.standIn, r.views1h, r.views24h, r.views7d, r.viewsLatest, r.latestAt, r.snapshots, r.metricSource, terms.get(dayOf(r)) ?? '',
     ];
-    yield `${fields.map(csvField).join(',')}\r\n`;
+    out += `${fields.map(csvField).join(',')}\r\n`;
   }
+  return out;
 }
 
+/** One CSV line per publication, the day's external trends joined with " | ". */
+export function* renderCsv(data: Pick<ReportData, 'rows' | 'external'>): Generator<string> {
+  const terms = csvTermsByDay(data.external);
+  yield csvHeader();
+  for (const r of data.rows) yield csvLines([r], terms);
+}
+
+/**
+ * The JSON report in three parts so rows can be written as they arrive: the head (when and the
+ * external trends), the rows (one per line), the tail (aggregates and the log DB comparison).
+ */
+export const jsonParts = {
+  head: (generatedAt: string, external: ReportData['external']): string =>
+    `{"generatedAt":${JSON.stringify(generatedAt)},\n"externalTrends":${JSON.stringify(external)},\n"rows":[`,
+  /** Rows one per line, separated by commas (the caller puts ",\n" between two chunks). */
+  rowsText: (rows: LineageRowV1[]): string => rows.map((r) => JSON.stringify(r)).join(',\n'),
+  tail: (aggregates: ReportAggregates, logCheck: LogCheck | undefined): string =>
+    `\n],\n"aggregates":${JSON.stringify(aggregates, null, 1)},\n"logCheck":${JSON.stringify(logCheck ?? null, null, 1)}}\n`,
+};
+
 export function renderJson(data: ReportData): string {
-  return `${JSON.stringify({ generatedAt: data.generatedAt, aggregates: data.aggregates, externalTrends: data.external, rows: data.rows }, null, 1)}\n`;
+  return `${jsonParts.head(data.generatedAt, data.external)}\n${jsonParts.rowsText(data.rows)}${jsonParts.tail(data.aggregates, data.logCheck)}`;
 }
 
 const require = createRequire(import.meta.url);
@@ -72,10 +142,27 @@ function table(buckets: Bucket[]): string {
   return `<table><thead><tr><th></th><th>publications</th><th>with views</th><th>views</th><th>avg views</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
+/** The report's counts against the log DB's events, as a table with the verdict. */
+function logCheckHtml(check: LogCheck | undefined): string {
+  if (!check) return '';
+  if (!check.checked) return `<h2>Agreement with the log DB</h2><p class="note">${esc(check.reason)}.</p>`;
+  const ids = (list: number[], n: number) => (n ? `${n}: ${list.join(', ')}${n > list.length ? ', …' : ''}` : '0');
+  const body = check.kinds
+    .map(
+      (k) =>
+        `<tr><td>${k.kind}</td><td><code>${esc(k.subject)}</code></td><td>${k.report}</td><td>${k.logged}</td><td>${ids(k.missingIds, k.missing)}</td>` +
+        `<td>${k.kind === 'publications' ? ids(k.notInReportIds, k.notInReport) : ''}</td><td>${!k.missing && !k.notInReport && !k.truncated ? 'agree' : k.truncated ? 'incomplete' : 'differ'}</td></tr>`,
+    )
+    .join('');
+  return `<h2 id="log-check">Agreement with the log DB: ${check.agree ? 'the counts agree' : 'the counts differ'}</h2>
+<p class="note">Each publication, video, story and trend of the report against its event in the log DB (videos, stories and trends searched up to ${check.lookbackDays} days before the window).</p>
+<table><thead><tr><th></th><th>event</th><th>in the report</th><th>with its event logged</th><th>without (ids)</th><th>logged, not in the report (ids)</th><th></th></tr></thead><tbody>${body}</tbody></table>`;
+}
+
 /** A self-contained page: the data as JSON, chart.js inlined, the charts drawn by a small script. */
 export function renderHtml(data: ReportData): string {
   const a = data.aggregates;
-  const top = [...data.rows].filter((r) => r.viewsLatest !== null).sort((x, y) => y.viewsLatest! - x.viewsLatest!);
+  const top = data.shown.filter((r) => r.viewsLatest !== null);
   const series = top.slice(0, SERIES_LIMIT).map((r) => {
     const published = Date.parse(r.publishedAt);
     const points = [{ x: 0, y: 0 }];
@@ -98,8 +185,7 @@ export function renderHtml(data: ReportData): string {
   ] as const;
   const bars = charts.map(([id, , buckets]) => ({ id, labels: buckets.map((b) => b.key), views: buckets.map((b) => b.views), avg: buckets.map((b) => b.avgViews) }));
   const terms = new Map(data.external.map((d) => [d.day, d.terms.map((t) => t.term)]));
-  const rowsHtml = top
-    .concat(data.rows.filter((r) => r.viewsLatest === null))
+  const rowsHtml = data.shown
     .slice(0, HTML_ROW_LIMIT)
     .map(
       (r) =>
@@ -139,7 +225,8 @@ ${charts.map(([id, title, buckets]) => `<div class="card"><h2>${esc(title)}</h2>
 <h2>External trends co-occurring with the top ${a.topPerformers.length} performers</h2>
 <p class="note">Terms trending outside (trendwatch snapshots) on the UTC day a top performer was published; lift = share among top performers ÷ share among all publications.</p>
 <table><thead><tr><th>term</th><th>top performers</th><th>all publications</th><th>lift</th></tr></thead><tbody>${coHtml || '<tr><td colspan="4">no external trend snapshots in the window</td></tr>'}</tbody></table>
-<h2>Publications (${Math.min(HTML_ROW_LIMIT, data.rows.length)} of ${data.rows.length}, most viewed first; all rows in --format csv or json)</h2>
+${logCheckHtml(data.logCheck)}
+<h2>Publications (${Math.min(HTML_ROW_LIMIT, data.shown.length)} of ${a.publications}, most viewed first; all rows in --format csv or json)</h2>
 <table><thead><tr><th>id</th><th>published (UTC)</th><th>channel</th><th>title</th><th>trend</th><th>stage</th><th>source article</th><th>category</th><th>story</th><th>video</th><th>editor</th><th>+1 h</th><th>+24 h</th><th>+7 d</th><th>latest</th><th>external trends that day</th></tr></thead>
 <tbody>${rowsHtml}</tbody></table>
 <script>

@@ -2,24 +2,16 @@ import type { CatalogReportExternalTrendsResponseV1, CatalogReportLineageRespons
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { CatalogError } from './catalog.errors.js';
-import { ArticleEntity } from './entities/article.entity.js';
-import { CategoryEntity } from './entities/category.entity.js';
-import { ChannelEntity } from './entities/channel.entity.js';
-import { EditEntity } from './entities/edit.entity.js';
 import { ExternalTrendItemEntity, ExternalTrendSnapshotEntity } from './entities/external-trend.entities.js';
-import { MetricSnapshotEntity } from './entities/metric-snapshot.entity.js';
-import { PublicationEntity } from './entities/publication.entity.js';
-import { StoryEntity } from './entities/story.entity.js';
-import { TrendTransitionEntity } from './entities/trend-cluster.entities.js';
-import { TrendEntity } from './entities/trend.entity.js';
-import { VideoEntity } from './entities/video.entity.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
+import { dialectOf, sqlTime, type Dialect } from './report-views.js';
 
-const HOUR = 3_600_000;
-/** The marks after publication whose views the report shows. */
-export const VIEW_MARKS = { views1h: HOUR, views24h: 24 * HOUR, views7d: 7 * 24 * HOUR } as const;
+export { VIEW_MARKS } from './report-views.js';
 
-/** A reply stays under NATS's 1 MB default max payload: a page stops early past this many bytes of rows. */
+/**
+ * A reply stays under NATS's 1 MB default max payload: a page stops early past this many bytes of
+ * rows (UTF-8, estimated by rowBytes; the margin covers JSON escapes).
+ */
 const PAGE_BYTES = 700_000;
 
 /** A raw datetime column: mysql2 gives a Date (timezone 'Z'), SQLite the UTC text TypeORM wrote. */
@@ -29,151 +21,167 @@ function rawTime(value: unknown): number {
   return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
 }
 
-/** Map of id → row for a batch lookup by ids (an empty list asks nothing). */
-async function byId<T extends { id: number }>(dataSource: DataSource, entity: new () => T, ids: Iterable<number>): Promise<Map<number, T>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const rows = await dataSource.getRepository(entity).findBy({ id: In(unique) } as never);
-  return new Map(rows.map((r) => [r.id, r]));
+/**
+ * One page of the lineage as one statement: the publication keyset joined with its edit, video,
+ * story, trend, article, category, channel and its `publication_views` row (the views at each mark,
+ * kept by the snapshot writer: report-views.ts); the stage at publication as a subquery that seeks
+ * the index trend_transition (trend_id, event_at).
+ */
+function lineageSql(dialect: Dialect, withCursor: boolean): string {
+  // MariaDB's DATETIME as text: mysql2 turning each into a Date was a fifth of the page's CPU.
+  const text = (column: string) => (dialect === 'mysql' ? `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i:%s.%f')` : column);
+  return `SELECT p.id AS pid, p.platform AS platform, p.account AS account, ${text('p.published_at')} AS published_at, p.title AS title, p.url AS url,
+  p.privacy_status AS privacy_status, p.upload_status AS upload_status, p.edit_id AS p_edit_id,
+  ch.name AS channel_name, ch.external_id AS channel_external_id,
+  e.id AS edit_id, e.editor AS editor, e.stand_in AS edit_stand_in,
+  v.id AS video_id, v.model AS video_model, v.stand_in AS video_stand_in,
+  s.id AS story_id, s.template_id AS template_id, s.template_version AS template_version, s.model AS story_model, s.stand_in AS story_stand_in,
+  t.id AS trend_id, t.text AS trend_text,
+  a.id AS article_id, a.title AS article_title, a.url AS article_url, c.slug AS category,
+  (SELECT tt.to_stage FROM trend_transition tt WHERE tt.trend_id = s.trend_id AND tt.event_at <= p.published_at
+    ORDER BY tt.event_at DESC, tt.id DESC LIMIT 1) AS stage,
+  pv.views_1h AS views_1h, pv.views_24h AS views_24h, pv.views_7d AS views_7d, pv.snapshots AS snapshots,
+  pv.views_latest AS views_latest, ${text('pv.latest_at')} AS latest_at, pv.metric_source AS metric_source
+FROM publication p
+LEFT JOIN edit e ON e.id = p.edit_id
+LEFT JOIN video v ON v.id = e.video_id
+LEFT JOIN story s ON s.id = v.story_id
+LEFT JOIN trend t ON t.id = s.trend_id
+LEFT JOIN article a ON a.id = s.article_id
+LEFT JOIN category c ON c.id = a.category_id
+LEFT JOIN channel ch ON ch.id = p.channel_id
+LEFT JOIN publication_views pv ON pv.publication_id = p.id
+WHERE p.published_at >= ? AND p.published_at < ?${withCursor ? ' AND p.published_at >= ? AND (p.published_at > ? OR p.id > ?)' : ''}
+ORDER BY p.published_at ASC, p.id ASC
+LIMIT ?`;
 }
+
+interface LineageSqlRow {
+  pid: number | string;
+  platform: string;
+  account: string;
+  published_at: unknown;
+  title: string | null;
+  url: string | null;
+  privacy_status: string | null;
+  upload_status: string | null;
+  p_edit_id: number | string;
+  channel_name: string | null;
+  channel_external_id: string | null;
+  edit_id: number | string | null;
+  editor: string;
+  edit_stand_in: unknown;
+  video_id: number | string | null;
+  video_model: string;
+  video_stand_in: unknown;
+  story_id: number | string | null;
+  template_id: string | null;
+  template_version: number | string | null;
+  story_model: string;
+  story_stand_in: unknown;
+  trend_id: number | string | null;
+  trend_text: string;
+  article_id: number | string | null;
+  article_title: string;
+  article_url: string;
+  category: string | null;
+  stage: string | null;
+  views_1h: number | string | null;
+  views_24h: number | string | null;
+  views_7d: number | string | null;
+  snapshots: number | string | null;
+  views_latest: number | string | null;
+  latest_at: unknown;
+  metric_source: string | null;
+}
+
+/** A row's JSON size in UTF-8 bytes, from its strings (Korean text is 3 bytes a character) plus its keys and numbers. */
+function rowBytes(r: LineageRowV1): number {
+  let bytes = 640;
+  for (const text of [r.platform, r.channel, r.channelExternalId, r.title, r.url, r.privacyStatus, r.uploadStatus, r.trend.text, r.trend.stageAtPublication,
+    r.story.title, r.story.template, r.story.model, r.article.title, r.article.url, r.article.category, r.video.model, r.edit.editor, r.metricSource]) {
+    if (text) bytes += Buffer.byteLength(text) + 2;
+  }
+  return bytes;
+}
+
+const num = (value: number | string | null): number | null => (value === null || value === undefined ? null : Number(value));
 
 /**
  * The lineage report's reads: each publication with the trend, story, article, video and edit
- * behind it, its channel, and its views at fixed marks. A page costs one keyset query on
- * publication plus one batched lookup per table, whatever its size.
+ * behind it, its channel, and its views at fixed marks. A page is one SQL statement (see lineageSql).
  */
 @Injectable()
 export class ReportService {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly dialect: Dialect;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.dialect = dialectOf(dataSource.options.type);
+  }
 
   async lineage(request: { from: string; to: string; cursor?: string; limit: number }): Promise<CatalogReportLineageResponseV1> {
     const from = new Date(request.from);
     const to = new Date(request.to);
     if (!(from < to)) throw new CatalogError('invalid', `the window is empty: from ${request.from} is not before to ${request.to}`);
-    const qb = this.dataSource
-      .getRepository(PublicationEntity)
-      .createQueryBuilder('p')
-      .where('p.publishedAt >= :from AND p.publishedAt < :to', { from, to });
-    if (request.cursor) {
-      const after = decodeCursor(request.cursor);
-      qb.andWhere('(p.publishedAt > :at OR (p.publishedAt = :at AND p.id > :id))', { at: after.at, id: after.id });
-    }
-    const publications = await qb.orderBy('p.publishedAt', 'ASC').addOrderBy('p.id', 'ASC').take(request.limit + 1).getMany();
-    const more = publications.length > request.limit;
-    if (more) publications.length = request.limit;
-    if (publications.length === 0) return { rows: [], nextCursor: null };
-
-    const ds = this.dataSource;
-    const edits = await byId(ds, EditEntity, publications.map((p) => p.editId));
-    const videos = await byId(ds, VideoEntity, [...edits.values()].map((e) => e.videoId));
-    const stories = await byId(ds, StoryEntity, [...videos.values()].map((v) => v.storyId));
-    const trends = await byId(ds, TrendEntity, [...stories.values()].map((s) => s.trendId));
-    const articles = await byId(ds, ArticleEntity, [...stories.values()].map((s) => s.articleId));
-    const categories = await byId(ds, CategoryEntity, [...articles.values()].map((a) => a.categoryId));
-    const channels = await byId(ds, ChannelEntity, publications.flatMap((p) => (p.channelId ? [p.channelId] : [])));
-    const stages = await this.transitionsOf([...trends.keys()]);
-    const snapshots = await this.snapshotsOf(publications.map((p) => p.id));
+    const params: unknown[] = [sqlTime(from), sqlTime(to)];
+    const after = request.cursor ? decodeCursor(request.cursor) : undefined;
+    if (after) params.push(sqlTime(after.at), sqlTime(after.at), after.id);
+    params.push(request.limit + 1);
+    const found = (await this.dataSource.query(lineageSql(this.dialect, after !== undefined), params)) as LineageSqlRow[];
+    const more = found.length > request.limit;
+    if (more) found.length = request.limit;
+    if (found.length === 0) return { rows: [], nextCursor: null };
 
     const rows: LineageRowV1[] = [];
     let bytes = 0;
-    let lastIncluded = publications[0]!;
+    let last: { at: number; id: number } | undefined;
     let cut = false;
-    for (const p of publications) {
+    for (const r of found) {
       if (bytes > PAGE_BYTES) {
         cut = true;
         break;
       }
-      const edit = edits.get(p.editId);
-      const video = edit && videos.get(edit.videoId);
-      const story = video && stories.get(video.storyId);
-      const trend = story && trends.get(story.trendId);
-      const article = story && articles.get(story.articleId);
       // Rows are never deleted and keys are enforced, so a gap means a broken database: say which.
-      if (!edit || !video || !story || !trend || !article) {
-        throw new CatalogError('invalid', `publication ${p.id} has a broken lineage (edit ${p.editId}): the catalog is inconsistent`);
+      if (r.edit_id === null || r.video_id === null || r.story_id === null || r.trend_id === null || r.article_id === null) {
+        throw new CatalogError('invalid', `publication ${r.pid} has a broken lineage (edit ${r.p_edit_id}): the catalog is inconsistent`);
       }
-      const published = p.publishedAt.getTime();
-      const stage = (stages.get(trend.id) ?? []).filter((t) => t.at <= published).at(-1)?.stage ?? null;
-      const series = snapshots.get(p.id) ?? [];
-      const at = (offset: number) => series.find((s) => s.at >= published + offset)?.views ?? null;
-      const latest = series.at(-1);
-      const channel = p.channelId ? channels.get(p.channelId) : undefined;
-      rows.push({
-        publicationId: p.id,
-        platform: p.platform,
-        channel: channel?.name ?? p.account,
-        channelExternalId: channel?.externalId ?? null,
-        publishedAt: p.publishedAt.toISOString(),
-        title: p.title ?? null,
-        url: p.url,
-        privacyStatus: p.privacyStatus ?? null,
-        uploadStatus: p.uploadStatus ?? null,
-        trend: { id: trend.id, text: trend.text, stageAtPublication: stage },
+      const publishedAt = rawTime(r.published_at);
+      const latestAt = r.latest_at === null || r.latest_at === undefined ? null : rawTime(r.latest_at);
+      const row: LineageRowV1 = {
+        publicationId: Number(r.pid),
+        platform: r.platform,
+        channel: r.channel_name ?? r.account,
+        channelExternalId: r.channel_external_id ?? null,
+        publishedAt: new Date(publishedAt).toISOString(),
+        title: r.title ?? null,
+        url: r.url ?? null,
+        privacyStatus: r.privacy_status ?? null,
+        uploadStatus: r.upload_status ?? null,
+        trend: { id: Number(r.trend_id), text: r.trend_text, stageAtPublication: r.stage ?? null },
         story: {
-          id: story.id,
+          id: Number(r.story_id),
           // The story's title lives in its script file; the publication carries the title uploaded from it.
-          title: p.title ?? null,
-          template: story.templateId ? `${story.templateId}@v${story.templateVersion ?? 0}` : null,
-          model: story.model,
-          standIn: Boolean(story.standIn),
+          title: r.title ?? null,
+          template: r.template_id ? `${r.template_id}@v${num(r.template_version) ?? 0}` : null,
+          model: r.story_model,
+          standIn: Boolean(Number(r.story_stand_in)),
         },
-        article: { id: article.id, title: article.title, url: article.url, category: categories.get(article.categoryId)?.slug ?? null },
-        video: { id: video.id, model: video.model, standIn: Boolean(video.standIn) },
-        edit: { id: edit.id, editor: edit.editor, standIn: Boolean(edit.standIn) },
-        views1h: at(VIEW_MARKS.views1h),
-        views24h: at(VIEW_MARKS.views24h),
-        views7d: at(VIEW_MARKS.views7d),
-        viewsLatest: latest?.views ?? null,
-        latestAt: latest ? new Date(latest.at).toISOString() : null,
-        snapshots: series.length,
-        metricSource: latest?.source ?? null,
-      });
-      bytes += JSON.stringify(rows.at(-1)).length;
-      lastIncluded = p;
+        article: { id: Number(r.article_id), title: r.article_title, url: r.article_url, category: r.category ?? null },
+        video: { id: Number(r.video_id), model: r.video_model, standIn: Boolean(Number(r.video_stand_in)) },
+        edit: { id: Number(r.edit_id), editor: r.editor, standIn: Boolean(Number(r.edit_stand_in)) },
+        views1h: num(r.views_1h),
+        views24h: num(r.views_24h),
+        views7d: num(r.views_7d),
+        viewsLatest: num(r.views_latest),
+        latestAt: latestAt === null ? null : new Date(latestAt).toISOString(),
+        snapshots: Number(r.snapshots ?? 0),
+        metricSource: r.metric_source ?? null,
+      };
+      rows.push(row);
+      bytes += rowBytes(row);
+      last = { at: publishedAt, id: row.publicationId };
     }
-    return { rows, nextCursor: more || cut ? encodeCursor({ at: lastIncluded.publishedAt, id: lastIncluded.id }) : null };
-  }
-
-  /** Lifecycle transitions per trend id, oldest first. */
-  private async transitionsOf(trendIds: number[]): Promise<Map<number, { at: number; stage: string }[]>> {
-    const out = new Map<number, { at: number; stage: string }[]>();
-    if (trendIds.length === 0) return out;
-    const rows = await this.dataSource.getRepository(TrendTransitionEntity).find({
-      select: { trendId: true, toStage: true, eventAt: true, id: true },
-      where: { trendId: In(trendIds) },
-      order: { eventAt: 'ASC', id: 'ASC' },
-    });
-    for (const r of rows) {
-      if (r.trendId === null) continue;
-      const list = out.get(r.trendId) ?? [];
-      list.push({ at: r.eventAt.getTime(), stage: r.toStage });
-      out.set(r.trendId, list);
-    }
-    return out;
-  }
-
-  /** Snapshots per publication, oldest capture first (the index (publication_id, captured_at) serves it). */
-  private async snapshotsOf(publicationIds: number[]): Promise<Map<number, { at: number; views: number; source: string | null }[]>> {
-    const out = new Map<number, { at: number; views: number; source: string | null }[]>();
-    // Raw columns, not entities: a page reads ~30 snapshots per publication and hydration dominated.
-    const rows = (await this.dataSource
-      .getRepository(MetricSnapshotEntity)
-      .createQueryBuilder('s')
-      .select('s.publication_id', 'pid')
-      .addSelect('s.captured_at', 'at')
-      .addSelect('s.views', 'views')
-      .addSelect('s.source', 'source')
-      .where('s.publication_id IN (:...ids)', { ids: publicationIds })
-      .orderBy('s.publication_id', 'ASC')
-      .addOrderBy('s.captured_at', 'ASC')
-      .getRawMany()) as { pid: number | string; at: unknown; views: number | string; source: string | null }[];
-    for (const r of rows) {
-      const pid = Number(r.pid);
-      const list = out.get(pid) ?? [];
-      list.push({ at: rawTime(r.at), views: Number(r.views), source: r.source ?? null });
-      out.set(pid, list);
-    }
-    return out;
+    return { rows, nextCursor: (more || cut) && last ? encodeCursor({ at: new Date(last.at), id: last.id }) : null };
   }
 
   /** The top external trend terms of each UTC day in the window, from the successful trendwatch snapshots. */

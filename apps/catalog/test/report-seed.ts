@@ -10,6 +10,7 @@ import { StoryEntity } from '../src/entities/story.entity.js';
 import { TrendClusterEntity, TrendTransitionEntity } from '../src/entities/trend-cluster.entities.js';
 import { TrendEntity } from '../src/entities/trend.entity.js';
 import { VideoEntity } from '../src/entities/video.entity.js';
+import { dialectOf, refreshPublicationViews } from '../src/report-views.js';
 
 const HOUR = 3_600_000;
 /** Snapshot offsets after publication: hourly for two days, then daily (as the metrics stage schedules them). */
@@ -134,6 +135,8 @@ export async function seedLineage(ds: DataSource, o: SeedOptions): Promise<SeedR
         }),
     );
     await insertAll(ds, MetricSnapshotEntity, snapshots, batch * 2);
+    // What the catalog's snapshot writer keeps for the report (the seed writes the tables directly).
+    await refreshPublicationViews(ds, dialectOf(ds.options.type), idx.map(id));
   }
 
   // External trends: one Google snapshot per day, three terms; "shared" every day, "hot-<d%2>" alternating.

@@ -4,13 +4,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CatalogReportLineageV1, type LineageRowV1 } from '#contracts';
+import { CatalogMetricAddV1, CatalogReportLineageV1, type LineageRowV1 } from '#contracts';
 import { RemoteError } from '#messaging';
 import { startTestApp } from '#testing';
 import { chromium } from 'playwright-core';
 import { CatalogModule } from '../src/catalog.module.js';
 import { openCatalogDatabase } from '../src/database/catalog-database.js';
 import { collectReport } from '../src/report.client.js';
+import { dialectOf, refreshPublicationViewsRange } from '../src/report-views.js';
 import { renderCsv, renderHtml, renderJson } from '../src/report-render.js';
 import { DIALECTS, TestDatabase } from './catalog-fixture.js';
 import { seedLineage, snapshotOffsets } from './report-seed.js';
@@ -114,6 +115,34 @@ for (const dialect of DIALECTS) {
         writeFileSync(join(outputDir(), 'report.csv'), csv);
         writeFileSync(join(outputDir(), 'report.html'), renderHtml(data));
       }
+    });
+
+    it('follows the snapshot writer: a new snapshot updates the latest views and the count, a repeat changes nothing', async () => {
+      const before = (await app.requests.request(CatalogReportLineageV1, { ...window, limit: 1 })).rows[0]!;
+      const capturedAt = new Date(NOW.getTime() + HOUR).toISOString();
+      const add = { publicationId: before.publicationId, views: 987_654, likes: 1, comments: 0, capturedAt, source: 'youtube.videos.list' };
+      assert.equal((await app.requests.request(CatalogMetricAddV1, add)).created, true);
+      assert.equal((await app.requests.request(CatalogMetricAddV1, add)).created, false);
+      const after = (await app.requests.request(CatalogReportLineageV1, { ...window, limit: 1 })).rows[0]!;
+      assert.deepEqual(
+        [after.viewsLatest, after.latestAt, after.snapshots, after.views1h, after.views24h, after.views7d],
+        [987_654, capturedAt, before.snapshots + 1, before.views1h, before.views24h, before.views7d ?? 987_654],
+        'the latest is the new snapshot; a mark reached only now takes it as its first snapshot at or after',
+      );
+    });
+
+    it("rebuilds publication_views from the snapshots as the migration's backfill does, to the same rows", async () => {
+      const read = async () => (await collectReport(app.requests, window, { pageSize: 100, logCheck: false })).rows;
+      const before = await read();
+      const ds = await openCatalogDatabase(db.url);
+      try {
+        await ds.query('DELETE FROM publication_views');
+        assert.ok((await read()).every((r) => r.viewsLatest === null && r.snapshots === 0), 'the report reads the table, not the snapshots');
+        await refreshPublicationViewsRange(ds, dialectOf(ds.options.type), 1, 5000);
+      } finally {
+        await ds.destroy();
+      }
+      assert.deepEqual(await read(), before);
     });
 
     it('refuses an empty window and a cursor it did not issue', async () => {

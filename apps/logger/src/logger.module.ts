@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DeadLetterLogEntity } from './entities/dead-letter-log.entity.js';
 import { EventLogEntity } from './entities/event-log.entity.js';
 import { EventDailyCountEntity } from './entities/event-daily-count.entity.js';
+import { EventKeysHandler } from './event-keys.handler.js';
 import { LogQueryHandler } from './log-query.handler.js';
 import { LogQueryService } from './log-query.service.js';
 import { LoggerHandler } from './logger.handler.js';
@@ -30,7 +31,7 @@ export const LOG_ENTITIES = [EventLogEntity, DeadLetterLogEntity, EventDailyCoun
 export const LOG_MIGRATIONS = [CreateLogTables1764150000000, CreateEventDailyCount1795990369322];
 
 @Module({
-  controllers: [LoggerHandler, LogQueryHandler, LoggerStorageSizeHandler],
+  controllers: [LoggerHandler, LogQueryHandler, LoggerStorageSizeHandler, EventKeysHandler],
   providers: [
     {
       provide: LogRepository,

@@ -82,6 +82,7 @@ export const Requests = {
   LoggerDeadLetterListV1: 'logger.deadletter.list.v1',
   LoggerDeadLetterGetV1: 'logger.deadletter.get.v1',
   LoggerStorageSizeV1: 'logger.storage.size.v1',
+  LoggerEventKeysV1: 'logger.events.keys.v1',
 } as const;
 export type RequestSubject = (typeof Requests)[keyof typeof Requests];
 

@@ -15,6 +15,20 @@ export interface DatabaseOptions {
   /** Creates the MySQL database when it does not exist yet (the embedded shape needs no setup). */
   createDatabase?: boolean;
   logging?: boolean;
+  /**
+   * MySQL/MariaDB: how long to wait for another process's migrations (default 300 s). Every
+   * replica of a data owner migrates at boot; a named lock (GET_LOCK) lets one run them while the
+   * others wait, then find nothing pending. SQLite is single-process and needs no lock.
+   */
+  migrationLockTimeoutSeconds?: number;
+}
+
+/** Default wait for the migration lock: longer than any migration of the project takes. */
+export const MIGRATION_LOCK_TIMEOUT_SECONDS = 300;
+
+/** The GET_LOCK name that serialises the migrations of one MySQL database (names are at most 64 characters). */
+export function migrationLockName(database: string): string {
+  return `migrations:${database}`.slice(0, 64);
 }
 
 export function databaseKind(url: string): DatabaseKind {
@@ -75,8 +89,53 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   } catch (error) {
     throw new Error(`Cannot open database ${redactUrl(options.url)}: ${redactUrl((error as Error).message)}`, { cause: error });
   }
-  await dataSource.runMigrations({ transaction: 'each' });
+  try {
+    await runMigrationsLocked(dataSource, options);
+  } catch (error) {
+    await dataSource.destroy().catch(() => undefined);
+    throw error;
+  }
   return dataSource;
+}
+
+/**
+ * Applies pending migrations. On MySQL/MariaDB they run under a named lock (GET_LOCK) held by a
+ * connection of its own: concurrent replicas queue behind it and then find nothing pending, so
+ * every migration runs once. The lock belongs to that session, so a process that dies while
+ * migrating releases it with its connection (a half-applied migration is rolled back by its
+ * transaction; MySQL DDL is not transactional, which is why they must not run twice at once).
+ */
+async function runMigrationsLocked(dataSource: DataSource, options: DatabaseOptions): Promise<void> {
+  if (dataSource.options.type !== 'mysql') {
+    await dataSource.runMigrations({ transaction: 'each' });
+    return;
+  }
+  const database = String(dataSource.options.database);
+  const name = migrationLockName(database);
+  const timeout = options.migrationLockTimeoutSeconds ?? MIGRATION_LOCK_TIMEOUT_SECONDS;
+  const runner = dataSource.createQueryRunner();
+  try {
+    const started = Date.now();
+    const [row] = (await runner.query('SELECT GET_LOCK(?, ?) AS acquired', [name, timeout])) as Array<{ acquired: number | string | null }>;
+    if (row?.acquired === null || row?.acquired === undefined) {
+      throw new Error(`Cannot take the migration lock "${name}" on ${redactUrl(options.url)}: GET_LOCK returned NULL (the server refused or killed the wait)`);
+    }
+    if (Number(row.acquired) !== 1) {
+      const [holder] = (await runner.query('SELECT IS_USED_LOCK(?) AS connection', [name]).catch(() => [{ connection: null }])) as Array<{ connection: unknown }>;
+      throw new Error(
+        `Timed out after ${Math.round((Date.now() - started) / 1000)} s waiting for the migration lock "${name}" on ${redactUrl(options.url)}: ` +
+          `another process is migrating this database${holder?.connection ? ` (MySQL connection ${String(holder.connection)} holds it; SHOW PROCESSLIST shows what it runs)` : ''}. ` +
+          'Wait for it and restart, or raise migrationLockTimeoutSeconds if a migration legitimately takes longer.',
+      );
+    }
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query('SELECT RELEASE_LOCK(?)', [name]).catch(() => undefined);
+    }
+  } finally {
+    await runner.release();
+  }
 }
 
 /** A connection to the MySQL server of a database URL, without selecting the database. */

@@ -74,6 +74,11 @@ export function subjectMatches(pattern: string, subject: string): boolean {
 /** `config/apps/<app>.yaml`: everything the app does on the bus. */
 const AppFileSchema = z
   .object({
+    /**
+     * A command-line tool (`npm run report`), not a deployed app: it gets a NATS user like an app,
+     * but runs no consumer and answers nothing, and has no apps/<name> or deployment.
+     */
+    tool: z.boolean().default(false),
     consumers: z.array(ConsumerSchema).default([]),
     // A test-only stage may declare a wildcard (`pipeline.>`); the layout test holds real apps to
     // registered event subjects.
@@ -92,6 +97,8 @@ const AppFileSchema = z
 export interface AppDeclaration {
   app: string;
   file: string;
+  /** A command-line tool with a user of its own (no consumers, serves nothing, not deployed). */
+  tool?: boolean;
   consumers: ConsumerConfig[];
   publishes: string[];
   requests: string[];
@@ -138,6 +145,9 @@ export function loadTopology(streamsFile: string): PipelineTopology {
     const path = join(appsDir, name);
     const app = basename(name, '.yaml');
     const declared = loadYaml(path, AppFileSchema);
+    if (declared.tool && (declared.consumers.length > 0 || declared.serves.length > 0)) {
+      throw new ConfigError(`${path}: a tool (tool: true) runs no consumer and serves nothing; it only publishes and requests`);
+    }
     consumers[app] = declared.consumers.map((entry) => {
       if (!file.streams[entry.stream]) throw new ConfigError(`${path}: stream "${entry.stream}" is not in ${streamsFile}`);
       if (durables.has(`${entry.stream}/${entry.durable}`)) {
@@ -146,7 +156,7 @@ export function loadTopology(streamsFile: string): PipelineTopology {
       durables.add(`${entry.stream}/${entry.durable}`);
       return { ...file.delivery, ...stripUndefined(entry), durable: entry.durable, stream: entry.stream, filter: entry.filter, app };
     });
-    apps[app] = { app, file: path, consumers: consumers[app], publishes: declared.publishes, requests: declared.requests, serves: declared.serves, permissions: declared.permissions };
+    apps[app] = { app, file: path, tool: declared.tool, consumers: consumers[app], publishes: declared.publishes, requests: declared.requests, serves: declared.serves, permissions: declared.permissions };
   }
   return { streams: file.streams, delivery: file.delivery, consumers, apps };
 }

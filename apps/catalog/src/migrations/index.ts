@@ -5,6 +5,7 @@ import { EditQa1795989329366 } from './edit-qa.migration.js';
 import { ExternalTrend1796202000000 } from './external-trend.migration.js';
 import { InitialSchema1767225600000 } from './initial-schema.migration.js';
 import { MediaStatus1796100000000 } from './media-status.migration.js';
+import { PublicationViews1796206500000 } from './publication-views.migration.js';
 import { PublisherTables1796204803249 } from './publisher.migration.js';
 import { SeedCategories1767225600001 } from './seed-categories.migration.js';
 import { StoryRecord1796204000000 } from './story-record.migration.js';
@@ -25,4 +26,5 @@ export const catalogMigrations = [
   StoryRecord1796204000000,
   PublisherTables1796204803249,
   ArticleAnnounced1796205000000,
+  PublicationViews1796206500000,
 ];

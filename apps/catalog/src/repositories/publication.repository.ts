@@ -6,6 +6,7 @@ import { EditEntity } from '../entities/edit.entity.js';
 import { MetricSnapshotEntity } from '../entities/metric-snapshot.entity.js';
 import { PublicationEntity } from '../entities/publication.entity.js';
 import { VideoEntity } from '../entities/video.entity.js';
+import { dialectOf, refreshPublicationViews } from '../report-views.js';
 
 @Injectable()
 export class PublicationRepository {
@@ -94,5 +95,10 @@ export class PublicationRepository {
   async insertSnapshot(fields: Omit<MetricSnapshotEntity, 'id'>): Promise<MetricSnapshotEntity> {
     const id = insertedId(await this.metrics.createQueryBuilder().insert().values(fields).execute());
     return { id, ...fields };
+  }
+
+  /** The report's per-publication summary (`publication_views`), recomputed from the publication's snapshots. */
+  refreshViews(publicationId: number): Promise<void> {
+    return refreshPublicationViews(this.dataSource, dialectOf(this.dataSource.options.type), [publicationId]);
   }
 }

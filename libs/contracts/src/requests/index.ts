@@ -20,5 +20,6 @@ export * from './catalog/video.v1.js';
 export * from './catalog/video-job.v1.js';
 export * from './files/files.v1.js';
 export * from './logger/log-query.v1.js';
+export * from './logger/event-keys.v1.js';
 export * from './vector/vector.v1.js';
 export * from './storage/storage-size.v1.js';

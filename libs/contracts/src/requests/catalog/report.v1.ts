@@ -3,6 +3,11 @@ import { defineRequest, type RequestOf, type ResponseOf } from '../../define.js'
 import { Requests } from '../../subjects.js';
 
 const isoTime = z.iso.datetime({ offset: true });
+/**
+ * The rows' times: the same ISO 8601 form checked by one plain pattern (z.iso.datetime's pattern
+ * was half of a row's validation cost, and a report reads 100,000 rows).
+ */
+const rowTime = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/, 'an ISO 8601 time with its offset');
 const views = z.number().int().nonnegative().nullable();
 
 /** One publication with its lineage: trend → story → source article → video → edit → platform/channel, and its views. */
@@ -12,7 +17,7 @@ export const LineageRowV1 = z.object({
   /** The channel's name (the publication's account) and its platform id when known. */
   channel: z.string(),
   channelExternalId: z.string().nullable(),
-  publishedAt: isoTime,
+  publishedAt: rowTime,
   title: z.string().nullable(),
   url: z.string().nullable(),
   privacyStatus: z.string().nullable(),
@@ -33,7 +38,7 @@ export const LineageRowV1 = z.object({
   views7d: views,
   /** The latest snapshot's views and when it was captured. */
   viewsLatest: views,
-  latestAt: isoTime.nullable(),
+  latestAt: rowTime.nullable(),
   snapshots: z.number().int().nonnegative(),
   /** Where the latest counts came from (e.g. `youtube.videos.list`, `outbox-standin`). */
   metricSource: z.string().nullable(),
@@ -50,7 +55,7 @@ export const CatalogReportLineageV1 = defineRequest(
     from: isoTime,
     to: isoTime,
     cursor: z.string().max(200).optional(),
-    limit: z.number().int().min(1).max(500).default(250),
+    limit: z.number().int().min(1).max(1000).default(250),
   }),
   z.object({ rows: z.array(LineageRowV1), nextCursor: z.string().nullable() }),
 );
