@@ -6,6 +6,7 @@
 // app, a nats-server restart, the catalog's MariaDB connections killed, an outage of each owner
 // longer than the retry budget, and a JetStream gap (the server frozen). Ends with one JSON line.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -281,6 +282,8 @@ async function main(): Promise<void> {
     CATALOG_DB_URL: `mysql://root@127.0.0.1:3306/${catalogDb}`,
     LOG_DB_URL: `mysql://root@127.0.0.1:3306/${logDb}`,
     FILES_ROOT: join(dir, 'files'),
+    // One secret across files restarts, as replicas share it: grants handed out before a SIGKILL stay valid.
+    FILES_TOKEN: randomBytes(32).toString('hex'),
     VECTOR_BACKEND: 'usearch',
     VECTOR_DIR: join(dir, 'vector'),
     SCRAPER_SOURCES: sourcesFile,
@@ -292,9 +295,25 @@ async function main(): Promise<void> {
   mkdirSync(join(dir, 'tmp'));
   const names = ['catalog', 'files', 'vector', 'logger', 'embedder', 'scraper'];
   const apps = new Map(names.map((name) => [name, new App(name, common)]));
+  // Faults start once the owners answer: a SIGKILL in the catalog's first boot lands in its
+  // migrations, which MariaDB cannot roll back (DDL commits), and that is another test.
+  const ready = async (owner: string, timeoutMs = 300_000): Promise<void> => {
+    const since = Date.now();
+    while (Date.now() - since < timeoutMs) {
+      try {
+        await nc.request(`${owner}.ping.v1`, new TextEncoder().encode('{}'), { timeout: 2000 });
+        say(`${owner} answers (${((Date.now() - since) / 1000).toFixed(1)} s)`);
+        return;
+      } catch {
+        await sleep(1000);
+      }
+    }
+    throw new Error(`${owner} did not answer ${owner}.ping.v1 within ${timeoutMs / 1000} s; see ${logDir}/${owner}.log`);
+  };
   apps.get('catalog')!.start();
-  await sleep(3000);
+  await ready('catalog');
   for (const name of names.slice(1)) apps.get(name)!.start();
+  for (const owner of ['files', 'vector']) await ready(owner);
   await sleep(4000);
 
   const publisher = new EventPublisher(jetstream(nc), new Namespace(''), 'chaos');

@@ -27,7 +27,20 @@ export const FilesEnv = {
   FILES_TOKEN_TTL_MS: z.coerce.number().int().min(60_000).default(900_000),
   /** An upload whose body stops arriving for this long is cut (a declared but unsent body). */
   FILES_BODY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Absolute ceiling of any one file; every upload is further limited by its allocation. */
   FILES_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(20 * 1024 ** 3),
+  /** Ceiling of an allocation (its upload grant) for `text` and `story` files. */
+  FILES_MAX_TEXT_BYTES: z.coerce.number().int().positive().default(16 * 1024 ** 2),
+  /** ... for `image`, `thumb` and `keyframe` files. */
+  FILES_MAX_IMAGE_BYTES: z.coerce.number().int().positive().default(64 * 1024 ** 2),
+  /** ... for `video`, `generated` and `edited` files. */
+  FILES_MAX_VIDEO_BYTES: z.coerce.number().int().positive().default(8 * 1024 ** 3),
+  /**
+   * Slowest accepted upload, averaged over each FILES_BODY_TIMEOUT_MS window: a body trickled
+   * below it (a byte now and then resets any idle timer) is cut, so it cannot hold a socket and
+   * a temp file for hours.
+   */
+  FILES_MIN_BODY_BYTES_PER_S: z.coerce.number().int().nonnegative().default(16 * 1024),
   FILES_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   FILES_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   /** `catalog`: every stored file is recorded with catalog.file.register.v1 (retention needs it). */

@@ -25,7 +25,9 @@ export class FilesHandler {
 
   @OnRequest(FilesAllocateV1)
   async allocate(request: RequestOf<typeof FilesAllocateV1>): Promise<ResponseOf<typeof FilesAllocateV1>> {
-    return { key: allocateKey(request) };
+    const key = allocateKey(request);
+    const grant = this.files.issueUploadGrant(key, request.role, request.maxBytes);
+    return { key, uploadToken: grant.token, maxBytes: grant.maxBytes, uploadExpiresAt: grant.expiresAt.toISOString() };
   }
 
   @OnRequest(FilesStatV1)

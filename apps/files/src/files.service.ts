@@ -1,5 +1,5 @@
-import { FilePurgedV1, type FilesUsageResponseV1 } from '#contracts';
-import { signFilesToken, verifyFilesToken } from '#files-client';
+import { FilePurgedV1, type FileRole, type FilesUsageResponseV1 } from '#contracts';
+import { signFilesToken, signUploadGrant, verifyFilesToken, verifyUploadGrant } from '#files-client';
 import { EventPublisher, APP_LOGGER } from '#messaging';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'winston';
@@ -62,7 +62,9 @@ export class FilesService implements OnModuleInit, OnModuleDestroy {
         idleTimeoutMs: config.FILES_IDLE_TIMEOUT_MS,
         headersTimeoutMs: config.FILES_HEADERS_TIMEOUT_MS,
         bodyTimeoutMs: config.FILES_BODY_TIMEOUT_MS,
+        minBodyBytesPerSecond: config.FILES_MIN_BODY_BYTES_PER_S,
         authorize: (token) => verifyFilesToken(config.FILES_TOKEN, token),
+        authorizeWrite: (token, key) => verifyUploadGrant(config.FILES_TOKEN, token, key),
       },
       logger,
       {
@@ -77,6 +79,22 @@ export class FilesService implements OnModuleInit, OnModuleDestroy {
   /** A short-lived token for the bytes API, handed out over NATS (files.endpoint.v1). */
   issueToken(): { token: string; expiresAt: Date } {
     return signFilesToken(this.config.FILES_TOKEN, this.config.FILES_TOKEN_TTL_MS);
+  }
+
+  /**
+   * The upload grant of one allocation: PUT of exactly `key`, at most `wanted` bytes (capped by
+   * the role's ceiling, which is the default), for FILES_TOKEN_TTL_MS.
+   */
+  issueUploadGrant(key: string, role: FileRole, wanted?: number): { token: string; expiresAt: Date; maxBytes: number } {
+    const c = this.config;
+    const ceiling =
+      role === 'text' || role === 'story'
+        ? c.FILES_MAX_TEXT_BYTES
+        : role === 'image' || role === 'thumb' || role === 'keyframe'
+          ? c.FILES_MAX_IMAGE_BYTES
+          : c.FILES_MAX_VIDEO_BYTES;
+    const maxBytes = Math.min(wanted ?? ceiling, ceiling, c.FILES_MAX_UPLOAD_BYTES);
+    return signUploadGrant(c.FILES_TOKEN, key, maxBytes, c.FILES_TOKEN_TTL_MS);
   }
 
   async onModuleInit(): Promise<void> {

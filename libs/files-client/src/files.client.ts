@@ -81,6 +81,8 @@ const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH',
  */
 export class FilesClient {
   private endpoint: { url: Promise<{ baseUrl: string; token: string | null }>; at: number } | null = null;
+  /** Upload grants of the keys this client allocated, with the request that renews one. */
+  private readonly grants = new Map<string, { token: string; expiresAt: number; request: FilesAllocateRequestV1 }>();
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 32 });
   private readonly idleTimeoutMs: number;
   private readonly endpointTtlMs: number;
@@ -97,9 +99,21 @@ export class FilesClient {
     this.agent.destroy();
   }
 
-  /** A key for a part of an article, story or scope; the same request gives the same key. */
+  /**
+   * A key for a part of an article, story or scope; the same request gives the same key. The
+   * answer carries the upload grant for that key (the bytes API takes a PUT only with it, and only
+   * up to the allocation's `maxBytes`); this client keeps it and renews it before it expires, so
+   * upload with the client that allocated.
+   */
   async allocate(request: z.input<typeof FilesAllocateV1.request>): Promise<string> {
     const response = await this.options.request(FilesAllocateV1, request as FilesAllocateRequestV1);
+    if (response.uploadToken) {
+      this.grants.delete(response.key);
+      const expiresAt = response.uploadExpiresAt ? Date.parse(response.uploadExpiresAt) : Date.now() + 300_000;
+      this.grants.set(response.key, { token: response.uploadToken, expiresAt, request: request as FilesAllocateRequestV1 });
+      // Bounded: the oldest allocations go first (a later PUT of one allocates again... or fails clearly).
+      if (this.grants.size > 10_000) this.grants.delete(this.grants.keys().next().value!);
+    }
     return response.key;
   }
 
@@ -255,20 +269,41 @@ export class FilesClient {
     return url;
   }
 
+  /** The upload grant of a key this client allocated, renewed when it is about to expire. */
+  private async grantFor(key: string, renew: boolean): Promise<string | null> {
+    const grant = this.grants.get(key);
+    if (!grant) return null;
+    if (renew || grant.expiresAt - Date.now() < 60_000) {
+      await this.allocate(grant.request);
+      return this.grants.get(key)?.token ?? null;
+    }
+    return grant.token;
+  }
+
   /** One request; on a connection failure before any answer, asks for the endpoint again and retries once. */
   private async send(method: string, key: string, headers: OutgoingHttpHeaders, body: Body, replayable: boolean): Promise<IncomingMessage> {
     checkKey(key);
     for (let attempt = 1; ; attempt++) {
-      const { baseUrl: base, token } = await this.baseUrl().catch((error: unknown) => {
+      const { baseUrl: base, token: endpointToken } = await this.baseUrl().catch((error: unknown) => {
         throw new FilesUnavailableError(`Cannot find the files service: ${(error as Error).message}`, 'no-endpoint', null, true, { cause: error });
       });
+      // A PUT carries the key's upload grant (from allocate); everything else the endpoint's token.
+      const grant = method === 'PUT' ? await this.grantFor(key, false) : null;
+      const token = grant ?? endpointToken;
       try {
         const response = await this.exchange(new URL(`/v1/files/${key}`, base), method, token ? { ...headers, authorization: `Bearer ${token}` } : headers, body);
-        // An expired or rotated token: ask for a new one once (the body was not sent: 401 comes first).
-        if (response.statusCode === 401 && attempt === 1 && replayable && !this.options.baseUrl) {
-          response.resume();
-          this.endpoint = null;
-          continue;
+        // An expired or rotated token or grant: ask for a new one once (the body was not sent: the refusal comes first).
+        if ((response.statusCode === 401 || response.statusCode === 403) && attempt === 1 && replayable) {
+          if (grant !== null) {
+            response.resume();
+            await this.grantFor(key, true);
+            continue;
+          }
+          if (response.statusCode === 401 && !this.options.baseUrl) {
+            response.resume();
+            this.endpoint = null;
+            continue;
+          }
         }
         return response;
       } catch (error) {

@@ -37,6 +37,15 @@ export async function settle(result: unknown): Promise<unknown> {
 }
 
 /**
+ * A stored message: its stream sequence and the time the stream stored it (the same in every
+ * delivery of it). The time guards against a stream deleted and made again under running apps,
+ * whose sequences start over: a new message must never pass for one settled before.
+ */
+function identity(msg: JsMsg): string {
+  return `${msg.info.streamSequence}:${msg.info.timestampNanos}`;
+}
+
+/**
  * The NATS client writes to the socket once per microtask turn; acks of concurrent handlers
  * finish in separate turns, so acking one by one costs one socket write per message. Acks
  * collected until the next macrotask go out in one write. The ack still follows its handler.
@@ -95,6 +104,15 @@ export class ConsumerRunner {
   private readonly prefetch: number;
   private readonly limit: number;
   private readonly began = new Map<JsMsg, number>();
+  /** The copy of each stream sequence this runner owns (one handler per message, whatever the server redelivers). */
+  private readonly bySeq = new Map<string, JsMsg>();
+  /** Sequences this runner acked or dead-lettered lately, oldest first: a late redelivery of one is acked, not handled. */
+  private readonly settled = new Map<string, number>();
+  /**
+   * Per stream sequence not yet settled: the highest delivery count seen, and how many of those
+   * deliveries were redeliveries of a copy still being handled here. Those are not attempts.
+   */
+  private readonly deliveries = new Map<string, { count: number; uncounted: number }>();
 
   constructor(
     private readonly consumer: ConsumerConfig,
@@ -136,6 +154,8 @@ export class ConsumerRunner {
     // Not started: give them back at once rather than after ack_wait.
     for (const msg of this.queue.splice(0)) msg.nak();
     this.owned.clear();
+    this.bySeq.clear();
+    this.deliveries.clear();
     this.acks.flush();
     if (this.heartbeat) clearInterval(this.heartbeat);
   }
@@ -174,7 +194,9 @@ export class ConsumerRunner {
       this.messages = messages;
       try {
         for await (const msg of messages) {
+          if (this.duplicate(msg)) continue;
           this.owned.set(msg, { since: Date.now() });
+          this.bySeq.set(identity(msg), msg);
           this.queue.push(msg);
           this.pump();
           // Stop asking for more; what the client already buffered is still yielded and kept alive.
@@ -227,7 +249,7 @@ export class ConsumerRunner {
       // handle() settles every message itself; reaching here is a bug, and the message is left to
       // the ack wait for redelivery rather than lost.
       this.options.logger.error(`unexpected delivery fault: ${errorMessage(error)}`);
-      this.owned.delete(msg);
+      this.release(msg);
     } finally {
       this.running.delete(msg);
       if (this.running.size === 0) for (const resolve of this.idle.splice(0)) resolve();
@@ -243,7 +265,64 @@ export class ConsumerRunner {
   /** Settled: no longer ours (acked, nak'd or dead-lettered). */
   private release(msg: JsMsg, outcome?: HandlerOutcome): void {
     this.owned.delete(msg);
+    const seq = identity(msg);
+    if (this.bySeq.get(seq) === msg) this.bySeq.delete(seq);
+    if (outcome === 'handled' || outcome === 'dead-lettered') {
+      this.remember(seq);
+      this.deliveries.delete(seq);
+    }
     if (outcome) this.report(msg, this.options.ns.logical(msg.subject), outcome);
+  }
+
+  /**
+   * The server redelivers a message whose ack wait ran out although its first copy is still here
+   * (heartbeats late: an event loop stalled by a CPU-bound handler, GC, an overloaded machine) or
+   * whose ack it had not yet received. On every server version (2.9 included) acks and `working()`
+   * count per stream sequence, so the first copy settles the message for both: the second copy is
+   * not handled (it would run the handler twice, or after its dead letter). A copy of a message
+   * this runner already acked or dead-lettered is acked again.
+   */
+  private duplicate(msg: JsMsg): boolean {
+    const seq = identity(msg);
+    const seen = this.deliveries.get(seq);
+    if (this.bySeq.has(seq)) {
+      if (seen && msg.info.deliveryCount > seen.count) {
+        seen.uncounted += msg.info.deliveryCount - seen.count;
+        seen.count = msg.info.deliveryCount;
+      }
+      this.options.logger.warn(`#${msg.info.streamSequence} delivered again (delivery ${msg.info.deliveryCount}, no attempt) while its earlier copy is still being handled; the earlier copy settles it`, {
+        subject: this.options.ns.logical(msg.subject),
+      });
+      return true;
+    }
+    if (this.settled.has(seq)) {
+      this.options.logger.info(`#${msg.info.streamSequence} delivered again after it was settled here (the ack was late or lost); acked again, not handled`, {
+        subject: this.options.ns.logical(msg.subject),
+      });
+      this.acks.ack(msg);
+      return true;
+    }
+    if (seen) seen.count = Math.max(seen.count, msg.info.deliveryCount);
+    else this.deliveries.set(seq, { count: msg.info.deliveryCount, uncounted: 0 });
+    // Bounded: a sequence that never settles here (taken over by a replica) ages out.
+    if (this.deliveries.size > 50_000) this.deliveries.delete(this.deliveries.keys().next().value!);
+    return false;
+  }
+
+  /** The attempt this delivery is: the server's delivery count less the redeliveries that were no attempt. */
+  private attemptOf(msg: JsMsg): number {
+    return Math.max(1, msg.info.deliveryCount - (this.deliveries.get(identity(msg))?.uncounted ?? 0));
+  }
+
+  private remember(seq: string): void {
+    const now = Date.now();
+    this.settled.set(seq, now);
+    // Long enough for any redelivery already on its way; bounded whatever the rate.
+    const keepMs = Math.max(60_000, 4 * this.consumer.ack_wait);
+    for (const [old, at] of this.settled) {
+      if (this.settled.size <= 50_000 && now - at < keepMs) break;
+      this.settled.delete(old);
+    }
   }
 
   /** Back to the queue, alive, no attempt counted: a dependency is down. */
@@ -257,7 +336,7 @@ export class ConsumerRunner {
 
   private async handle(msg: JsMsg): Promise<void> {
     const info = msg.info;
-    const attempt = info.deliveryCount;
+    const attempt = this.attemptOf(msg);
     const subject = this.options.ns.logical(msg.subject);
     const decoded = decodeJson(msg.data);
     if (!decoded.ok) return this.deadLetter(msg, subject, null, 'invalid-envelope', decoded.error);
@@ -366,7 +445,7 @@ export class ConsumerRunner {
       handler: this.handlerName,
       reason,
       error: error.slice(0, 8000),
-      attempts: msg.info.deliveryCount,
+      attempts: this.attemptOf(msg),
       failedAt: new Date().toISOString(),
       raw: rawPreview(msg.data),
     };
@@ -383,7 +462,7 @@ export class ConsumerRunner {
       this.owned.set(msg, { ...owned, deadLetter: { envelope, reason, error } });
       return this.hold(msg, publishError as UnavailableError);
     }
-    logger.error(`dead letter (${reason}) after ${msg.info.deliveryCount} attempt(s) in ${this.handlerName}: ${error.slice(0, 500)}`, {
+    logger.error(`dead letter (${reason}) after ${this.attemptOf(msg)} attempt(s) in ${this.handlerName}: ${error.slice(0, 500)}`, {
       subject,
       correlationId: envelope?.correlationId,
     });

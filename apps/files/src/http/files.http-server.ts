@@ -27,8 +27,15 @@ export interface FilesHttpOptions {
   headersTimeoutMs: number;
   /** An upload body that stops arriving for this long is cut. */
   bodyTimeoutMs?: number;
+  /** An upload slower than this (bytes per second, averaged over each body-timeout window) is cut; 0: off. */
+  minBodyBytesPerSecond?: number;
   /** Checks the bearer token of a request; absent: no authentication (tools, tests of the store). */
   authorize?: (token: string) => boolean;
+  /**
+   * Checks the bearer token of a PUT: an upload grant for exactly this key, from files.allocate.v1,
+   * with the size limit of that allocation. Absent: any authorized PUT (tools, tests of the store).
+   */
+  authorizeWrite?: (token: string, key: string) => { ok: true; maxBytes: number } | { ok: false; problem: string };
 }
 
 export interface FilesHttpHooks {
@@ -56,6 +63,18 @@ class UnauthorizedError extends StorageError {
   override readonly name = 'UnauthorizedError';
   readonly status = 401;
   override readonly code = 'unauthorized';
+}
+
+class NotAllocatedError extends StorageError {
+  override readonly name = 'NotAllocatedError';
+  readonly status = 403;
+  override readonly code = 'not-allocated';
+}
+
+class SlowBodyError extends StorageError {
+  override readonly name = 'SlowBodyError';
+  readonly status = 408;
+  override readonly code = 'slow-body';
 }
 
 class RouteNotFoundError extends StorageError {
@@ -128,6 +147,10 @@ export class FilesHttpServer {
       }
       if (!path.startsWith(FILES_PATH)) throw new RouteNotFoundError(`No route ${path}; files live under ${FILES_PATH}<key>`);
       const key = path.slice(FILES_PATH.length);
+      if (req.method === 'PUT' && this.options.authorizeWrite) {
+        const maxBytes = this.authorizeWrite(req, res, key);
+        return await this.put(req, res, key, expectContinue, maxBytes);
+      }
       this.authenticate(req, res);
       switch (req.method) {
         case 'PUT':
@@ -156,7 +179,25 @@ export class FilesHttpServer {
     throw new UnauthorizedError('A valid bearer token is required: ask files.endpoint.v1 for one');
   }
 
-  private async put(req: IncomingMessage, res: ServerResponse, key: string, expectContinue: boolean): Promise<void> {
+  /**
+   * A PUT needs the upload grant files.allocate.v1 gave for exactly this key: no token, or a
+   * forged one, is 401; a valid read token or a grant for another key is 403 (not allocated).
+   * Returns the allocation's size limit.
+   */
+  private authorizeWrite(req: IncomingMessage, res: ServerResponse, key: string): number {
+    const match = /^Bearer\s+(\S{1,512})$/i.exec(headerValue(req, 'authorization') ?? '');
+    const token = match?.[1];
+    const grant = token !== undefined ? this.options.authorizeWrite!(token, key) : null;
+    if (grant?.ok) return grant.maxBytes;
+    if (token !== undefined && (grant?.problem === 'other-key' || this.options.authorize?.(token))) {
+      throw new NotAllocatedError(`${key.slice(0, 200)} was not allocated to this caller: PUT needs the uploadToken files.allocate.v1 returned with the key`);
+    }
+    res.setHeader('WWW-Authenticate', 'Bearer realm="files"');
+    const expired = grant?.problem === 'expired' ? ' (the upload token expired: allocate the key again for a fresh one)' : '';
+    throw new UnauthorizedError(`PUT needs the uploadToken files.allocate.v1 returned with the key${expired}`);
+  }
+
+  private async put(req: IncomingMessage, res: ServerResponse, key: string, expectContinue: boolean, maxBytes?: number): Promise<void> {
     parseKey(key);
     const header = headerValue(req, 'x-content-sha256')?.toLowerCase();
     const trailerAnnounced = (headerValue(req, 'trailer') ?? '')
@@ -167,6 +208,7 @@ export class FilesHttpServer {
     if (header === undefined && !trailerAnnounced) throw new ChecksumRequiredError();
     const length = contentLength(req);
     if (length !== undefined && length > this.store.maxUploadBytes) throw new FileTooLargeError(this.store.maxUploadBytes);
+    if (length !== undefined && maxBytes !== undefined && length > maxBytes) throw new FileTooLargeError(maxBytes, 'the allocation of this key');
     if (length !== undefined && this.hooks.hasRoomFor && !(await this.hooks.hasRoomFor(length))) {
       this.hooks.onStorageFull?.();
       throw new StorageFullError(`${length} bytes do not fit on the volume`);
@@ -187,13 +229,49 @@ export class FilesHttpServer {
     req.once('close', () => {
       if (!req.complete) abort.abort(new Error('the client closed the connection before the body ended'));
     });
-    const result = await this.store.write(key, req, {
-      declaredSha256: header ?? (() => req.trailers['x-content-sha256']?.toLowerCase()),
-      expectedBytes: length,
-      signal: abort.signal,
-    });
+    const stopRate = this.enforceRate(req, abort);
+    let result: WriteResult;
+    try {
+      result = await this.store.write(key, req, {
+        declaredSha256: header ?? (() => req.trailers['x-content-sha256']?.toLowerCase()),
+        expectedBytes: length,
+        maxBytes,
+        signal: abort.signal,
+      });
+    } catch (error) {
+      // The write saw the socket go; say why it went.
+      if (abort.signal.reason instanceof SlowBodyError) throw abort.signal.reason;
+      throw error;
+    } finally {
+      stopRate();
+    }
     if (this.options.bodyTimeoutMs) req.socket.setTimeout(this.options.idleTimeoutMs);
     await this.written(req, res, result);
+  }
+
+  /**
+   * A body that keeps trickling (a byte now and then resets any idle timer) is cut once a whole
+   * body-timeout window brings less than the minimum rate: it would hold a socket and a temp
+   * file for as long as the client likes. The rate is what the socket read, so a pause of the
+   * server's own (backpressure while it writes) only counts when it lasts a whole window.
+   */
+  private enforceRate(req: IncomingMessage, abort: AbortController): () => void {
+    const windowMs = this.options.bodyTimeoutMs;
+    const rate = this.options.minBodyBytesPerSecond ?? 0;
+    if (!windowMs || rate <= 0) return () => undefined;
+    const socket = req.socket;
+    let last = socket.bytesRead;
+    const timer = setInterval(() => {
+      if (req.complete) return;
+      const read = socket.bytesRead - last;
+      last = socket.bytesRead;
+      if (read >= (rate * windowMs) / 1000) return;
+      const error = new SlowBodyError(`the body arrived at ${Math.round((read * 1000) / windowMs)} bytes/s, below the minimum ${rate} bytes/s`);
+      abort.abort(error);
+      req.destroy(error);
+    }, windowMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   private async written(req: IncomingMessage, res: ServerResponse, result: WriteResult): Promise<void> {

@@ -32,6 +32,8 @@ export interface WriteOptions {
   declaredSha256: string | undefined | (() => string | undefined);
   /** Content-Length, when the client sent one. */
   expectedBytes?: number;
+  /** This upload's own limit (its allocation's), below the store's ceiling; enforced while streaming. */
+  maxBytes?: number;
   signal?: AbortSignal;
 }
 
@@ -94,22 +96,23 @@ export class FileStore {
   async write(key: string, body: Readable, options: WriteOptions): Promise<WriteResult> {
     const target = await this.paths.resolve(key);
     if (typeof options.declaredSha256 === 'string' && !SHA256.test(options.declaredSha256)) throw new ChecksumRequiredError();
-    if (options.expectedBytes !== undefined && options.expectedBytes > this.options.maxUploadBytes) {
-      throw new FileTooLargeError(this.options.maxUploadBytes);
-    }
+    const [limit, source] =
+      options.maxBytes !== undefined && options.maxBytes < this.options.maxUploadBytes
+        ? [options.maxBytes, 'the allocation of this key']
+        : [this.options.maxUploadBytes, 'FILES_MAX_UPLOAD_BYTES'];
+    if (options.expectedBytes !== undefined && options.expectedBytes > limit) throw new FileTooLargeError(limit, source);
     const temp = join(this.paths.root, TEMP_DIR, `${randomBytes(12).toString('hex')}.part`);
     let handle: FileHandle | undefined;
     try {
       handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
       const hash = createHash('sha256');
       let bytes = 0;
-      const limit = this.options.maxUploadBytes;
       // A plain loop rather than pipeline(): a client abort surfaces here as the iterator's error,
       // and a FileHandle stays ours to fsync and close.
       for await (const chunk of body as AsyncIterable<Buffer>) {
         options.signal?.throwIfAborted();
         bytes += chunk.length;
-        if (bytes > limit) throw new FileTooLargeError(limit);
+        if (bytes > limit) throw new FileTooLargeError(limit, source);
         hash.update(chunk);
         await this.writeChunk(handle, chunk);
       }

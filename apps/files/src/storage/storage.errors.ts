@@ -81,8 +81,8 @@ export class FileTooLargeError extends StorageError {
   override readonly name = 'FileTooLargeError';
   readonly status = 413;
   override readonly code = 'too-large';
-  constructor(limit: number) {
-    super(`The body is larger than the upload limit of ${limit} bytes (FILES_MAX_UPLOAD_BYTES)`);
+  constructor(limit: number, source = 'FILES_MAX_UPLOAD_BYTES') {
+    super(`The body is larger than the upload limit of ${limit} bytes (${source})`);
   }
 }
 

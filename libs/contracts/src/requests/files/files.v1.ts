@@ -54,11 +54,26 @@ export const FilesAllocateV1 = defineRequest(
       index: z.number().int().min(0).max(999_999).optional(),
       /** For `keyframe`: the frame number inside the video. */
       frame: z.number().int().min(0).max(999_999).optional(),
+      /**
+       * The most bytes the upload will need, when the caller knows; capped by the role's ceiling
+       * (FILES_MAX_TEXT_BYTES, FILES_MAX_IMAGE_BYTES, FILES_MAX_VIDEO_BYTES), which is the default.
+       */
+      maxBytes: z.number().int().positive().optional(),
     })
     .refine((r) => [r.articleId, r.storyId, r.scope].filter((v) => v !== undefined).length === 1, {
       message: 'give exactly one of articleId, storyId, scope',
     }),
-  z.object({ key }),
+  z.object({
+    key,
+    /**
+     * Bearer token for the PUT of exactly this key (an upload grant): the bytes API refuses a
+     * write into a key it did not allocate, and one larger than `maxBytes`. Ask again (the same
+     * request gives the same key) for a fresh grant after `uploadExpiresAt`.
+     */
+    uploadToken: z.string().max(512).optional(),
+    maxBytes: z.number().int().nonnegative().optional(),
+    uploadExpiresAt: z.iso.datetime({ offset: true }).optional(),
+  }),
 );
 export type FilesAllocateRequestV1 = RequestOf<typeof FilesAllocateV1>;
 export type FilesAllocateResponseV1 = ResponseOf<typeof FilesAllocateV1>;
