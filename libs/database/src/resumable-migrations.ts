@@ -1,14 +1,16 @@
+import { createHash } from 'node:crypto';
 import { MigrationExecutor, QueryResult, type DataSource, type QueryRunner } from 'typeorm';
 
 /**
  * MySQL/MariaDB commit every DDL statement at once (and end any open transaction with it), so a
  * process killed in the middle of a migration leaves its first tables or columns behind while the
  * migration itself is not recorded: a plain re-run then fails on "Table 'x' already exists" at
- * every start. Here each migration runs through a QueryRunner whose `query` journals how many
- * writing statements of that migration have completed (one row per migration in
- * `<migrations table>_progress`); the next start re-runs an unrecorded migration with its first N
- * writes skipped (reads still run, so the schema API sees the tables it needs), and lets only the
- * first re-executed DDL statement fail with "already exists / does not exist", because the kill may
+ * every start. Here each migration runs through a QueryRunner whose `query` journals every writing
+ * statement once it has completed (a row with the hash of its SQL and parameters in
+ * `<migrations table>_progress`); the next start re-runs an unrecorded migration, skipping the
+ * writes found in its journal (reads still run, so the schema API sees the tables it needs), and
+ * lets only the first write not in the journal fail with "already exists / does not exist", as the
+ * kill may
  * have landed between that statement and its journal write. Data statements (INSERT, UPDATE...)
  * are committed in one transaction with their journal row, so they run exactly once.
  */
@@ -84,12 +86,24 @@ function skippedResult(structured: boolean | undefined): unknown {
 
 interface JournalState {
   migration: string;
-  /** Writes recorded by an interrupted run: skipped now. */
+  /** Writes an interrupted run recorded, by statement key (SQL and parameters), with their counts: skipped when issued again. */
+  recorded: Map<string, number>;
+  /** How many writes the interrupted run recorded. */
   done: number;
-  /** Writes seen so far in this run. */
+  /** Writes issued so far in this run, and how many of them were skipped. */
   seen: number;
-  /** An earlier run started this migration (its journal row exists, possibly at 0 statements). */
+  skipped: number;
+  /** An earlier run started this migration (its journal has at least its start row). */
   resuming: boolean;
+  /** The first write of a resumed run that is not in the journal has been issued. */
+  pastJournal: boolean;
+  /** The next journal row number. */
+  seq: number;
+}
+
+/** What identifies a statement in the journal: its SQL and parameters. */
+export function statementKey(sql: string, parameters?: unknown[]): string {
+  return createHash('sha256').update(sql).update('\0').update(JSON.stringify(parameters ?? [])).digest('hex');
 }
 
 /** The name of the progress journal of a migrations table. */
@@ -112,37 +126,62 @@ export async function runResumableMigrations(
   await (executor as unknown as { createMigrationsTableIfNotExist(r: QueryRunner): Promise<void> }).createMigrationsTableIfNotExist(runner);
   const migrationsTable = dataSource.options.migrationsTableName ?? 'migrations';
   const progressTable = migrationProgressTable(migrationsTable);
+  // One row per completed writing statement (seq >= 1) plus a start row (seq 0) per migration
+  // under way; keyed by content, not position, because the schema API may issue fewer statements
+  // on a re-run (`createTable(t, true)` issues none when the table is already there).
   await runner.query(
-    `CREATE TABLE IF NOT EXISTS \`${progressTable}\` (name VARCHAR(255) NOT NULL PRIMARY KEY, statements INT NOT NULL, ` +
-      'updated_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3)) ENGINE=InnoDB',
+    `CREATE TABLE IF NOT EXISTS \`${progressTable}\` (name VARCHAR(255) NOT NULL, seq INT NOT NULL, statement CHAR(64) NOT NULL, ` +
+      'done_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), PRIMARY KEY (name, seq)) ENGINE=InnoDB',
   );
   const applied: string[] = [];
   for (const migration of await executor.getPendingMigrations()) {
-    const [row] = (await runner.query(`SELECT statements FROM \`${progressTable}\` WHERE name = ?`, [migration.name])) as Array<{ statements: number }>;
-    const state: JournalState = { migration: migration.name, done: Number(row?.statements ?? 0), seen: 0, resuming: row !== undefined };
+    const rows = (await runner.query(`SELECT seq, statement FROM \`${progressTable}\` WHERE name = ? ORDER BY seq`, [migration.name])) as Array<{
+      seq: number;
+      statement: string;
+    }>;
+    const state: JournalState = {
+      migration: migration.name,
+      recorded: new Map(),
+      done: 0,
+      seen: 0,
+      skipped: 0,
+      resuming: rows.length > 0,
+      pastJournal: false,
+      seq: rows.length > 0 ? Number(rows.at(-1)!.seq) + 1 : 1,
+    };
+    for (const row of rows) {
+      if (Number(row.seq) === 0) continue;
+      state.recorded.set(row.statement, (state.recorded.get(row.statement) ?? 0) + 1);
+      state.done += 1;
+    }
     if (state.resuming) {
       log(
         `Migration ${migration.name} was interrupted after ${state.done} writing statement(s) (a process stopped in the middle of it); ` +
-          `resuming it: those ${state.done} are skipped, the rest run now`,
+          `resuming it: those ${state.done} are skipped when issued again, the rest run now`,
       );
     }
-    const journal = async (statements: number): Promise<void> => {
-      await runner.query(`INSERT INTO \`${progressTable}\` (name, statements) VALUES (?, ?) ON DUPLICATE KEY UPDATE statements = ?`, [
-        migration.name,
-        statements,
-        statements,
-      ]);
+    const journal = async (key: string): Promise<void> => {
+      await runner.query(`INSERT INTO \`${progressTable}\` (name, seq, statement) VALUES (?, ?, ?)`, [migration.name, state.seq++, key]);
     };
-    // The row exists from the start: a kill between the first statement and its journal write
-    // still leaves a trace that this migration may have begun.
-    if (!state.resuming) await journal(0);
+    // The start row: a kill between the first statement and its journal write still leaves a
+    // trace that this migration may have begun.
+    if (!state.resuming) await runner.query(`INSERT INTO \`${progressTable}\` (name, seq, statement) VALUES (?, 0, '')`, [migration.name]);
     // The runner's overloads take `useStructuredResult: true` only; the call passes on whatever it was given.
     const raw = runner as unknown as { query(sql: string, parameters?: unknown[], structured?: boolean): Promise<unknown> };
     const journaledQuery = async (sql: string, parameters?: unknown[], structured?: boolean): Promise<unknown> => {
       const kind = statementKind(sql);
       if (kind === 'read') return raw.query(sql, parameters, structured);
       const n = ++state.seen;
-      if (n <= state.done) return skippedResult(structured);
+      const key = statementKey(sql, parameters);
+      const left = state.recorded.get(key) ?? 0;
+      if (left > 0) {
+        state.recorded.set(key, left - 1);
+        state.skipped += 1;
+        return skippedResult(structured);
+      }
+      // Only the first statement past the journal can have been applied without its journal row.
+      const mayBeApplied = state.resuming && !state.pastJournal;
+      state.pastJournal = true;
       const step = (journaled: boolean) => onStep?.({ migration: migration.name, statement: n, sql, journaled });
       if (kind === 'dml') {
         const ours = !runner.isTransactionActive;
@@ -150,7 +189,7 @@ export async function runResumableMigrations(
         try {
           const result = await raw.query(sql, parameters, structured);
           await step(false);
-          await journal(n);
+          await journal(key);
           if (ours) await runner.commitTransaction();
           await step(true);
           return result;
@@ -163,14 +202,14 @@ export async function runResumableMigrations(
       try {
         result = await raw.query(sql, parameters, structured);
       } catch (error) {
-        if (!(state.resuming && n === state.done + 1 && isAlreadyApplied(error))) throw error;
+        if (!(mayBeApplied && isAlreadyApplied(error))) throw error;
         log(
           `Migration ${migration.name}: statement ${n} was already applied before the interruption (${(error as Error).message.slice(0, 200)}); continuing`,
         );
         result = skippedResult(structured);
       }
       await step(false);
-      await journal(n);
+      await journal(key);
       await step(true);
       return result;
     };
@@ -182,14 +221,12 @@ export async function runResumableMigrations(
     try {
       await migration.instance!.up(journaled);
     } catch (error) {
-      const where = state.resuming ? ` (resumed after ${state.done} statement(s))` : '';
+      const where = state.resuming ? ` (resumed: ${state.done} statement(s) were recorded)` : '';
       throw new Error(`Migration ${migration.name} failed at writing statement ${state.seen}${where}: ${(error as Error).message}`, { cause: error });
     }
-    if (state.seen < state.done) {
-      throw new Error(
-        `Migration ${migration.name} issued ${state.seen} writing statement(s) but an interrupted run had recorded ${state.done}: ` +
-          'it changed between the runs (or reads the schema to decide what to do); repair the schema by hand and record it in the migrations table',
-      );
+    const notReissued = state.done - state.skipped;
+    if (notReissued > 0) {
+      log(`Migration ${migration.name}: ${notReissued} recorded statement(s) were not issued again (the migration found them applied, or changed since)`);
     }
     await runner.startTransaction();
     try {
@@ -200,7 +237,7 @@ export async function runResumableMigrations(
       await runner.rollbackTransaction().catch(() => undefined);
       throw error;
     }
-    if (state.resuming) log(`Migration ${migration.name} resumed and completed (${state.done} statement(s) skipped, ${state.seen - state.done} run)`);
+    if (state.resuming) log(`Migration ${migration.name} resumed and completed (${state.skipped} statement(s) skipped, ${state.seen - state.skipped} run)`);
     applied.push(migration.name);
   }
   return applied;

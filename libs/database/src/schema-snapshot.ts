@@ -15,7 +15,7 @@ export async function schemaSnapshot(dataSource: DataSource): Promise<Record<str
       const [row] = (await dataSource.query(`SHOW CREATE TABLE \`${name}\``)) as Array<Record<string, string>>;
       snapshot[`table ${name}`] = row!['Create Table']!.replace(/ AUTO_INCREMENT=\d+/, '');
     }
-    snapshot.progress = await dataSource.query('SELECT name, statements FROM migrations_progress ORDER BY name');
+    snapshot.progress = await dataSource.query('SELECT name, seq FROM migrations_progress ORDER BY name, seq');
   } else {
     const rows = (await dataSource.query("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")) as Array<{ type: string; name: string; sql: string | null }>;
     for (const row of rows) snapshot[`${row.type} ${row.name}`] = row.sql;
