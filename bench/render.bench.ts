@@ -1,19 +1,29 @@
 // Render and edit benchmark: a 60-second Korean story of 6 scenes rendered by the stand-in
-// renderer (libs/media renderStandIn: images with pan and crossfades, espeak-ng narration, burned
-// subtitles, 1080x1920) and then edited by the editor (apps/editor: analysis, heuristic plan,
-// two-pass loudness, render, QA gate, thumbnail) for the youtube-shorts profile.
+// renderer (libs/media renderStandIn: images with pan and zoom and crossfades, espeak-ng narration,
+// burned subtitles, 1080x1920) and then edited by the editor (apps/editor: sound scan, heuristic
+// plan, two-pass loudness, render with the picture detectors tapped, QA gate, thumbnail) for the
+// youtube-shorts profile.
 //
 //   npm run bench:render
-//   npm run bench:render -- --preset superfast      (the editor's x264 preset; default veryfast)
+//   npm run bench:render -- --preset veryfast        (the editor's x264 preset; default superfast)
+//   npm run bench:render -- --render-preset superfast (the renderer's; default ultrafast made High profile)
+//   npm run bench:render -- --no-reference           (skip the reference run)
 //
-// Realtime ratios are media seconds per wall second (goal >= 1.5 on a 2-core machine). Peak RSS
-// counts this process plus its child processes (ffmpeg, espeak-ng), sampled every 100 ms.
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+// Realtime ratios are media seconds per wall second (goal >= 1.5 on an idle 2-core machine). The
+// machine running this is shared, so the bench also gives load-independent figures: CPU seconds
+// (user+sys) of the child processes (ffmpeg, ffprobe, espeak-ng) and of this process (sharp) per
+// phase, and the implied idle ratio media_s / (cpu_s / cores), which is what an idle machine gives
+// when both cores are kept busy. The reference, in the same run, is the previous approach: x264
+// veryfast for render and edit, and the edit's separate picture scan before the plan (two decodes).
+// Peak RSS counts this process plus its child processes, sampled every 100 ms.
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { StoryScriptV1 } from '#contracts';
-import { renderStandIn, type SceneMedia } from '#media';
+import { renderStandIn, STANDIN_PRESET, type SceneMedia } from '#media';
+import type { PlanContext } from '../apps/editor/src/edit/index.js';
 import { editVideo, YOUTUBE_SHORTS } from '../apps/editor/src/edit/index.js';
 
 function option(name: string, fallback: string): string {
@@ -50,38 +60,96 @@ async function picture(i: number): Promise<Buffer> {
   return sharp(Buffer.from(svg)).jpeg({ quality: 85 }).toBuffer();
 }
 
-/** RSS of this process and every descendant, from /proc (Linux). */
-async function treeRssBytes(): Promise<number> {
-  const parents = new Map<number, number>();
-  const rss = new Map<number, number>();
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
+/**
+ * RSS of this process and every descendant, from /proc (Linux): the tree is walked through
+ * /proc/<pid>/task/<tid>/children with synchronous reads (a few small files per sample, a few
+ * milliseconds of CPU per second; scanning every process's stat asynchronously cost ~10 CPU-s per
+ * phase and was counted as the bench's own CPU).
+ */
+function treeRssBytes(): number {
+  let total = 0;
+  const pending = [process.pid];
+  for (let seen = 0; pending.length > 0 && seen < 256; seen++) {
+    const pid = pending.pop()!;
     try {
-      const stat = await readFile(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parents.set(Number(name), Number(fields[1]));
-      rss.set(Number(name), Number(fields[21]) * 4096);
+      total += Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096;
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const children = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+        if (children) pending.push(...children.split(/\s+/).map(Number));
+      }
     } catch {
       // the process ended while we looked
     }
   }
-  const inTree = (pid: number): boolean => {
-    for (let p = pid, hops = 0; p > 1 && hops < 64; p = parents.get(p) ?? 0, hops++) if (p === process.pid) return true;
-    return false;
-  };
-  let total = 0;
-  for (const [pid, bytes] of rss) if (inTree(pid)) total += bytes;
   return total;
 }
 
+/** CPU seconds (user+sys) of this process and of its waited-for children, from /proc/self/stat. */
+async function cpuSeconds(): Promise<{ self: number; children: number }> {
+  const stat = await readFile('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  const tick = 100; // USER_HZ on Linux
+  return { self: (f[11]! + f[12]!) / tick, children: (f[13]! + f[14]!) / tick };
+}
+
+interface Phase {
+  wallS: number;
+  childCpuS: number;
+  selfCpuS: number;
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<{ result: T; phase: Phase }> {
+  const cpu0 = await cpuSeconds();
+  const started = performance.now();
+  const result = await run();
+  const wallS = (performance.now() - started) / 1000;
+  const cpu1 = await cpuSeconds();
+  return { result, phase: { wallS, childCpuS: cpu1.children - cpu0.children, selfCpuS: cpu1.self - cpu0.self } };
+}
+
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+async function runChain(work: string, media: Map<number, SceneMedia>, renderPreset: string, preset: string, reference: boolean) {
+  const name = reference ? 'reference' : 'current';
+  const render = await timed(() => renderStandIn(SCRIPT, media, join(work, `${name}.mp4`), { timeoutMs: 900_000, preset: renderPreset }));
+  const rendered = render.result;
+  const editDir = await mkdtemp(join(work, `edit-${name}-`));
+  const edit = await timed(() =>
+    editVideo(rendered.path, SCRIPT, {
+      profile: YOUTUBE_SHORTS,
+      workDir: editDir,
+      timeoutMs: 900_000,
+      x264Preset: preset,
+      silenceThresholdDb: -35,
+      silenceMinS: 0.6,
+      sceneThreshold: 0.3,
+      // A planner given: the picture is scanned before the plan, as every edit did before.
+      ...(reference ? { planner: async (ctx: PlanContext) => ctx.heuristic } : {}),
+    }),
+  );
+  return { rendered, render: render.phase, edited: edit.result, edit: edit.phase };
+}
+
+function describe(label: string, mediaS: number, phase: Phase): string {
+  const cpu = phase.childCpuS + phase.selfCpuS;
+  return `${label}: ${phase.wallS.toFixed(2)} s wall (${(mediaS / phase.wallS).toFixed(2)}x real time), CPU ${phase.childCpuS.toFixed(1)} s children + ${phase.selfCpuS.toFixed(1)} s own = ${(cpu / mediaS).toFixed(2)} CPU-s per media second, implied idle ratio ${idleRatio(mediaS, phase).toFixed(2)}`;
+}
+
+function idleRatio(mediaS: number, phase: Phase): number {
+  return mediaS / ((phase.childCpuS + phase.selfCpuS) / cpus().length);
+}
+
 async function main(): Promise<void> {
-  const preset = option('preset', 'veryfast');
+  const preset = option('preset', 'superfast');
+  const renderPreset = option('render-preset', STANDIN_PRESET);
+  const withReference = !process.argv.includes('--no-reference');
   const work = await mkdtemp(join(tmpdir(), 'render-bench-'));
+  const loadBefore = loadavg().map((l) => round(l));
   let peak = 0;
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      peak = Math.max(peak, await treeRssBytes());
+      peak = Math.max(peak, treeRssBytes());
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
@@ -92,48 +160,68 @@ async function main(): Promise<void> {
       await writeFile(path, await picture(i));
       media.set(i + 1, { kind: 'image', path });
     }
-    process.stdout.write(`machine: ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+    process.stdout.write(`machine: ${cpus().length} cores, load ${load()}\n`);
 
-    const renderStarted = performance.now();
-    const rendered = await renderStandIn(SCRIPT, media, join(work, 'rendered.mp4'), { timeoutMs: 900_000 });
-    const renderS = (performance.now() - renderStarted) / 1000;
-    process.stdout.write(`render: ${rendered.durationS.toFixed(2)} s of video (${rendered.scenes.length} scenes, ${rendered.narrationSource}) in ${renderS.toFixed(2)} s\n`);
-
-    const editDir = await mkdtemp(join(work, 'edit-'));
-    const editStarted = performance.now();
-    const edited = await editVideo(rendered.path, SCRIPT, {
-      profile: YOUTUBE_SHORTS,
-      workDir: editDir,
-      timeoutMs: 900_000,
-      x264Preset: preset,
-      silenceThresholdDb: -35,
-      silenceMinS: 0.6,
-      sceneThreshold: 0.3,
-    });
-    const editS = (performance.now() - editStarted) / 1000;
+    const current = await runChain(work, media, renderPreset, preset, false);
+    const loadAfterCurrent = load();
+    const { rendered, edited } = current;
+    const mediaS = rendered.durationS;
+    process.stdout.write(`render (${renderPreset}): ${mediaS.toFixed(2)} s of video (${rendered.scenes.length} scenes, ${rendered.narrationSource})\n`);
+    process.stdout.write(`  ${describe('render', mediaS, current.render)}\n`);
     const qa = edited.qa.figures;
     process.stdout.write(
-      `edit (${preset}): ${rendered.durationS.toFixed(2)} s in, ${qa.durationS.toFixed(2)} s out, ${edited.plan.cuts.length} cuts, picture ${edited.rendered.video}, ` +
-        `loudness ${edited.rendered.loudness.mode}, in ${editS.toFixed(2)} s ` +
-        `(analyse ${edited.timingsMs.analyse} ms, render ${edited.timingsMs.render} ms, QA+thumbnail ${edited.timingsMs.qa} ms)\n`,
+      `edit (${preset}): ${mediaS.toFixed(2)} s in, ${qa.durationS.toFixed(2)} s out, ${edited.plan.cuts.length} cuts, picture ${edited.rendered.video}, ` +
+        `loudness ${edited.rendered.loudness.mode} (analyse ${edited.timingsMs.analyse} ms, render ${edited.timingsMs.render} ms, QA+thumbnail ${edited.timingsMs.qa} ms)\n`,
     );
+    process.stdout.write(`  ${describe('edit', mediaS, current.edit)}\n`);
     process.stdout.write(`QA: ${qa.width}x${qa.height} ${qa.videoCodec} ${qa.videoProfile} ${qa.pixFmt}, ${qa.audioCodec} ${qa.audioSampleRate} Hz, faststart ${qa.faststart}, ` +
-      `${qa.lufs} LUFS, ${qa.truePeakDb} dBTP, drift ${qa.avDriftMs} ms, longest black ${qa.longestBlackS} s, frozen ${qa.longestFrozenS} s\n`);
+      `${qa.lufs} LUFS, ${qa.truePeakDb} dBTP, drift ${qa.avDriftMs} ms, longest black ${qa.longestBlackS} s, frozen ${qa.longestFrozenS} s, thumbnail at ${edited.plan.thumbnailS} s\n`);
+    process.stdout.write(`load average after: ${loadAfterCurrent}\n`);
+
+    let reference: Awaited<ReturnType<typeof runChain>> | null = null;
+    if (withReference) {
+      reference = await runChain(work, media, 'veryfast', 'veryfast', true);
+      process.stdout.write(`reference (veryfast, picture scanned before the plan), load after ${load()}:\n`);
+      process.stdout.write(`  ${describe('render', reference.rendered.durationS, reference.render)}\n`);
+      process.stdout.write(`  ${describe('edit', reference.rendered.durationS, reference.edit)}, frozen ${reference.edited.qa.figures.longestFrozenS} s\n`);
+    }
     sampling = false;
     await sampler;
+    const ref = reference;
     const figures = {
-      render_realtime_ratio: round(rendered.durationS / renderS),
-      edit_realtime_ratio: round(rendered.durationS / editS),
+      render_realtime_ratio: round(mediaS / current.render.wallS),
+      edit_realtime_ratio: round(mediaS / current.edit.wallS),
       peak_rss_mb: Math.round(peak / 1024 / 1024),
       lufs: qa.lufs,
       true_peak_db: qa.truePeakDb,
       av_drift_ms: qa.avDriftMs,
-      media_s: round(rendered.durationS),
+      render_cpu_s_per_media_s: round((current.render.childCpuS + current.render.selfCpuS) / mediaS),
+      edit_cpu_s_per_media_s: round((current.edit.childCpuS + current.edit.selfCpuS) / mediaS),
+      render_child_cpu_s: round(current.render.childCpuS),
+      edit_child_cpu_s: round(current.edit.childCpuS),
+      render_idle_ratio: round(idleRatio(mediaS, current.render)),
+      edit_idle_ratio: round(idleRatio(mediaS, current.edit)),
+      cores: cpus().length,
+      load_before: loadBefore,
+      load_after: loadavg().map((l) => round(l)),
+      longest_frozen_s: qa.longestFrozenS,
+      media_s: round(mediaS),
       edited_s: qa.durationS,
-      render_s: round(renderS),
-      edit_s: round(editS),
-      edit_preset: preset,
+      render_s: round(current.render.wallS),
+      edit_s: round(current.edit.wallS),
+      preset,
+      render_preset: renderPreset,
       edit_picture: edited.rendered.video,
+      ...(ref
+        ? {
+            reference_render_realtime_ratio: round(ref.rendered.durationS / ref.render.wallS),
+            reference_edit_realtime_ratio: round(ref.rendered.durationS / ref.edit.wallS),
+            reference_render_idle_ratio: round(idleRatio(ref.rendered.durationS, ref.render)),
+            reference_edit_idle_ratio: round(idleRatio(ref.rendered.durationS, ref.edit)),
+            reference_render_cpu_s_per_media_s: round((ref.render.childCpuS + ref.render.selfCpuS) / ref.rendered.durationS),
+            reference_edit_cpu_s_per_media_s: round((ref.edit.childCpuS + ref.edit.selfCpuS) / ref.rendered.durationS),
+          }
+        : {}),
     };
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   } finally {

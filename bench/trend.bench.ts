@@ -5,6 +5,7 @@
 //
 //   npm run bench:trend                                 4 days, 30 background topics, 12 bursts
 //   npm run bench:trend -- --hours 120 --topics 40 --bursts 16 --seed 3 --mysql
+//   npm run bench:trend -- --state 1000000              the same on top of 1M articles of state
 //
 // Event time (the articles' published time) drives the hourly bins, so days replay in a minute.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -31,6 +32,8 @@ import { HashTextEmbedder } from '../apps/embedder/src/embedding/index.js';
 import { FilesModule } from '../apps/files/src/files.module.js';
 import { labelTerms } from '../apps/trend/src/terms.js';
 import { VectorModule } from '../apps/vector/src/vector.module.js';
+import { openCatalogDatabase } from '../apps/catalog/src/database/catalog-database.js';
+import { seedTrendState, type StateResult } from './trend-state.js';
 import { generateStream, type StreamArticle } from './trend-stream.js';
 
 function option(name: string, fallback: number): number {
@@ -47,6 +50,8 @@ const TOPICS = option('topics', 30);
 const BURSTS = option('bursts', 12);
 const SEED = option('seed', 7);
 const MYSQL = process.argv.includes('--mysql');
+/** Articles of synthetic trend state in the catalog before the stream (0: a fresh catalog). */
+const STATE = process.argv.includes('--state') ? option('state', 1_000_000) : 0;
 const BIN_MS = 3_600_000;
 const START = Date.parse('2026-05-01T00:00:00Z');
 const STAGE_ENV: Record<string, string> = {
@@ -54,14 +59,27 @@ const STAGE_ENV: Record<string, string> = {
   TREND_NEW_WINDOW_HOURS: '0',
   TREND_SIMILARITY_STANDIN: process.env.TREND_SIMILARITY_STANDIN ?? '0.45',
   TREND_PUBLISH_STAGES: 'emerging,peaking,fading',
+  TREND_SWEEP_SECONDS: process.env.TREND_SWEEP_SECONDS ?? '2',
   LOG_LEVEL: 'warn',
-};
+  // Other TREND_* knobs of the stage pass through (e.g. TREND_SPLIT_MIN_MEMBERS=0, TREND_BATCH_SIZE=1).
+  ...Object.fromEntries(Object.entries(process.env).filter(([k, v]) => k.startsWith('TREND_') && k !== 'TREND_SIMILARITY_STANDIN' && k !== 'TREND_SWEEP_SECONDS' && v !== undefined)),
+} as Record<string, string>;
 
 const root = resolve(import.meta.dirname, '../..');
 const stageMain = join(root, 'dist/apps/trend/src/main.js');
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (0 when it is gone). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 function vmHwmMb(pid: number): number {
@@ -122,21 +140,40 @@ async function main(): Promise<void> {
 
   const dir = mkdtempSync(join(tmpdir(), 'bench-trend-'));
   const dbUrl = MYSQL ? `mysql://root@127.0.0.1:3306/bench_trend_${randomBytes(4).toString('hex')}` : `sqlite:${join(dir, 'catalog.sqlite')}`;
+  const space = { name: 'bench_text__standin-hash-ngram-v1__512', dim: 512 };
+  // The state is written before the bus and the apps start: the seeding holds the event loop for
+  // seconds at a time (SQLite's synchronous driver), which would let NATS connections go stale.
+  let state: StateResult | null = null;
+  if (STATE > 0) {
+    const ds = await openCatalogDatabase(dbUrl);
+    try {
+      state = await seedTrendState(ds, { articles: STATE, space, beforeMs: START, days: 30, perCluster: 100, seed: SEED });
+    } finally {
+      await ds.destroy();
+    }
+    say(`state: ${state.articles} articles in ${state.clusters} clusters (${state.liveClusters} live when the stream starts), ${state.bins} bin rows, written in ${state.seconds.toFixed(1)} s (not timed)`);
+  }
   const bus = await TestBus.create({ delivery: { backoff: ['200ms', '1s'] } });
   const files = new FilesClient({ request: (contract, payload, opts) => bus.requests.request(contract, payload, opts) });
   let child: ChildProcess | null = null;
   let peakStageRss = 0;
+  // CPU of the stage processes (the killed one's last reading, plus the running one's).
+  let stageCpuDone = 0;
+  let stageCpuNow = 0;
   const rssTimer = setInterval(() => {
-    if (child?.pid) peakStageRss = Math.max(peakStageRss, vmHwmMb(child.pid));
+    if (child?.pid) {
+      peakStageRss = Math.max(peakStageRss, vmHwmMb(child.pid));
+      stageCpuNow = cpuSeconds(child.pid) || stageCpuNow;
+    }
   }, 200);
   try {
     await bus.startApp(CatalogModule, 'catalog', { CATALOG_DB_URL: dbUrl, DATA_DIR: dir, LOG_LEVEL: 'warn' });
     await bus.startApp(FilesModule, 'files', { FILES_ROOT: join(dir, 'files'), DATA_DIR: dir, LOG_LEVEL: 'warn' });
     await bus.startApp(VectorModule, 'vector', { VECTOR_BACKEND: 'usearch', DATA_DIR: dir, LOG_LEVEL: 'warn' });
 
+
     // Setup (not timed): each article's text file, catalog row and representative vector, as the
     // scraper and embedder leave them.
-    const space = { name: 'bench_text__standin-hash-ngram-v1__512', dim: 512 };
     const embedder = new HashTextEmbedder();
     const topicOf = new Map<number, number>();
     const payloads: ArticleEmbeddedV1[] = [];
@@ -187,15 +224,21 @@ async function main(): Promise<void> {
     const half = Math.floor(payloads.length / 2);
     for (const p of payloads) await bus.publisher.publish(ArticleEmbeddedV1, p, { key: `embedded:${p.articleId}` });
     const t0 = performance.now();
+    const harnessCpu0 = process.cpuUsage();
     child = await startStage();
     let restartedAt = 0;
     let restartMs = 0;
+    let firstHalfSeconds = 0;
     for (;;) {
       await new Promise((r) => setTimeout(r, 100));
       const left = await backlog(bus);
       if (!restartedAt && left <= payloads.length - half) {
         const killAt = performance.now();
+        firstHalfSeconds = (killAt - t0) / 1000;
+        stageCpuNow = cpuSeconds(child.pid!) || stageCpuNow;
         child.kill('SIGKILL');
+        stageCpuDone += stageCpuNow;
+        stageCpuNow = 0;
         await new Promise<void>((done) => (child!.exitCode !== null || child!.signalCode !== null ? done() : child!.once('exit', () => done())));
         restartedAt = payloads.length - left;
         child = await startStage();
@@ -205,7 +248,26 @@ async function main(): Promise<void> {
       if (left === 0 && restartedAt) break;
     }
     const seconds = (performance.now() - t0) / 1000;
+    const harnessCpu = process.cpuUsage(harnessCpu0);
     peakStageRss = Math.max(peakStageRss, child.pid ? vmHwmMb(child.pid) : 0);
+    const stageCpu = stageCpuDone + (cpuSeconds(child.pid!) || stageCpuNow);
+    const harnessCpuS = (harnessCpu.user + harnessCpu.system) / 1e6;
+
+    // Merges and splits the catalog recorded (its tables, read after the run).
+    const edges = { merge: 0, split: 0 };
+    let clusterCount = 0;
+    {
+      const ds = await openCatalogDatabase(dbUrl);
+      try {
+        for (const row of (await ds.query('SELECT kind, COUNT(*) AS n FROM trend_edge GROUP BY kind')) as { kind: string; n: number | string }[]) {
+          if (row.kind === 'merge' || row.kind === 'split') edges[row.kind] = Number(row.n);
+        }
+        clusterCount = Number(((await ds.query(`SELECT COUNT(*) AS n FROM trend_cluster WHERE space = '${space.name}'`)) as { n: number | string }[])[0]!.n) - (state?.clusters ?? 0);
+      } finally {
+        await ds.destroy();
+      }
+    }
+    say(`clusters: ${clusterCount} opened by the stream; edges: ${edges.merge} merges, ${edges.split} splits`);
 
     // Score.
     const events = (await readAll(bus, Events.TrendDetectedV1)) as Envelope<TrendDetectedV1>[];
@@ -253,6 +315,8 @@ async function main(): Promise<void> {
     for (const d of falseAlarms.slice(0, 5)) say(`  false alarm: topic ${d.topic} at ${new Date(d.at).toISOString().slice(5, 16)}: ${d.event.text.replace('\n', ' / ')}`);
     const result = {
       articles: stream.articles.length,
+      state_articles: state?.articles ?? 0,
+      state_live_clusters: state?.liveClusters ?? 0,
       korean_share: Math.round((ko / stream.articles.length) * 100) / 100,
       hours: HOURS,
       bursts: BURSTS,
@@ -264,22 +328,42 @@ async function main(): Promise<void> {
       id_stability: hits === 0 ? 0 : Math.round((stable / hits) * 1000) / 1000,
       label_hit: hits === 0 ? 0 : Math.round((labelHits / hits) * 1000) / 1000,
       articles_per_s: Math.round(stream.articles.length / seconds),
+      // The first half alone (start to the SIGKILL): the steady rate, without the wait of the
+      // killed stage's in-flight messages for their ack_wait (1 min) before they come again.
+      articles_per_s_first_half: Math.round(restartedAt / firstHalfSeconds),
+      // CPU the work cost, whatever else the machine runs: the stage, and the harness process
+      // (catalog, files and vector apps, plus the bench's own polling); NATS not included.
+      stage_cpu_s: Math.round(stageCpu * 10) / 10,
+      harness_cpu_s: Math.round(harnessCpuS * 10) / 10,
+      cpu_ms_per_article: Math.round(((stageCpu + harnessCpuS) / stream.articles.length) * 1000 * 100) / 100,
       stage_seconds: Math.round(seconds * 10) / 10,
       restart_ms: Math.round(restartMs),
       peak_rss_mb: Math.round(peakStageRss),
       harness_peak_rss_mb: Math.round(vmHwmMb(process.pid)),
       detections: detections.length,
+      clusters: clusterCount,
+      merges: edges.merge,
+      splits: edges.split,
       similarity: Number(STAGE_ENV.TREND_SIMILARITY_STANDIN),
       cpus: cpus().length,
       load_avg_1m: Math.round(loadavg()[0]! * 100) / 100,
     };
     say(`recall ${result.recall}, median delay ${result.median_delay_min} min, false alarms ${result.false_alarms_per_1k_articles}/1k articles, id stability ${result.id_stability}, label hit ${result.label_hit}`);
-    say(`${result.articles_per_s} articles/s through the stage (${result.stage_seconds} s with the restart), stage peak RSS ${result.peak_rss_mb} MB (harness with catalog, files, vector: ${result.harness_peak_rss_mb} MB)`);
+    say(`CPU: stage ${result.stage_cpu_s} s, harness (catalog, files, vector) ${result.harness_cpu_s} s: ${result.cpu_ms_per_article} ms per article`);
+    say(`${result.articles_per_s} articles/s through the stage (${result.stage_seconds} s with the restart; ${result.articles_per_s_first_half}/s in the first half, start to SIGKILL), stage peak RSS ${result.peak_rss_mb} MB (harness with catalog, files, vector: ${result.harness_peak_rss_mb} MB)`);
     void labelTerms;
     say(JSON.stringify(result));
   } finally {
     clearInterval(rssTimer);
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    // The last stage stops as in a deployment (SIGTERM, so a --cpu-prof in NODE_OPTIONS is written), killed if it hangs.
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const running = child;
+      const exited = new Promise<void>((done) => running.once('exit', () => done()));
+      running.kill('SIGTERM');
+      const timer = setTimeout(() => running.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    }
     files.close();
     await bus.close();
     if (MYSQL) await (await import('#database')).dropDatabase(dbUrl).catch(() => undefined);

@@ -31,7 +31,7 @@ export const AvgenEnv = {
   AVGEN_SPEECH_API_KEY: z.string().optional(),
   /** The output frame (stand-in render, and clips joined from a model). */
   AVGEN_OUTPUT_SIZE: size.default('1080x1920'),
-  AVGEN_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).default('veryfast'),
+  AVGEN_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).default('ultrafast'),
   AVGEN_RENDER_TIMEOUT_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
 };
 

@@ -1,7 +1,10 @@
 import {
   CatalogExternalTrendListV1,
   CatalogExternalTrendRecordV1,
+  CatalogTrendArticlesV1,
+  CatalogTrendAssignBatchV1,
   CatalogTrendAssignV1,
+  CatalogTrendLiveV1,
   CatalogTrendClusterGetV1,
   CatalogTrendPublishedV1,
   CatalogTrendTransitionListV1,
@@ -28,6 +31,21 @@ export class TrendClusterController {
   @OnRequest(CatalogTrendAssignV1)
   assign(request: Req<typeof CatalogTrendAssignV1>): Res<typeof CatalogTrendAssignV1> {
     return this.clusters.assign(request);
+  }
+
+  @OnRequest(CatalogTrendAssignBatchV1)
+  assignBatch(request: Req<typeof CatalogTrendAssignBatchV1>): Res<typeof CatalogTrendAssignBatchV1> {
+    return this.clusters.assignBatch(request);
+  }
+
+  @OnRequest(CatalogTrendArticlesV1)
+  async articles(request: Req<typeof CatalogTrendArticlesV1>): Res<typeof CatalogTrendArticlesV1> {
+    return { articles: await this.clusters.articles(request.articleIds) };
+  }
+
+  @OnRequest(CatalogTrendLiveV1)
+  live(request: Req<typeof CatalogTrendLiveV1>): Res<typeof CatalogTrendLiveV1> {
+    return this.clusters.live(request.binSeconds, request.historyBins, request.limit, request.afterId);
   }
 
   @OnRequest(CatalogTrendTransitionV1)

@@ -133,6 +133,73 @@ for (const dialect of DIALECTS) {
       await assert.rejects(s1.assign({ ...assignRequest(ids[30]!, A, '2026-05-01T10:00:00Z'), vector: [1, 0] }), (e: unknown) => e instanceof CatalogError && e.code === 'invalid');
     });
 
+    it('assigns a batch in order, answers repeats and unknown articles per item', async () => {
+      const space = { name: 'text__batch__8', dim: 8 };
+      const fresh: number[] = [];
+      for (let n = 0; n < 4; n++) fresh.push((await one.catalog.upsertArticle(articleRequest(9400 + n, { contentHash: hex64(`tb-${dialect}-${n}`) }))).articleId);
+      const item = (articleId: number, vector: number[], eventAt: string) => ({ articleId, vector, eventAt, category: 'economy', hasMedia: false, terms: [{ term: '반도체', weight: 1 }] });
+      const base = { space, threshold: 0.8, mergeThreshold: 0.95, splitMinMembers: 5, binSeconds: 3600, liveSeconds: 7 * 86_400, historyBins: 24 };
+      const answer = await s1.assignBatch({
+        ...base,
+        items: [item(fresh[0]!, A, '2026-05-02T10:05:00Z'), item(fresh[1]!, A, '2026-05-02T10:06:00Z'), item(999_998, A, '2026-05-02T10:07:00Z'), item(fresh[2]!, B, '2026-05-02T11:07:00Z'), item(fresh[0]!, B, '2026-05-02T11:08:00Z')],
+      });
+      const [a0, a1, unknown, b2, repeat] = answer.results;
+      assert.equal(a0!.created, true);
+      assert.equal(a1!.clusterId, a0!.clusterId, 'the second article sees the cluster the first opened in the same batch');
+      assert.equal(unknown!.notFound, true);
+      assert.equal(b2!.created, true);
+      assert.equal(repeat!.duplicate, true);
+      assert.equal(repeat!.clusterId, a0!.clusterId);
+      const cluster = answer.clusters.find((c) => c.clusterId === a0!.clusterId)!;
+      assert.equal(cluster.memberCount, 2);
+      assert.deepEqual(cluster.bins, [{ binStart: '2026-05-02T10:00:00.000Z', articles: 2 }]);
+      // The same batch again changes nothing.
+      const again = await s2.assignBatch({ ...base, items: [item(fresh[0]!, A, '2026-05-02T10:05:00Z'), item(fresh[1]!, A, '2026-05-02T10:06:00Z')] });
+      assert.deepEqual(again.results.map((r) => r.duplicate), [true, true]);
+      assert.equal(again.clusters[0]!.memberCount, 2);
+    });
+
+    it('records a split as an edge: the part that drifted away gets a new id, the cluster keeps its own', async () => {
+      const space = { name: 'text__split__8', dim: 8 };
+      const fresh: number[] = [];
+      for (let n = 0; n < 9; n++) fresh.push((await one.catalog.upsertArticle(articleRequest(9500 + n, { contentHash: hex64(`ts-${dialect}-${n}`) }))).articleId);
+      // U: one direction; W: 0.4 from it, close enough to join the cluster (0.3), far enough to split (0.55).
+      const u = (i: number) => unit(0, 0, 0, 0, 0, 0, 1, 0.03 * i);
+      const w = (i: number) => unit(0, 0, 0, 0, 0.03 * i, 0, 0.4, 0.917);
+      const item = (articleId: number, vector: number[], minute: number) => ({ articleId, vector, eventAt: `2026-05-03T10:${String(minute).padStart(2, '0')}:00Z`, category: 'economy', hasMedia: false, terms: [{ term: minute < 10 ? '금리' : '환율', weight: 1 }] });
+      const base = { space, threshold: 0.3, mergeThreshold: 0.95, splitThreshold: 0.55, splitMinMembers: 3, binSeconds: 3600, liveSeconds: 7 * 86_400, historyBins: 24 };
+      const first = await s1.assignBatch({ ...base, items: [0, 1, 2, 3].map((i) => item(fresh[i]!, u(i), i)) });
+      const original = first.results[0]!.clusterId!;
+      assert.deepEqual(first.results.map((r) => r.clusterId), [original, original, original, original]);
+      // Two W articles one at a time (stored as the second part), then two in one batch: the split.
+      for (const i of [4, 5]) {
+        const r = (await s2.assignBatch({ ...base, items: [item(fresh[i]!, w(i), 10 + i)] })).results[0]!;
+        assert.equal(r.clusterId, original, 'W joins the cluster while it is small');
+        assert.equal(r.splitOff, null);
+      }
+      const batch = await s1.assignBatch({ ...base, items: [item(fresh[6]!, w(6), 16), item(fresh[7]!, w(7), 17)] });
+      const [splitting, after] = batch.results;
+      assert.ok(splitting!.splitOff !== null, 'the third W article splits the cluster');
+      const splitOff = splitting!.splitOff!;
+      assert.ok(splitOff > original, 'the split-off part gets a new id; the old one is kept');
+      assert.equal(splitting!.clusterId, splitOff, 'the article that split it belongs to the new part');
+      assert.equal(after!.clusterId, splitOff, 'later W articles join the new cluster');
+      const old = await s1.cluster(original, 24, 3600);
+      const split = await s1.cluster(splitOff, 24, 3600);
+      assert.equal(old.memberCount, 4);
+      assert.equal(split.memberCount, 4);
+      assert.deepEqual(old.bins.map((b) => b.articles), [4]);
+      assert.deepEqual(split.bins.map((b) => b.articles), [4]);
+      assert.equal(split.terms[0]![0], '환율', 'the new part keeps its own terms');
+      assert.equal(old.terms[0]![0], '금리');
+      assert.equal(await one.count('trend_member', `cluster_id = ${splitOff}`), 4, 'the W members moved, those stored before the batch too');
+      assert.equal(await one.count('trend_member', `cluster_id = ${original}`), 4);
+      assert.equal(await one.count('trend_edge', `kind = 'split' AND from_cluster_id = ${original} AND to_cluster_id = ${splitOff}`), 1);
+      // A U article still joins the original id.
+      const later = await s2.assignBatch({ ...base, items: [item(fresh[8]!, u(8), 30)] });
+      assert.equal(later.results[0]!.clusterId, original);
+    });
+
     it('records an external snapshot once, with its items', async () => {
       const external = new ExternalTrendService(one.dataSource);
       const snapshot = { source: 'google-trends-rss', region: 'KR', fetchedAt: '2026-05-01T12:00:00.000Z', status: 'ok' as const, error: null, standIn: true, items: [{ position: 0, term: '캠핑', traffic: '200+', trafficMin: 200, ratio: null, startedAt: null, detail: { news: [] } }] };

@@ -26,7 +26,7 @@ export const EditorEnv = {
   EDITOR_REVIEW_FRAME_SIDE: z.coerce.number().int().min(64).max(2048).default(512),
   /** `true`: a model verdict that the video does not match the story dead-letters it (otherwise it is recorded and logged). */
   EDITOR_REVIEW_BLOCKS: z.enum(['true', 'false']).default('false'),
-  EDITOR_X264_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
+  EDITOR_X264_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('superfast'),
   EDITOR_SILENCE_DB: z.coerce.number().min(-90).max(0).default(-35),
   EDITOR_SILENCE_MIN_S: z.coerce.number().min(0.1).max(30).default(0.6),
   EDITOR_SCENE_THRESHOLD: z.coerce.number().min(0.01).max(1).default(0.3),

@@ -63,14 +63,14 @@ describe('editor timeline', () => {
       'audio 189.9 s vs video 190 s: drift 100 ms over 40 ms',
       'loudness -18 LUFS outside -14 ± 1',
       'true peak -0.2 dBTP over -1 dBTP',
-      'frozen for 16 s (at 10.00–26.00 s), at most 15 s',
+      'frozen for 16 s (at 10.00–26.00 s), at most 3 s',
     ]);
   });
 
   it('skips silence cuts that would leave almost nothing', () => {
     const plan = planHeuristic(
       { durationS: 10, fps: 30, constantFrameRate: true },
-      { silences: [{ startS: 0, endS: 9.5 }], sceneChangesS: [], black: [], frozen: [] },
+      { silences: [{ startS: 0, endS: 9.5 }], sceneChangesS: [], black: [], frozen: [], videoScanned: true },
       SMALL_SHORTS,
       null,
     );
@@ -164,6 +164,15 @@ describe('editor: heuristic edits of real ffmpeg media', () => {
       assert.ok(error instanceof QaGateError, String(error));
       assert.match(error.message, /black for 3 s/);
       assert.ok(error.figures.longestBlackS >= 2.9);
+      return true;
+    });
+  });
+
+  it('fails the gate on a picture stuck for longer than 3 s (a still frame is a fault since the stand-in moves every picture)', async () => {
+    const still = await makeInput(dir.file('still.mp4'), { durationS: 5, video: 'color=c=0x406080:s=360x640:r=30:d=5' });
+    await assert.rejects(editVideo(still, null, await editOptions(dir)), (error: unknown) => {
+      assert.ok(error instanceof QaGateError, String(error));
+      assert.match(error.message, /frozen for [45](\.\d+)? s \(at 0\.00–5\.00 s\), at most 3 s/);
       return true;
     });
   });

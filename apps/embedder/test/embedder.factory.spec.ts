@@ -28,7 +28,8 @@ describe('createEmbedders: the configuration picks the backend', () => {
 
   it('builds the http backend and asks the server for the vector length once', async () => {
     const before = server.requests.length;
-    const { text, image } = await createEmbedders({ backend: 'http', url, model: server.model, batchSize: 4, timeoutMs: 2000 });
+    // A generous timeout: under qemu (the arm64 run) a 2 s probe timed out once and was retried.
+    const { text, image } = await createEmbedders({ backend: 'http', url, model: server.model, batchSize: 4, timeoutMs: 15_000 });
     assert.equal(server.requests.length, before + 1, 'one probe request');
     assert.deepEqual([text.modelId, text.dim, text.standIn], [server.model, 12, false]);
     assert.deepEqual([image.modelId, image.dim, image.standIn], [server.model, 12, false]);

@@ -254,8 +254,11 @@ describe('fetch client against a loopback server', () => {
     const session = client({ hostDelayMs: 50 }).session(['127.0.0.1']);
     await Promise.all(Array.from({ length: 6 }, (_, i) => session.fetch({ url: `${origin}/p${i}`, maxBytes: 100, accept: '*/*' })));
     assert.equal(peak, 2);
+    // Measured where requests arrive, so a stalled machine (qemu, heavy load) can hand two of
+    // them over back to back; spacing shows as most gaps at or above the delay. Without it, the
+    // two-in-flight limit alone gives gaps of about 0, 120, 0, 120, 0.
     const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
-    assert.ok(gaps.every((gap) => gap >= 40), `gaps ${gaps.join(', ')}`);
+    assert.ok(gaps.filter((gap) => gap >= 40).length >= 4, `gaps ${gaps.join(', ')}`);
     session.close();
   });
 

@@ -33,6 +33,16 @@ export const TrendEnv = {
   /** Characters of the article text read for label terms (the title always counts). */
   TREND_TEXT_CHARS: z.coerce.number().int().min(0).max(100_000).default(2000),
   TREND_LABEL_TERMS: z.coerce.number().int().min(1).max(16).default(5),
+  /** Articles assigned together (one catalog transaction), and how long a batch waits to fill. */
+  TREND_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(64),
+  TREND_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(20),
+  /** Two parts of a cluster less similar than this split (the later part gets a new id); per space kind. */
+  TREND_SPLIT_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.7),
+  TREND_SPLIT_SIMILARITY_STANDIN: z.coerce.number().min(-1).max(1).default(0.55),
+  /** Fewest members each part needs before a split; 0 = splits are not looked for. */
+  TREND_SPLIT_MIN_MEMBERS: z.coerce.number().int().min(0).max(100_000).default(5),
+  /** Every this many seconds the live trends are judged against their space's event clock (fading on a clock); 0 = off. */
+  TREND_SWEEP_SECONDS: z.coerce.number().min(0).max(86_400).default(60),
 };
 
 export interface TrendConfig {
@@ -45,6 +55,12 @@ export interface TrendConfig {
   publishStages: ('emerging' | 'peaking' | 'fading')[];
   textChars: number;
   labelTerms: number;
+  batchSize: number;
+  batchWaitMs: number;
+  splitSimilarity: number;
+  splitSimilarityStandIn: number;
+  splitMinMembers: number;
+  sweepMs: number;
 }
 
 export function loadTrendConfig(env: NodeJS.ProcessEnv): TrendConfig {
@@ -71,6 +87,12 @@ export function loadTrendConfig(env: NodeJS.ProcessEnv): TrendConfig {
     publishStages: e.TREND_PUBLISH_STAGES,
     textChars: e.TREND_TEXT_CHARS,
     labelTerms: e.TREND_LABEL_TERMS,
+    batchSize: e.TREND_BATCH_SIZE,
+    batchWaitMs: e.TREND_BATCH_WAIT_MS,
+    splitSimilarity: e.TREND_SPLIT_SIMILARITY,
+    splitSimilarityStandIn: e.TREND_SPLIT_SIMILARITY_STANDIN,
+    splitMinMembers: e.TREND_SPLIT_MIN_MEMBERS === 0 ? 0 : Math.max(2, e.TREND_SPLIT_MIN_MEMBERS),
+    sweepMs: Math.round(e.TREND_SWEEP_SECONDS * 1000),
   };
 }
 

@@ -13,7 +13,7 @@ export class TrendHandler {
 
   @OnEvent(ArticleEmbeddedV1)
   async onArticleEmbedded(payload: ArticleEmbeddedV1, ctx: EventContext): Promise<void> {
-    const outcome = await this.trends.process(payload, ctx.log, ctx.envelope.id);
+    const outcome = await this.trends.process(payload, ctx.log, ctx.envelope.id, ctx.streamSequence);
     for (const announcement of outcome.announcements) {
       const envelope = await this.publisher.publish(TrendDetectedV1, announcement.payload, { causedBy: ctx.envelope, key: announcement.key });
       await this.trends.markPublished(announcement.transitionId, envelope.id);

@@ -5,6 +5,7 @@ import { CatalogClient } from './catalog.client.js';
 import { loadTrendConfig, TREND_CONFIG } from './trend.config.js';
 import { TrendHandler } from './trend.handler.js';
 import { TrendService } from './trend.service.js';
+import { TrendSweeper } from './trend.sweeper.js';
 import { VectorClient } from './vector.client.js';
 
 /** Closes the pooled connections of the files client when the app stops. */
@@ -29,6 +30,7 @@ class FilesClientCloser implements OnApplicationShutdown {
     CatalogClient,
     VectorClient,
     TrendService,
+    TrendSweeper,
   ],
 })
 export class TrendModule {}

@@ -12,4 +12,10 @@ export class VectorClient {
     const row = rows.find((r) => r.id === id);
     return row ? row.vector : null;
   }
+
+  /** Several stored vectors of one space in one request (missing ones are absent from the map). */
+  async getMany(space: { name: string; dim: number }, ids: string[]): Promise<Map<string, number[]>> {
+    const { rows } = await this.requests.request(VectorGetV1, { space, ids });
+    return new Map(rows.map((r) => [r.id, r.vector]));
+  }
 }

@@ -3,13 +3,15 @@ import { after, before, describe, it } from 'node:test';
 import type { ArticleEmbeddedV1 } from '#contracts';
 import { waitFor } from '#testing';
 import { trendConsumer, TrendHarness, type Dialect } from './trend.fixture.js';
-import { CAMPING, hourTimes, RATES } from './topics.fixture.js';
+import { CAMPING, HOUR, hourTimes, RATES, T0 } from './topics.fixture.js';
 
 const ENV = {
   TREND_BIN_MINUTES: '60',
   TREND_NEW_WINDOW_HOURS: '0',
   TREND_PUBLISH_STAGES: 'emerging,peaking,fading',
   TREND_SIMILARITY_STANDIN: '0.3',
+  // Steps here come from articles only; the sweep has its own test below.
+  TREND_SWEEP_SECONDS: '0',
 };
 
 /** Camping: 1 an hour for 6 hours, then 6, 8, 3, 1, 1 (emerging, -, peaking, fading); rates: 1 an hour throughout. */
@@ -134,3 +136,50 @@ describe('two replicas of the trend stage (MariaDB catalog)', () => {
     for (const t of emerging) assert.equal((await harness.cluster(t.clusterId)).memberCount, 4 + 16);
   });
 });
+
+for (const dialect of ['sqlite', 'mariadb'] as Dialect[]) {
+  describe(`fading on a clock (${dialect})`, () => {
+    let harness: TrendHarness;
+
+    before(async () => {
+      harness = await TrendHarness.start({ dialect, trendEnv: { ...ENV, TREND_SWEEP_SECONDS: '0.3' }, bus: { consumers: trendConsumer(1), delivery: { backoff: ['100ms'] } } });
+    });
+    after(async () => harness?.close());
+
+    it('marks a quiet trend fading from the sweep, with no article of its cluster arriving', async () => {
+      let n = 0;
+      const feed = async (hour: number, count: number, topic: typeof CAMPING) => {
+        for (const at of hourTimes(hour, count)) await harness.publish(await harness.store({ title: topic.title(n), text: topic.text(n++), publishedAt: at }));
+      };
+      // Camping: 1 an hour for 6 hours, then a burst of 6 and 8; then not one more camping article.
+      const camping = [1, 1, 1, 1, 1, 1, 6, 8];
+      for (let hour = 0; hour < 13; hour++) {
+        if (hour < camping.length) await feed(hour, camping[hour]!, CAMPING);
+        // Another topic keeps the stream (and the space's event clock) going.
+        await feed(hour, 1, RATES);
+        await drain(harness, `hour ${hour} processed`);
+      }
+      const fading = await waitFor(
+        'the sweep marks camping fading',
+        async () => (await harness.transitions()).find((t) => t.toStage === 'fading') ?? null,
+        30_000,
+        100,
+      );
+      const transitions = (await harness.transitions()).filter((t) => t.clusterId === fading.clusterId);
+      assert.deepEqual(transitions.map((t) => `${t.fromStage}->${t.toStage}`), ['new->emerging', 'emerging->fading']);
+      const cluster = await harness.cluster(fading.clusterId);
+      assert.equal(cluster.stage, 'fading');
+      // Its last article is of hour 7; the step was taken at a later hour of the clock.
+      assert.ok(Date.parse(cluster.lastSeenAt) < T0 + 8 * HOUR, `last article ${cluster.lastSeenAt}`);
+      assert.ok(Date.parse(fading.eventAt) >= T0 + 9 * HOUR, `faded at ${fading.eventAt}`);
+      assert.ok(Date.parse(fading.eventAt) < T0 + 14 * HOUR, `faded at ${fading.eventAt}`);
+      // Announced once, by the sweep (no causing message), though several sweeps ran since.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const events = (await harness.detected()).filter((e) => e.payload.clusterId === fading.clusterId && e.payload.stage === 'fading');
+      assert.equal(events.length, 1);
+      assert.equal(events[0]!.causationId, null);
+      assert.equal(fading.published, true);
+      assert.match(events[0]!.payload.text, /감소세/);
+    });
+  });
+}

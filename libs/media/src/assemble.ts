@@ -1,6 +1,6 @@
 import { MediaInputError } from './errors.js';
 import { probe } from './probe.js';
-import { ffmpeg } from './process.js';
+import { ffmpeg, x264PresetArgs } from './process.js';
 
 export interface ClipPart {
   /** A model's clip (any size and frame rate). */
@@ -67,7 +67,7 @@ export async function assembleClips(parts: ClipPart[], outPath: string, options:
       ...args,
       '-filter_complex', graph.join(';'),
       '-map', '[vout]', '-map', '[aout]',
-      '-c:v', 'libx264', '-preset', options.preset ?? 'veryfast', '-profile:v', 'high', '-pix_fmt', 'yuv420p', '-crf', '23',
+      '-c:v', 'libx264', ...x264PresetArgs(options.preset ?? 'superfast'), '-profile:v', 'high', '-pix_fmt', 'yuv420p', '-crf', '23',
       '-r', String(fps), '-g', String(fps * 2),
       '-c:a', 'aac', '-b:a', '160k', '-ar', '48000', '-ac', '2',
       '-movflags', '+faststart',

@@ -76,3 +76,13 @@ export function ffmpeg(args: string[], options: RunOptions = {}): Promise<RunRes
 export function ffprobe(args: string[], options: RunOptions = {}): Promise<RunResult> {
   return runTool('ffprobe', ['-hide_banner', '-loglevel', 'error', ...args], { ...options, captureStdout: true });
 }
+
+/**
+ * x264 options for a preset, always H.264 High: `ultrafast` alone turns off CABAC, the 8×8
+ * transform and the deblocking filter, which makes the stream Constrained Baseline, so with it
+ * those three are turned back on. Measured on a 10 s pan-and-zoom scene at 1080×1920, CRF 23:
+ * 2.6 CPU-s against 5.9 for `superfast`, SSIM 0.99828 against 0.99834, file +31 % (docs/video.md).
+ */
+export function x264PresetArgs(preset: string): string[] {
+  return ['-preset', preset, ...(preset === 'ultrafast' ? ['-x264-params', 'cabac=1:8x8dct=1:deblock=1,0,0'] : [])];
+}

@@ -6,7 +6,7 @@ import type { StoryScriptV1 } from '#contracts';
 import { MediaInputError } from './errors.js';
 import { audioDuration, espeakNarration, espeakVoiceFor } from './narration.js';
 import { probe } from './probe.js';
-import { ffmpeg } from './process.js';
+import { ffmpeg, x264PresetArgs } from './process.js';
 import { assScript, blockCue, defaultLayout, narrationCues, type Cue } from './subtitles.js';
 
 /** The name the embedded renderer writes into every record (never reported as a model). */
@@ -27,7 +27,10 @@ export interface RenderOptions {
   width?: number;
   height?: number;
   fps?: number;
-  /** x264 preset; `veryfast` keeps a 60 s story under 40 s of wall time on 2 cores. */
+  /**
+   * x264 preset (default STANDIN_PRESET, `ultrafast` made High profile); `superfast` costs about
+   * twice the encode CPU for a file ~25 % smaller, `veryfast` 1.5× that again (docs/video.md).
+   */
   preset?: string;
   crf?: number;
   /** Crossfade between scenes, seconds. */
@@ -65,8 +68,21 @@ export interface RenderResult {
 /** Narration starts this long after its scene, and the scene holds this long after it ends. */
 const LEAD_S = 0.15;
 const TAIL_S = 0.35;
-/** Images are scaled this much past the frame, so the pan has room to move. */
-const PAN_MARGIN = 0.1;
+/**
+ * Ken Burns motion: each picture is scaled once (sharp) to cover the frame times ZOOM_MAX, then
+ * every frame is one bilinear scale of that picture to the frame times k (k moves between
+ * ZOOM_MIN and ZOOM_MAX, in or out by scene) and a crop that drifts across the spare margin.
+ */
+const ZOOM_MIN = 1.03;
+const ZOOM_MAX = 1.15;
+/** Title cards: the card colour, under a few soft shapes so the pan and zoom are visible (and not "frozen"). */
+const CARD_COLOUR = '#18213a';
+/**
+ * Default x264 preset of the stand-in: `ultrafast` with CABAC, the 8×8 transform and deblocking
+ * back on (x264PresetArgs), i.e. still High profile. The render is the editor's input, so speed
+ * matters more than size here; the editor's own encode (the published file) uses `superfast`.
+ */
+export const STANDIN_PRESET = 'ultrafast';
 
 interface Plan {
   index: number;
@@ -78,10 +94,12 @@ interface Plan {
   durationS: number;
   /** Video only: where the segment starts in the source. */
   seekS: number;
+  /** Video only: the segment is shorter than the scene, so it is looped (a held last frame would be frozen). */
+  loop: boolean;
 }
 
 /**
- * Renders a story script into a 9:16 H.264/AAC MP4 with pan-and-crossfade scenes, espeak-ng
+ * Renders a story script into a 9:16 H.264/AAC MP4 with pan-and-zoom scenes, crossfades, espeak-ng
  * narration and burned subtitles, in one ffmpeg run (one encode at the final size). Scene length
  * is max(script duration, narration + margins), rounded up to whole frames so audio and video
  * cannot drift. Bad inputs (corrupt image, video without a frame, empty audio) are
@@ -130,25 +148,12 @@ export async function renderStandIn(
       const frames = Math.round(lengthS * fps);
       const label = `v${i}`;
       const norm = `settb=1/${fps},setpts=N,format=yuv420p,setsar=1`;
-      if (plan.shows === 'title-card') {
-        graph.push(`color=c=0x18213a:s=${width}x${height}:r=${fps},trim=end_frame=${frames},${norm}[${label}]`);
-      } else if (plan.shows === 'image') {
+      if (plan.shows === 'image' || plan.shows === 'title-card') {
         args.push('-framerate', String(fps), '-i', plan.picture!);
-        const dx = Math.round(width * PAN_MARGIN);
-        const dy = Math.round(height * PAN_MARGIN);
-        const p = `(n/${Math.max(1, frames - 1)})`;
-        // Four slow moves in turn: right, down, left, up.
-        const [x, y] = [
-          [`${dx}*${p}`, `${dy / 2}`],
-          [`${dx / 2}`, `${dy}*${p}`],
-          [`${dx}*(1-${p})`, `${dy / 2}`],
-          [`${dx / 2}`, `${dy}*(1-${p})`],
-        ][i % 4]!;
-        // Converted once, before the loop: per-frame work is then only the crop (a pointer move).
-        graph.push(`[${input}:v]format=yuv420p,loop=loop=${frames - 1}:size=1:start=0,crop=${width}:${height}:x='floor(${x})':y='floor(${y})',${norm}[${label}]`);
+        graph.push(`[${input}:v]${kenBurns(i, frames, width, height, fps)},${norm}[${label}]`);
         input++;
       } else {
-        args.push('-ss', plan.seekS.toFixed(3), '-t', (lengthS + 1).toFixed(3), '-i', plan.picture!);
+        args.push(...(plan.loop ? ['-stream_loop', '-1'] : []), '-ss', plan.seekS.toFixed(3), '-t', (lengthS + 1).toFixed(3), '-i', plan.picture!);
         graph.push(
           `[${input}:v]fps=${fps},scale=${width}:${height}:force_original_aspect_ratio=increase,crop=${width}:${height},` +
             `tpad=stop_mode=clone:stop_duration=${lengthS.toFixed(3)},trim=end_frame=${frames},${norm}[${label}]`,
@@ -202,7 +207,7 @@ export async function renderStandIn(
         ...args,
         '-filter_complex', graph.join(';'),
         '-map', '[vout]', '-map', '[aout]',
-        '-c:v', 'libx264', '-preset', options.preset ?? 'veryfast', '-profile:v', 'high', '-pix_fmt', 'yuv420p',
+        '-c:v', 'libx264', ...x264PresetArgs(options.preset ?? STANDIN_PRESET), '-profile:v', 'high', '-pix_fmt', 'yuv420p',
         '-crf', String(options.crf ?? 23), '-r', String(fps), '-g', String(fps * 2),
         '-c:a', 'aac', '-b:a', '160k', '-ar', '48000', '-ac', '2',
         '-movflags', '+faststart',
@@ -250,30 +255,91 @@ async function planScenes(
     const durationS = Math.ceil(wanted * options.fps - 1e-6) / options.fps;
     const found = scene.mediaId !== null ? media.get(scene.mediaId) : undefined;
     const base = { index, narration: scene.narration, narrationS, durationS };
-    if (!found) return { ...base, shows: 'title-card', picture: null, seekS: 0 };
+    const picture = join(workDir, `scene-${index}.jpg`);
+    if (!found) {
+      await cardImage(picture, options.width, options.height, index);
+      return { ...base, shows: 'title-card', picture, seekS: 0, loop: false };
+    }
     if (found.kind === 'image') {
-      const picture = join(workDir, `scene-${index}.jpg`);
       await coverImage(found.path, picture, options.width, options.height, `${context}: image media ${scene.mediaId}`);
-      return { ...base, shows: 'image', picture, seekS: 0 };
+      return { ...base, shows: 'image', picture, seekS: 0, loop: false };
     }
     const probed = await probe(found.path, { context: `${context}: video media ${scene.mediaId}`, countFrames: true });
     if (!probed.video || !probed.video.frames) throw new MediaInputError(`${context}: video media ${scene.mediaId} has no video frame`);
     const length = probed.durationS ?? probed.video.durationS ?? 0;
     const seekS = scene.startS !== null && scene.startS < length ? scene.startS : 0;
-    return { ...base, shows: 'video', picture: found.path, seekS };
+    // One extra fade's worth: the scene's tail is blended into the next one.
+    const loop = length - seekS < durationS + (options.fadeS ?? 0.5) + 0.1;
+    return { ...base, shows: 'video', picture: found.path, seekS, loop };
   });
   return inParallel(tasks, 2);
 }
 
-/** Decodes, orients and scales an image to cover the frame plus the pan margin; a bad image is a MediaInputError. */
+/**
+ * Frames per motion step: the picture moves at 15 Hz and each step is shown twice at 30 fps. A
+ * slow Ken Burns move looks the same, and it halves both the scaling and x264's work (a repeated
+ * frame is all skip blocks).
+ */
+const MOTION_STEP = 2;
+
+/**
+ * The motion of a picture scene, as filters: converted to yuv420p once (before the loop), then per
+ * step one bilinear `scale` (eval=frame) to k × the frame and a `crop` of the frame at an integer
+ * offset inside the margin; each step is then repeated to the output rate (`fps`, a reference,
+ * not a copy). k goes ZOOM_MIN→ZOOM_MAX (even scenes, zoom in) or back (odd scenes); the crop
+ * drifts right, down, left, up in turn. No `zoompan` (it multiplies frames on a looped image) and
+ * every frame is counted (`loop=N`, `trim`).
+ */
+export function kenBurns(scene: number, frames: number, width: number, height: number, fps: number): string {
+  const steps = Math.ceil(frames / MOTION_STEP);
+  const p = `(n/${Math.max(1, steps - 1)})`;
+  const [k0, k1] = scene % 2 === 0 ? [ZOOM_MIN, ZOOM_MAX] : [ZOOM_MAX, ZOOM_MIN];
+  const k = `(${k0}+${(k1 - k0).toFixed(4)}*${p})`;
+  const sw = `(2*trunc(${width}*${k}/2))`;
+  const sh = `(2*trunc(${height}*${k}/2))`;
+  const [ax, ay] = [
+    [p, '0.5'],
+    ['0.5', p],
+    [`(1-${p})`, '0.5'],
+    ['0.5', `(1-${p})`],
+  ][scene % 4]!;
+  return (
+    `format=yuv420p,loop=loop=${steps - 1}:size=1:start=0,` +
+    `scale=w='${sw}':h='${sh}':eval=frame:flags=bilinear,` +
+    `crop=${width}:${height}:x='floor((${sw}-${width})*${ax})':y='floor((${sh}-${height})*${ay})',` +
+    `settb=1/${fps},setpts=${MOTION_STEP}*N,fps=${fps},tpad=stop_mode=clone:stop=${MOTION_STEP},trim=end_frame=${frames}`
+  );
+}
+
+/** Decodes, orients and scales an image to cover the frame at the largest zoom; a bad image is a MediaInputError. */
 async function coverImage(source: string, target: string, width: number, height: number, context: string): Promise<void> {
-  const w = Math.round(width * (1 + PAN_MARGIN));
-  const h = Math.round(height * (1 + PAN_MARGIN));
+  const w = 2 * Math.ceil((width * ZOOM_MAX) / 2);
+  const h = 2 * Math.ceil((height * ZOOM_MAX) / 2);
   try {
     await sharp(source, { failOn: 'error' }).rotate().resize(w, h, { fit: 'cover' }).flatten({ background: '#000000' }).jpeg({ quality: 90 }).toFile(target);
   } catch (error) {
     throw new MediaInputError(`${context}: not a readable image (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
   }
+}
+
+/**
+ * A title card's background at the largest zoom: the card colour with a few large, faint shapes.
+ * Flat colour would look frozen to `freezedetect` (and to a viewer) however it moves.
+ */
+async function cardImage(target: string, width: number, height: number, seed: number): Promise<void> {
+  const w = 2 * Math.ceil((width * ZOOM_MAX) / 2);
+  const h = 2 * Math.ceil((height * ZOOM_MAX) / 2);
+  const r = Math.round(Math.min(w, h) * 0.35);
+  const shapes = Array.from({ length: 7 }, (_, k) => {
+    const cx = Math.round(((k * 0.37 + seed * 0.21) % 1) * w);
+    const cy = Math.round(((k * 0.61 + seed * 0.13) % 1) * h);
+    return `<circle cx="${cx}" cy="${cy}" r="${Math.round(r * (0.5 + (k % 3) * 0.3))}" fill="hsl(${(220 + k * 23) % 360},45%,${22 + (k % 3) * 5}%)" opacity="0.55"/>`;
+  }).join('');
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">` +
+    `<stop offset="0" stop-color="${CARD_COLOUR}"/><stop offset="1" stop-color="#2b3a66"/></linearGradient></defs>` +
+    `<rect width="${w}" height="${h}" fill="url(#g)"/>${shapes}</svg>`;
+  await sharp(Buffer.from(svg)).jpeg({ quality: 90 }).toFile(target);
 }
 
 async function inParallel<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {

@@ -118,6 +118,30 @@ describe('stand-in renderer', () => {
     assert.ok(countBright(grey, 180, 110, 210) > 20, 'card text in the middle');
   });
 
+  it('keeps every scene moving (pan and zoom, title cards too): freezedetect finds no still second', async () => {
+    const photo = join(dir, 'photo.jpg');
+    const circles = Array.from({ length: 25 }, (_, k) => `<circle cx="${(k * 137) % 800}" cy="${(k * 251) % 600}" r="${15 + k * 3}" fill="hsl(${k * 40},60%,50%)"/>`).join('');
+    await sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><rect width="800" height="600" fill="#336699"/>${circles}</svg>`)).jpeg().toFile(photo);
+    const media = new Map<number, SceneMedia>([[1, { kind: 'image', path: photo }]]);
+    const story = script([
+      { narration: '하나.', mediaId: 1, durationS: 4 },
+      { narration: '둘.', onScreen: '카드', mediaId: null, durationS: 4 },
+      { narration: '셋.', mediaId: 1, durationS: 4 },
+    ]);
+    const out = join(dir, 'motion.mp4');
+    const result = await renderStandIn(story, media, out, { width: 360, height: 640 });
+    assert.deepEqual(result.scenes.map((s) => s.shows), ['image', 'title-card', 'image']);
+    // The QA gate's detector, at its size: a still stretch of 1 s would be reported.
+    const { stderr } = await runTool('ffmpeg', ['-hide_banner', '-nostdin', '-i', out, '-vf', 'scale=w=270:h=-2:flags=bilinear,freezedetect=n=-60dB:d=1', '-f', 'null', '-'], { timeoutMs: 60_000 });
+    assert.doesNotMatch(stderr, /freeze_start/, 'no still second');
+    // And the picture really moves: the first and last frames of scene 1 differ.
+    const first = await frameGrey(out, 0, 90, 160);
+    const last = await frameGrey(out, result.scenes[0]!.durationS - 0.6, 90, 160);
+    let diff = 0;
+    for (let i = 0; i < first.length; i++) diff += Math.abs(first[i]! - last[i]!);
+    assert.ok(diff / first.length > 2, `the picture moved: mean difference ${diff / first.length}`);
+  });
+
   it('rejects a corrupt image with a MediaInputError naming the scene', async () => {
     const media = new Map<number, SceneMedia>([[1, { kind: 'image', path: join(dir, 'corrupt.jpg') }]]);
     await assert.rejects(renderStandIn(script([{ mediaId: 1 }]), media, join(dir, 'x.mp4'), { width: 180, height: 320 }), (error: unknown) => {

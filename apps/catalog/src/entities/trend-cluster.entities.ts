@@ -9,6 +9,9 @@ export class TrendSpaceEntity {
   @Column({ type: 'integer' }) dim!: number;
   @Column({ type: 'bigint', transformer: bigintAsNumber }) seq!: number;
   @Column({ name: 'updated_at', type: 'datetime', precision: 3 }) updatedAt!: Date;
+  /** The latest event time assigned in the space, and when (wall clock) it was reached: the space's event clock. */
+  @Column({ name: 'watermark_at', type: 'datetime', precision: 3, nullable: true }) watermarkAt!: Date | null;
+  @Column({ name: 'watermark_set_at', type: 'datetime', precision: 3, nullable: true }) watermarkSetAt!: Date | null;
 }
 
 /** A cluster of articles; its id never changes (merges are edges, not renumbering). */
@@ -30,6 +33,10 @@ export class TrendClusterEntity {
   @Column({ name: 'representative_score', type: 'double', nullable: true, transformer: numeric }) representativeScore!: number | null;
   @Column({ type: 'text' }) terms!: string;
   @Column({ name: 'merged_into', type: 'integer', nullable: true }) mergedInto!: number | null;
+  /** The second part of the cluster (members nearer it than the rest): its vector sum, members and terms. */
+  @Column({ name: 'split_sum', type: 'text', nullable: true }) splitSum!: string | null;
+  @Column({ name: 'split_count', type: 'integer', default: 0 }) splitCount!: number;
+  @Column({ name: 'split_terms', type: 'text', nullable: true }) splitTerms!: string | null;
   @Column({ type: 'bigint', transformer: bigintAsNumber }) seq!: number;
   @Column({ name: 'created_at', type: 'datetime', precision: 3 }) createdAt!: Date;
   @Column({ name: 'updated_at', type: 'datetime', precision: 3 }) updatedAt!: Date;
@@ -45,6 +52,8 @@ export class TrendMemberEntity {
   @Column({ name: 'has_media', type: 'boolean' }) hasMedia!: boolean;
   @Column({ name: 'event_at', type: 'datetime', precision: 3 }) eventAt!: Date;
   @Column({ name: 'assigned_at', type: 'datetime', precision: 3 }) assignedAt!: Date;
+  /** Which part of its cluster the member joined (0 the main one, 1 the second): a split moves part 1. */
+  @Column({ type: 'smallint', default: 0 }) part!: number;
 }
 
 /** Articles of a cluster in one time bin (event time). */

@@ -9,6 +9,7 @@ import { PublicationViews1796206500000 } from './publication-views.migration.js'
 import { PublisherTables1796204803249 } from './publisher.migration.js';
 import { SeedCategories1767225600001 } from './seed-categories.migration.js';
 import { StoryRecord1796204000000 } from './story-record.migration.js';
+import { TrendBatch1796206600000 } from './trend-batch.migration.js';
 import { TrendCluster1796201000000 } from './trend-cluster.migration.js';
 import { VideoJob1796203000000 } from './video-job.migration.js';
 
@@ -27,4 +28,5 @@ export const catalogMigrations = [
   PublisherTables1796204803249,
   ArticleAnnounced1796205000000,
   PublicationViews1796206500000,
+  TrendBatch1796206600000,
 ];

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { EditDecisionListV1 } from '#contracts';
-import { blackFreezeFilters, escapeFilterPath } from './analysis.js';
+import { pictureScanFilters, type Scan } from './analysis.js';
 import { readFrameMetadata, stretches, type Stretch } from './frame-metadata.js';
 import { measureLoudnorm, planLoudness, settleLimitedGain, type LoudnessPlan } from './loudness.js';
-import { MediaInputError, runTool } from '#media';
+import { MediaInputError, runTool, x264PresetArgs } from '#media';
 import type { PlatformProfile } from './platform-profile.js';
 import type { ProbedMedia } from './probe.js';
 import { keptSegments, outputFrames, selectExpression, toOutputSpan, toOutputTime, type Segment } from './timeline.js';
@@ -24,6 +24,8 @@ export interface Rendered {
   loudness: LoudnessPlan;
   /** Black and frozen stretches of exactly the frames that went into the file. */
   videoScan: { black: Stretch[]; frozen: Stretch[] };
+  /** Scene changes in the output, in output seconds (measured in the same pass). */
+  sceneChangesS: number[];
   thumbnailS: number;
 }
 
@@ -39,8 +41,8 @@ export async function executePlan(
   probed: ProbedMedia,
   plan: EditDecisionListV1,
   profile: PlatformProfile,
-  inputScan: { black: Stretch[]; frozen: Stretch[] },
-  options: ExecuteOptions,
+  inputScan: Scan,
+  options: ExecuteOptions & { sceneThreshold: number },
 ): Promise<Rendered> {
   if (!probed.video) throw new MediaInputError('the input has no video stream');
   const fps = profile.fps;
@@ -91,14 +93,36 @@ export async function executePlan(
   const common = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-y', '-i', input];
   const tail = ['-t', durationS.toFixed(6), '-movflags', '+faststart', output];
   let videoScan: Rendered['videoScan'];
+  let sceneChangesS: number[];
+  const qaFile = join(options.workDir, 'render-black-freeze.txt');
+  const sceneFile = join(options.workDir, 'render-scene.txt');
+  const readTap = async (endS: number) => {
+    const frames = await readFrameMetadata(qaFile);
+    return {
+      scan: {
+        black: stretches(frames, 'lavfi.black_start', 'lavfi.black_end', endS),
+        frozen: stretches(frames, 'lavfi.freezedetect.freeze_start', 'lavfi.freezedetect.freeze_end', endS),
+      },
+      scenes: (await readFrameMetadata(sceneFile)).map((f) => f.ptsTimeS).filter((t) => Number.isFinite(t)),
+    };
+  };
   if (copy) {
-    const args = [...common, ...(audioGraph ? ['-filter_complex', audioGraph, '-map', '0:v:0', '-map', '[aout]', ...encodeAudio] : ['-map', '0:v:0']), '-c:v', 'copy', ...tail];
+    // The copied frames are the input's. Scanned before the plan: its lists, clipped to what was
+    // kept. Not scanned: the same pass decodes the picture for the detectors while it copies it.
+    const tap = inputScan.videoScanned ? null : `[0:v]${pictureScanFilters(qaFile, sceneFile, options.sceneThreshold)},nullsink`;
+    const graph = [audioGraph, tap].filter((g): g is string => g !== null).join(';');
+    const args = [...common, ...(graph ? ['-filter_complex', graph] : []), '-map', '0:v:0', ...(audioGraph ? ['-map', '[aout]', ...encodeAudio] : []), '-c:v', 'copy', ...tail];
     await runTool('ffmpeg', args, { timeoutMs: options.timeoutMs, context: 'edit (picture copied)' });
-    // The copied frames are the input's: its scan, clipped to what was kept, is the output's.
     const clip = (list: Stretch[]) => list.filter((s) => s.startS < durationS).map((s) => ({ startS: s.startS, endS: Math.min(s.endS, durationS) }));
-    videoScan = { black: clip(inputScan.black), frozen: clip(inputScan.frozen) };
+    if (inputScan.videoScanned) {
+      videoScan = { black: clip(inputScan.black), frozen: clip(inputScan.frozen) };
+      sceneChangesS = inputScan.sceneChangesS.filter((t) => t < durationS);
+    } else {
+      const measured = await readTap(durationS);
+      videoScan = { black: clip(measured.scan.black), frozen: clip(measured.scan.frozen) };
+      sceneChangesS = measured.scenes.filter((t) => t < durationS);
+    }
   } else {
-    const qaFile = join(options.workDir, 'render-black-freeze.txt');
     const emphasis = plan.emphasis
       .map((e) => toOutputSpan(segments, fps, e.startS, e.endS))
       .filter((span): span is { startS: number; endS: number } => span !== null)
@@ -107,25 +131,23 @@ export async function executePlan(
       `[0:v]fps=${fps},scale=${profile.width}:${profile.height}:force_original_aspect_ratio=decrease,` +
       `pad=${profile.width}:${profile.height}:(ow-iw)/2:(oh-ih)/2:black,setsar=1,` +
       `select='${select}',setpts=N/${fps}/TB,${emphasis.map((e) => `${e},`).join('')}format=yuv420p,split=2[vout][vqa];` +
-      `[vqa]${blackFreezeFilters(0.1, 0.5)},metadata=mode=print:file=${escapeFilterPath(qaFile)},nullsink`;
+      `[vqa]${pictureScanFilters(qaFile, sceneFile, options.sceneThreshold)},nullsink`;
     const graph = audioGraph ? `${videoGraph};${audioGraph}` : videoGraph;
     const args = [
       ...common,
       '-filter_complex', graph,
       '-map', '[vout]', ...(audioGraph ? ['-map', '[aout]', ...encodeAudio] : []),
-      '-c:v', 'libx264', '-preset', options.x264Preset, '-crf', String(profile.videoBitrateCrf), '-profile:v', 'high', '-pix_fmt', 'yuv420p',
+      '-c:v', 'libx264', ...x264PresetArgs(options.x264Preset), '-crf', String(profile.videoBitrateCrf), '-profile:v', 'high', '-pix_fmt', 'yuv420p',
       '-r', String(fps), '-fps_mode', 'cfr', '-g', String(fps * 2),
       ...tail,
     ];
     await runTool('ffmpeg', args, { timeoutMs: options.timeoutMs, context: 'edit (re-encode)' });
-    const frames = await readFrameMetadata(qaFile);
-    videoScan = {
-      black: stretches(frames, 'lavfi.black_start', 'lavfi.black_end', durationS),
-      frozen: stretches(frames, 'lavfi.freezedetect.freeze_start', 'lavfi.freezedetect.freeze_end', durationS),
-    };
+    const measured = await readTap(durationS);
+    videoScan = measured.scan;
+    sceneChangesS = measured.scenes;
   }
   const thumbnailS = toOutputTime(segments, fps, plan.thumbnailS) ?? durationS / 3;
-  return { path: output, video: copy ? 'copy' : 'encode', durationS, segments, loudness, videoScan, thumbnailS };
+  return { path: output, video: copy ? 'copy' : 'encode', durationS, segments, loudness, videoScan, sceneChangesS, thumbnailS };
 }
 
 /** A JPEG of one output frame, full size. */

@@ -50,7 +50,11 @@ export function planHeuristic(
     cuts,
     emphasis: [],
     subtitles: script ? subtitleCues(script, source.durationS) : [],
-    thumbnailS: thumbnailTime(scan.sceneChangesS, (t) => toOutputTime(segments, source.fps, t) !== null, source.durationS, notes),
+    // Without a picture scan the thumbnail is settled after the render, from the scene changes of
+    // the frames it encoded (editVideo); until then, a third of the way in.
+    thumbnailS: scan.videoScanned
+      ? thumbnailTime(scan.sceneChangesS, (t) => toOutputTime(segments, source.fps, t) !== null, source.durationS, notes)
+      : thumbnailTime([], (t) => toOutputTime(segments, source.fps, t) !== null, source.durationS, []),
     verdict: null,
     notes,
   };

@@ -18,7 +18,7 @@ export const PlatformProfile = z.object({
   truePeakDb: z.number().min(-20).max(0),
   maxAvDriftMs: z.number().nonnegative().default(40),
   maxBlackS: z.number().positive().default(1),
-  maxFrozenS: z.number().positive().default(15),
+  maxFrozenS: z.number().positive().default(3),
 });
 export type PlatformProfile = z.infer<typeof PlatformProfile> & { name: string };
 
@@ -49,5 +49,5 @@ export const YOUTUBE_SHORTS: PlatformProfile = {
   truePeakDb: -1,
   maxAvDriftMs: 40,
   maxBlackS: 1,
-  maxFrozenS: 15,
+  maxFrozenS: 3,
 };

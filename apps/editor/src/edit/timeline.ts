@@ -57,6 +57,18 @@ export function toOutputTime(segments: Segment[], fps: number, inputS: number): 
   return null;
 }
 
+/** Where an output time came from in the input (the inverse of toOutputTime). */
+export function toInputTime(segments: Segment[], fps: number, outputS: number): number {
+  let frame = outputS * fps;
+  for (const s of segments) {
+    const length = s.endFrame - s.startFrame;
+    if (frame < length) return (s.startFrame + frame) / fps;
+    frame -= length;
+  }
+  const last = segments.at(-1);
+  return last ? last.endFrame / fps : 0;
+}
+
 /** An input span mapped onto the output: the kept parts of it, merged where they touch. */
 export function toOutputSpan(segments: Segment[], fps: number, startS: number, endS: number): { startS: number; endS: number } | null {
   let before = 0;

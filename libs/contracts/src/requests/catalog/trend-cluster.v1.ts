@@ -157,3 +157,108 @@ export const CatalogTrendTransitionListV1 = defineRequest(
     ),
   }),
 );
+
+const TrendAssignItemV1 = z.object({
+  articleId: id,
+  /** The vector as numbers, or (`vectorF32`) as little-endian float32 in base64: a quarter of the bytes and no per-number parsing. */
+  vector: z.array(z.number().finite()).min(2).max(8192).optional(),
+  vectorF32: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64').max(44_000).optional(),
+  eventAt: isoTime,
+  category: z.string().max(64).nullable().optional(),
+  hasMedia: z.boolean().default(false),
+  terms: z.array(TrendTermV1).max(32).default([]),
+}).refine((item) => (item.vector === undefined) !== (item.vectorF32 === undefined), { message: 'give vector or vectorF32, not both' });
+
+/**
+ * A batch of `catalog.trend.assign.v1` for one vector space, in one transaction under one lock
+ * acquisition, assigned in the order given (each article sees the clusters the earlier ones
+ * opened or moved). Idempotent per article. An article the catalog does not know is answered
+ * `notFound` and changes nothing; the others are assigned.
+ */
+export const CatalogTrendAssignBatchV1 = defineRequest(
+  Requests.CatalogTrendAssignBatchV1,
+  z.object({
+    space: z.object({ name: spaceName, dim: z.number().int().min(2).max(8192) }),
+    items: z.array(TrendAssignItemV1).min(1).max(500),
+    threshold: z.number().min(-1).max(1),
+    mergeThreshold: z.number().min(-1).max(1).default(0.9),
+    /**
+     * Two parts of one cluster whose centroids are less similar than this split: the later part
+     * becomes a new cluster (a `split` edge; no id changes). Absent: splits are not looked for.
+     */
+    splitThreshold: z.number().min(-1).max(1).optional(),
+    /** Fewest members each part needs before a split. */
+    splitMinMembers: z.number().int().min(2).max(100_000).default(5),
+    binSeconds: z.number().int().min(60).max(30 * 86_400),
+    liveSeconds: z.number().int().min(60).max(365 * 86_400),
+    historyBins: z.number().int().min(1).max(1000).default(72),
+  }),
+  z.object({
+    /** One per item, in the order given. */
+    results: z.array(
+      z.object({
+        articleId: id,
+        /** Unknown article: nothing was changed for it. */
+        notFound: z.boolean().default(false),
+        clusterId: id.nullable(),
+        created: z.boolean(),
+        duplicate: z.boolean(),
+        similarity: z.number(),
+        mergedFrom: id.nullable(),
+        /** A cluster split off the answered one by this assignment. */
+        splitOff: id.nullable().default(null),
+        /** The cluster's first and last event time right after this article joined. */
+        firstSeenAt: isoTime.nullable(),
+        lastSeenAt: isoTime.nullable(),
+        /** The bin this article was counted in (null for a repeat). */
+        binStart: isoTime.nullable(),
+      }),
+    ),
+    /** Every cluster the results name, as it is after the whole batch. */
+    clusters: z.array(TrendClusterV1),
+  }),
+);
+export type CatalogTrendAssignBatchRequestV1 = RequestOf<typeof CatalogTrendAssignBatchV1>;
+export type CatalogTrendAssignBatchResponseV1 = ResponseOf<typeof CatalogTrendAssignBatchV1>;
+
+/** What the trend stage needs of a batch of articles (one request instead of one per article). */
+export const TrendArticleV1 = z.object({
+  articleId: id,
+  title: z.string(),
+  summary: z.string().nullable(),
+  lang: z.string().nullable(),
+  category: z.string().nullable(),
+  publishedAt: isoTime.nullable(),
+  scrapedAt: isoTime,
+  textKey: z.string().nullable(),
+  /** Stored images or video (not failed). */
+  hasMedia: z.boolean(),
+});
+export type TrendArticleV1 = z.infer<typeof TrendArticleV1>;
+
+export const CatalogTrendArticlesV1 = defineRequest(
+  Requests.CatalogTrendArticlesV1,
+  z.object({ articleIds: z.array(id).min(1).max(500) }),
+  /** The known ones, in no particular order; an id missing here is not in the catalog. */
+  z.object({ articles: z.array(TrendArticleV1) }),
+);
+
+/**
+ * The clusters in a live stage (emerging or peaking) of every space, with their bins, for the
+ * stage's periodic sweep, and each space's event clock: the latest event time it has seen,
+ * advanced by the wall-clock time since it was seen (capped by the wall clock), so a replay of
+ * old articles and a live stream both let time pass when articles stop coming.
+ */
+export const CatalogTrendLiveV1 = defineRequest(
+  Requests.CatalogTrendLiveV1,
+  z.object({
+    binSeconds: z.number().int().min(60).max(30 * 86_400),
+    historyBins: z.number().int().min(1).max(1000).default(72),
+    limit: z.number().int().min(1).max(500).default(200),
+    afterId: z.number().int().nonnegative().default(0),
+  }),
+  z.object({
+    clocks: z.array(z.object({ space: z.string(), clock: isoTime })),
+    clusters: z.array(TrendClusterV1),
+  }),
+);
