@@ -81,13 +81,16 @@ export function localSlot(timeZone: string): (iso: string) => { weekday: string;
 class Grouper {
   private readonly groups = new Map<string, Bucket>();
   add(key: string, views: number | null): void {
-    const b = this.groups.get(key) ?? { key, publications: 0, measured: 0, views: 0, avgViews: 0 };
+    let b = this.groups.get(key);
+    if (!b) {
+      b = { key, publications: 0, measured: 0, views: 0, avgViews: 0 };
+      this.groups.set(key, b);
+    }
     b.publications += 1;
     if (views !== null) {
       b.measured += 1;
       b.views += views;
     }
-    this.groups.set(key, b);
   }
   buckets(order?: readonly string[]): Bucket[] {
     const list = [...this.groups.values()].map((b) => ({ ...b, avgViews: b.measured ? Math.round(b.views / b.measured) : 0 }));
