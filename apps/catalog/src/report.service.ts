@@ -105,6 +105,22 @@ function rowBytes(r: LineageRowV1): number {
   return bytes;
 }
 
+/** UTC datetime text with at least milliseconds: MariaDB's DATE_FORMAT (microseconds) or SQLite's TypeORM text. */
+const UTC_TEXT = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d\.\d{3}\d*$/;
+
+function isoOfText(text: string): string {
+  return `${text.slice(0, 10)}T${text.slice(11, 23)}Z`;
+}
+
+/**
+ * A raw datetime column as the ISO form toISOString gives (milliseconds, Z). The text forms are cut
+ * and pasted, not parsed into a Date and printed again: that was a sixth of the catalog's CPU per page.
+ */
+function isoTime(value: unknown): string {
+  if (typeof value === 'string' && UTC_TEXT.test(value)) return isoOfText(value);
+  return new Date(rawTime(value)).toISOString();
+}
+
 const num = (value: number | string | null): number | null => (value === null || value === undefined ? null : Number(value));
 
 /**
@@ -134,7 +150,7 @@ export class ReportService {
 
     const rows: LineageRowV1[] = [];
     let bytes = 0;
-    let last: { at: number; id: number } | undefined;
+    let last: LineageRowV1 | undefined;
     let cut = false;
     for (const r of found) {
       if (bytes > PAGE_BYTES) {
@@ -145,14 +161,12 @@ export class ReportService {
       if (r.edit_id === null || r.video_id === null || r.story_id === null || r.trend_id === null || r.article_id === null) {
         throw new CatalogError('invalid', `publication ${r.pid} has a broken lineage (edit ${r.p_edit_id}): the catalog is inconsistent`);
       }
-      const publishedAt = rawTime(r.published_at);
-      const latestAt = r.latest_at === null || r.latest_at === undefined ? null : rawTime(r.latest_at);
       const row: LineageRowV1 = {
         publicationId: Number(r.pid),
         platform: r.platform,
         channel: r.channel_name ?? r.account,
         channelExternalId: r.channel_external_id ?? null,
-        publishedAt: new Date(publishedAt).toISOString(),
+        publishedAt: isoTime(r.published_at),
         title: r.title ?? null,
         url: r.url ?? null,
         privacyStatus: r.privacy_status ?? null,
@@ -173,15 +187,15 @@ export class ReportService {
         views24h: num(r.views_24h),
         views7d: num(r.views_7d),
         viewsLatest: num(r.views_latest),
-        latestAt: latestAt === null ? null : new Date(latestAt).toISOString(),
+        latestAt: r.latest_at === null || r.latest_at === undefined ? null : isoTime(r.latest_at),
         snapshots: Number(r.snapshots ?? 0),
         metricSource: r.metric_source ?? null,
       };
       rows.push(row);
       bytes += rowBytes(row);
-      last = { at: publishedAt, id: row.publicationId };
+      last = row;
     }
-    return { rows, nextCursor: (more || cut) && last ? encodeCursor({ at: new Date(last.at), id: last.id }) : null };
+    return { rows, nextCursor: (more || cut) && last ? encodeCursor({ at: new Date(last.publishedAt), id: last.publicationId }) : null };
   }
 
   /** The top external trend terms of each UTC day in the window, from the successful trendwatch snapshots. */

@@ -72,6 +72,8 @@ class AckBatcher {
 interface Owned {
   /** When this delivery reached us. */
   since: number;
+  /** `identity(msg)`, computed once per delivery (it is looked up several times per message). */
+  seq: string;
   /** Times it went back to the queue because a dependency was down. */
   holds?: number;
   /** A dead letter to publish again (the DLQ publish failed), instead of running the handler. */
@@ -194,9 +196,10 @@ export class ConsumerRunner {
       this.messages = messages;
       try {
         for await (const msg of messages) {
-          if (this.duplicate(msg)) continue;
-          this.owned.set(msg, { since: Date.now() });
-          this.bySeq.set(identity(msg), msg);
+          const seq = identity(msg);
+          if (this.duplicate(msg, seq)) continue;
+          this.owned.set(msg, { since: Date.now(), seq });
+          this.bySeq.set(seq, msg);
           this.queue.push(msg);
           this.pump();
           // Stop asking for more; what the client already buffered is still yielded and kept alive.
@@ -264,8 +267,8 @@ export class ConsumerRunner {
 
   /** Settled: no longer ours (acked, nak'd or dead-lettered). */
   private release(msg: JsMsg, outcome?: HandlerOutcome): void {
+    const seq = this.owned.get(msg)?.seq ?? identity(msg);
     this.owned.delete(msg);
-    const seq = identity(msg);
     if (this.bySeq.get(seq) === msg) this.bySeq.delete(seq);
     if (outcome === 'handled' || outcome === 'dead-lettered') {
       this.remember(seq);
@@ -282,11 +285,17 @@ export class ConsumerRunner {
    * not handled (it would run the handler twice, or after its dead letter). A copy of a message
    * this runner already acked or dead-lettered is acked again.
    */
-  private duplicate(msg: JsMsg): boolean {
-    const seq = identity(msg);
-    const seen = this.deliveries.get(seq);
-    if (this.bySeq.has(seq)) {
-      if (seen && msg.info.deliveryCount > seen.count) {
+  private duplicate(msg: JsMsg, seq: string): boolean {
+    let seen = this.deliveries.get(seq);
+    const earlier = this.bySeq.get(seq);
+    if (earlier) {
+      if (!seen) {
+        // Counts are kept only for sequences delivered again while a copy is here (the only case
+        // with deliveries that are no attempt); the copy here is the highest delivery seen so far.
+        seen = { count: earlier.info.deliveryCount, uncounted: 0 };
+        this.deliveries.set(seq, seen);
+      }
+      if (msg.info.deliveryCount > seen.count) {
         seen.uncounted += msg.info.deliveryCount - seen.count;
         seen.count = msg.info.deliveryCount;
       }
@@ -303,7 +312,6 @@ export class ConsumerRunner {
       return true;
     }
     if (seen) seen.count = Math.max(seen.count, msg.info.deliveryCount);
-    else this.deliveries.set(seq, { count: msg.info.deliveryCount, uncounted: 0 });
     // Bounded: a sequence that never settles here (taken over by a replica) ages out.
     if (this.deliveries.size > 50_000) this.deliveries.delete(this.deliveries.keys().next().value!);
     return false;
@@ -311,7 +319,9 @@ export class ConsumerRunner {
 
   /** The attempt this delivery is: the server's delivery count less the redeliveries that were no attempt. */
   private attemptOf(msg: JsMsg): number {
-    return Math.max(1, msg.info.deliveryCount - (this.deliveries.get(identity(msg))?.uncounted ?? 0));
+    if (this.deliveries.size === 0) return Math.max(1, msg.info.deliveryCount);
+    const seq = this.owned.get(msg)?.seq ?? identity(msg);
+    return Math.max(1, msg.info.deliveryCount - (this.deliveries.get(seq)?.uncounted ?? 0));
   }
 
   private remember(seq: string): void {
@@ -458,7 +468,7 @@ export class ConsumerRunner {
       await this.publisher.publishEnvelope(dlqEnvelope);
     } catch (publishError) {
       logger.error(`cannot publish the dead letter for #${msg.info.streamSequence} yet, holding it: ${errorMessage(publishError)}`, { subject });
-      const owned = this.owned.get(msg) ?? { since: Date.now() };
+      const owned = this.owned.get(msg) ?? { since: Date.now(), seq: identity(msg) };
       this.owned.set(msg, { ...owned, deadLetter: { envelope, reason, error } });
       return this.hold(msg, publishError as UnavailableError);
     }
