@@ -11,7 +11,7 @@ import {
   type CatalogVideoJobRecordResponseV1,
   type VideoJobV1,
 } from '#contracts';
-import { RemoteError, RequestClient } from '#messaging';
+import { RequestClient } from '#messaging';
 import { Injectable } from '@nestjs/common';
 
 /** The catalog as the avgen stage needs it, over NATS request/reply. */
@@ -21,12 +21,7 @@ export class CatalogClient {
 
   /** The article with its media; null when the catalog does not know the id. */
   async getArticle(articleId: number): Promise<CatalogArticleGetResponseV1 | null> {
-    try {
-      return await this.requests.request(CatalogArticleGetV1, { articleId });
-    } catch (error) {
-      if (error instanceof RemoteError && error.code === 'not-found') return null;
-      throw error;
-    }
+    return this.requests.requestOrNull(CatalogArticleGetV1, { articleId });
   }
 
   async latestJob(key: CatalogVideoJobLatestRequestV1): Promise<VideoJobV1 | null> {

@@ -656,23 +656,7 @@ export class TrendClusterService {
       where: { clusterId, binSeconds, binStart: MoreThanOrEqual(since) },
       order: { binStart: 'ASC' },
     });
-    const category = row.categoryId === null ? null : await this.categories.byId(row.categoryId);
-    return {
-      clusterId: row.id,
-      space: row.space,
-      memberCount: row.memberCount,
-      mediaMemberCount: row.mediaMemberCount,
-      category: category?.slug ?? null,
-      firstSeenAt: row.firstSeenAt.toISOString(),
-      lastSeenAt: row.lastSeenAt.toISOString(),
-      stage: row.stage as TrendStageV1,
-      stageAt: row.stageAt?.toISOString() ?? null,
-      trendId: row.trendId,
-      representativeArticleId: row.representativeArticleId,
-      terms: (JSON.parse(row.terms) as [string, number][]).slice(0, MAX_TERMS),
-      mergedInto: row.mergedInto,
-      bins: bins.filter((b) => b.binStart.getTime() <= until.getTime()).map((b) => ({ binStart: b.binStart.toISOString(), articles: b.articles })),
-    };
+    return this.toView(row, bins.filter((b) => b.binStart.getTime() <= until.getTime()));
   }
 
   async cluster(clusterId: number, historyBins: number, binSeconds: number): Promise<TrendClusterV1> {

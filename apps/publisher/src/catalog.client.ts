@@ -18,7 +18,7 @@ import {
   type ChannelV1,
   type UploadV1,
 } from '#contracts';
-import { RemoteError, RequestClient } from '#messaging';
+import { RequestClient } from '#messaging';
 import { Injectable } from '@nestjs/common';
 
 /** The catalog as the publisher needs it, over NATS request/reply. */
@@ -28,12 +28,7 @@ export class CatalogClient {
 
   /** The edit with its story, trend and article; null when the catalog does not know the edit. */
   async uploadContext(editId: number, platform: string): Promise<CatalogUploadContextResponseV1 | null> {
-    try {
-      return await this.requests.request(CatalogUploadContextV1, { editId, platform });
-    } catch (error) {
-      if (error instanceof RemoteError && error.code === 'not-found') return null;
-      throw error;
-    }
+    return this.requests.requestOrNull(CatalogUploadContextV1, { editId, platform });
   }
 
   async syncChannels(platform: string, names: string[]): Promise<ChannelV1[]> {

@@ -5,6 +5,7 @@ import { RemoteError, type EventPublisher } from '#messaging';
 import type { CatalogClient } from './catalog.client.js';
 import { ArticleClaims } from './dedup/article.claims.js';
 import { contentHash, simhash, simhashHex } from './dedup/fingerprint.js';
+import type { ClaimTurn } from './dedup/fingerprint.book.js';
 import { FetchError } from './fetch/fetch.errors.js';
 import type { MediaOutcome, MediaService } from './media/media.service.js';
 import type { ArticleOutcome, RunContext } from './run.types.js';
@@ -57,7 +58,7 @@ export class ArticleService {
     }
   }
 
-  private async storeOnce(link: DiscoveredLink, run: RunContext, turn: { ready: () => Promise<void>; release: () => void }): Promise<ArticleOutcome> {
+  private async storeOnce(link: DiscoveredLink, run: RunContext, turn: ClaimTurn): Promise<ArticleOutcome> {
     // A known URL costs one catalog lookup and no request to the site.
     let known = await this.catalog.articleByUrl(link.url);
     if (known && !(await this.shouldResume(known, run))) return { status: 'exists', url: link.url, articleId: known.articleId };

@@ -8,7 +8,7 @@ import {
   type CatalogStoryCreateResponseV1,
   type StoryRowV1,
 } from '#contracts';
-import { RemoteError, RequestClient } from '#messaging';
+import { RequestClient } from '#messaging';
 import { Injectable } from '@nestjs/common';
 
 /** The catalog as the story stage needs it, over NATS request/reply. */
@@ -17,12 +17,7 @@ export class CatalogClient {
   constructor(private readonly requests: RequestClient) {}
 
   async getArticle(articleId: number): Promise<CatalogArticleGetResponseV1 | null> {
-    try {
-      return await this.requests.request(CatalogArticleGetV1, { articleId });
-    } catch (error) {
-      if (error instanceof RemoteError && error.code === 'not-found') return null;
-      throw error;
-    }
+    return this.requests.requestOrNull(CatalogArticleGetV1, { articleId });
   }
 
   async storiesOf(trendId: number, variant: number): Promise<StoryRowV1[]> {

@@ -15,7 +15,7 @@ import {
   type CatalogTrendTransitionRequestV1,
   type CatalogTrendTransitionResponseV1,
 } from '#contracts';
-import { RemoteError, RequestClient } from '#messaging';
+import { RequestClient } from '#messaging';
 import { Injectable } from '@nestjs/common';
 import type { z } from 'zod';
 
@@ -25,12 +25,7 @@ export class CatalogClient {
   constructor(private readonly requests: RequestClient) {}
 
   async getArticle(articleId: number): Promise<CatalogArticleGetResponseV1 | null> {
-    try {
-      return await this.requests.request(CatalogArticleGetV1, { articleId });
-    } catch (error) {
-      if (error instanceof RemoteError && error.code === 'not-found') return null;
-      throw error;
-    }
+    return this.requests.requestOrNull(CatalogArticleGetV1, { articleId });
   }
 
   assign(request: z.input<typeof CatalogTrendAssignV1.request>): Promise<CatalogTrendAssignResponseV1> {

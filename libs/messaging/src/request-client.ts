@@ -20,6 +20,20 @@ export class RequestClient {
     private readonly owners?: { app: string; requests: readonly string[] },
   ) {}
 
+  /** `request`, with the owner's `not-found` answer as null; every other failure still throws. */
+  async requestOrNull<Q extends z.ZodType, R extends z.ZodType>(
+    contract: RequestContract<string, Q, R>,
+    payload: z.input<Q>,
+    options: { timeoutMs?: number; causedBy?: Envelope } = {},
+  ): Promise<z.infer<R> | null> {
+    try {
+      return await this.request(contract, payload, options);
+    } catch (error) {
+      if (error instanceof RemoteError && error.code === 'not-found') return null;
+      throw error;
+    }
+  }
+
   async request<Q extends z.ZodType, R extends z.ZodType>(
     contract: RequestContract<string, Q, R>,
     payload: z.input<Q>,

@@ -14,6 +14,12 @@ interface Entry {
   settled: Promise<SettledArticle | null>;
 }
 
+/** A page's place in the run's claim order (see `FingerprintBook.turn`). */
+export interface ClaimTurn {
+  ready: () => Promise<void>;
+  release: () => void;
+}
+
 export interface NearMatch {
   url: string;
   distance: number;
@@ -44,7 +50,7 @@ export class FingerprintBook {
    * `release()` once claimed, or on any way out (it is idempotent): a turn never released would
    * hold every later page.
    */
-  turn(): { ready: () => Promise<void>; release: () => void } {
+  turn(): ClaimTurn {
     const number = this.issued++;
     let released = false;
     return {
