@@ -165,13 +165,29 @@ export function contentPage(c: Awaited<ReturnType<ContentService['content']>>): 
   return layout('Content', 'content', body, CHART_HEAD);
 }
 
+/**
+ * The databases counted against the same cap: the budget, what each owner reported (or its last
+ * known size, or unknown), and how much of it was subtracted from what the files may fill.
+ */
+function databasesTable(u: NonNullable<Awaited<ReturnType<ContentService['storage']>>['usage']['value']>): string {
+  if (u.budgetBytes === undefined || !u.databases) return '';
+  const rows = u.databases
+    .map(
+      (d) =>
+        `<tr><td>${esc(d.owner)}</td><td class="n">${d.source === 'unknown' ? 'unknown' : `${bytes(d.bytes)}${d.exact ? '' : ' (estimate)'}`}</td><td class="n">${bytes(d.countedBytes)}</td><td>${esc(d.source)}${d.problem ? ` — ${esc(d.problem)}` : ''}</td><td>${esc(d.measuredAt ?? '–')}</td></tr>`,
+    )
+    .join('');
+  return `<h2>Databases counted against the cap</h2><table id="databases"><tr><th>budget (files and databases)</th><td class="n">${bytes(u.budgetBytes)}</td></tr><tr><th>databases subtracted</th><td class="n">${bytes(u.databaseBytes ?? 0)}</td></tr></table>
+<table><tr><th>owner</th><th>size</th><th title="0 when the database lives on the file volume: it is already in the bytes used">counted</th><th>source</th><th>measured</th></tr>${rows}</table>`;
+}
+
 export function storagePage(s: Awaited<ReturnType<ContentService['storage']>>): string {
   const u = s.usage.value;
   const usage = u
     ? `<table id="usage"><tr><th>used</th><td class="n">${bytes(u.usedBytes)}</td></tr><tr><th>capacity (cap)</th><td class="n">${bytes(u.capacityBytes)}</td></tr>
 <tr><th>available</th><td class="n">${bytes(u.availableBytes)}</td></tr><tr><th>watermarks</th><td>purge from ${num(u.highWatermark * 100)} % down to ${num(u.lowWatermark * 100)} %</td></tr>
 <tr><th>sweeping</th><td>${u.sweeping ? 'yes' : 'no'}</td></tr><tr><th>last sweep</th><td>${esc(JSON.stringify(u.lastSweep ?? null))}</td></tr></table>
-<div class="bar" title="${num((u.usedBytes / Math.max(1, u.capacityBytes)) * 100, 1)} %"><div style="width:${Math.min(100, (u.usedBytes / Math.max(1, u.capacityBytes)) * 100).toFixed(1)}%"></div></div>`
+<div class="bar" title="${num((u.usedBytes / Math.max(1, u.capacityBytes)) * 100, 1)} %"><div style="width:${Math.min(100, (u.usedBytes / Math.max(1, u.capacityBytes)) * 100).toFixed(1)}%"></div></div>${databasesTable(u)}`
     : '';
   return layout(
     'Storage',
