@@ -1,5 +1,4 @@
 import { redact } from '#database';
-import { createLogger } from '#logging';
 import { APP_ENV, APP_LOGGER } from '#messaging';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';

@@ -1,10 +1,10 @@
 import { FilesClient } from '#files-client';
-import { createLogger } from '#logging';
-import { APP_ENV, NATS_CONNECTION, Namespace, RequestClient } from '#messaging';
+import { APP_ENV, APP_LOGGER, NATS_CONNECTION, Namespace, RequestClient } from '#messaging';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Logger } from 'winston';
 import { loadEnv, CommonEnv } from '#config';
 import { loadConsoleConfig, type ConsoleConfig } from './console.config.js';
 import { ConsoleHttpServer } from './console.http-server.js';
@@ -27,6 +27,7 @@ export class ConsoleWeb implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(APP_ENV) private readonly env: NodeJS.ProcessEnv,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(RequestClient) private readonly requests: RequestClient,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {
     this.config = loadConsoleConfig(env);
     this.files = new FilesClient({ request: (contract, payload, options) => requests.request(contract, payload, options) });
@@ -34,7 +35,6 @@ export class ConsoleWeb implements OnApplicationBootstrap, OnApplicationShutdown
 
   async onApplicationBootstrap(): Promise<void> {
     const common = loadEnv(CommonEnv, this.env);
-    const logger = createLogger({ app: 'console', level: common.LOG_LEVEL, format: common.LOG_FORMAT });
     const ns = new Namespace(this.config.namespace);
     const streams = new Set([ns.stream('PIPELINE'), ns.stream('DLQ')]);
     this.server = new ConsoleHttpServer(
@@ -45,7 +45,7 @@ export class ConsoleWeb implements OnApplicationBootstrap, OnApplicationShutdown
         files: this.files,
       },
       this.config.token,
-      logger,
+      this.logger,
     );
     this.url = await this.server.listen(this.config.host, this.config.port);
     if (this.config.generatedToken) {
@@ -54,9 +54,9 @@ export class ConsoleWeb implements OnApplicationBootstrap, OnApplicationShutdown
       const file = join(common.DATA_DIR, 'console.token');
       writeFileSync(file, `${this.config.token}\n`, { mode: 0o600 });
       chmodSync(file, 0o600);
-      logger.info(`console: ${this.url}/ (log in with the token in ${file}, or set CONSOLE_TOKEN)`);
+      this.logger.info(`console: ${this.url}/ (log in with the token in ${file}, or set CONSOLE_TOKEN)`);
     } else {
-      logger.info(`console: ${this.url}/ (log in with CONSOLE_TOKEN)`);
+      this.logger.info(`console: ${this.url}/ (log in with CONSOLE_TOKEN)`);
     }
   }
 

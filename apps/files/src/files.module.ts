@@ -1,4 +1,3 @@
-import { createLogger } from '#logging';
 import { APP_ENV, RequestClient, APP_LOGGER } from '#messaging';
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';

@@ -1,5 +1,4 @@
 import { FilesClient } from '#files-client';
-import { createLogger } from '#logging';
 import { APP_ENV, EventPublisher, RequestClient, APP_LOGGER } from '#messaging';
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type winston from 'winston';
