@@ -17,7 +17,9 @@ export class PublisherHandler {
     // The backend announces through this callback and then marks the publication announced in the
     // catalog, so a later, distinct video.edited of the same edit does not announce it again.
     const outcome = await this.publisher.publish(payload, ctx.log, () => ctx.working(), async (published) => {
-      await this.events.publish(VideoPublishedV1, published, { causedBy: ctx.envelope, key: `published:${payload.editId}:${published.platform}` });
+      // One message id per publication, whatever message led to it: two replicas announcing the
+      // same publication from two distinct messages at the same instant store one event.
+      await this.events.publish(VideoPublishedV1, published, { causedBy: ctx.envelope, key: `publication:${published.publicationId}`, once: true });
     });
     const { event } = outcome;
     if (!outcome.announced) {

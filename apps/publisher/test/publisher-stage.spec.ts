@@ -118,7 +118,7 @@ describe('publisher stage against the fake YouTube (catalog on MariaDB)', () => 
     assert.equal(all.filter((p) => p.publicationId === other.publicationId).length, 1);
   });
 
-  it('announces a publication that was recorded but never announced (a crash between the two) once, with the next message of its edit', async () => {
+  it('announces a publication that was recorded but not marked announced (a crash between the two) with the next message of its edit, as one stream event', async () => {
     const { event } = await harness.seedEdit({ mp4, category: 'economy' });
     await harness.publishEdited(event);
     const first = await published(event.editId);
@@ -133,19 +133,21 @@ describe('publisher stage against the fake YouTube (catalog on MariaDB)', () => 
     }
     const sessionsBefore = harness.fake.calls.start;
     await harness.bus.publisher.publish(VideoEditedV1, event, { key: `test-edited-after-crash:${event.editId}` });
-    const events = await waitFor('the late announcement', async () => {
-      const found = (await harness.readEvents(Events.VideoPublishedV1)).filter((e) => (e.payload as VideoPublishedV1).editId === event.editId);
-      return found.length === 2 ? found : null;
+    await waitFor('the late announcement to be marked', async () => {
+      const [row] = await harness.query<UploadRow>('SELECT status, sessions, external_id, session_uri FROM upload WHERE edit_id = ?', [event.editId]);
+      return row?.status === 'published';
     });
-    assert.deepEqual(events.map((e) => (e.payload as VideoPublishedV1).externalId), [first.externalId, first.externalId], 'the same video, not a new upload');
     assert.equal(harness.fake.calls.start, sessionsBefore, 'no new upload session');
     await harness.settled();
-    const [upload] = await harness.query<UploadRow>('SELECT status, sessions, external_id, session_uri FROM upload WHERE edit_id = ?', [event.editId]);
-    assert.equal(upload!.status, 'published', 'marked announced again');
+    // Here the first announcement had gone out before the "crash" (as when two replicas announce
+    // one publication from two distinct messages): the repeat carries the publication's own message
+    // id, so the stream holds the one event.
+    const events = (await harness.readEvents(Events.VideoPublishedV1)).filter((e) => (e.payload as VideoPublishedV1).editId === event.editId);
+    assert.deepEqual(events.map((e) => (e.payload as VideoPublishedV1).externalId), [first.externalId], 'one event: the same video, announced once');
     // And a third message changes nothing.
     await harness.bus.publisher.publish(VideoEditedV1, event, { key: `test-edited-third:${event.editId}` });
     await harness.settled();
-    assert.equal((await harness.readEvents(Events.VideoPublishedV1)).filter((e) => (e.payload as VideoPublishedV1).editId === event.editId).length, 2);
+    assert.equal((await harness.readEvents(Events.VideoPublishedV1)).filter((e) => (e.payload as VideoPublishedV1).editId === event.editId).length, 1);
   });
 
   it('routes past a channel at its daily cap to the next channel of the route', async () => {

@@ -13,6 +13,13 @@ export interface PublishOptions {
   causedBy?: Pick<Envelope, 'id' | 'correlationId'>;
   /** A natural key of what is announced (`article:42`); with the cause it fixes the message id. */
   key?: string;
+  /**
+   * The key alone fixes the message id, whatever caused the event: a thing announced from two
+   * distinct messages (two replicas at the same instant, a retry after a crash) gets one id, so
+   * JetStream drops the repeat within its duplicate window and consumers that keep event ids
+   * (the logger) store it once after that. Needs `key`.
+   */
+  once?: boolean;
   /** Starts a new chain with this correlation id (only without `causedBy`). */
   correlationId?: string;
 }
@@ -67,9 +74,10 @@ export class EventPublisher {
   }
 
   envelope<P>(subject: string, payload: P, options: PublishOptions): Envelope<P> {
+    if (options.once && options.key === undefined) throw new Error(`publish ${subject}: once needs a key (what is announced once)`);
     const id =
       options.key !== undefined
-        ? deterministicId(options.causedBy?.id ?? '', subject, options.key)
+        ? deterministicId(options.once ? '' : (options.causedBy?.id ?? ''), subject, options.key)
         : options.causedBy
           ? deterministicId(options.causedBy.id, subject)
           : randomId();

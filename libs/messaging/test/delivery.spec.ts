@@ -129,6 +129,18 @@ describe('JetStream delivery (real nats-server)', () => {
     assert.equal(afterCount - before, 1);
   });
 
+  it('stores one event for a thing announced once from two distinct causes (once: the key alone fixes the id)', async () => {
+    const before = (await bus.jsm.streams.info(bus.ns.stream('PIPELINE'))).state.messages;
+    const a = await bus.publisher.publish(ScrapeRequestedV1, { requestedBy: 'once' }, { causedBy: { id: 'cause-a', correlationId: 'corr-a' }, key: 'thing-7', once: true });
+    const b = await bus.publisher.publish(ScrapeRequestedV1, { requestedBy: 'once' }, { causedBy: { id: 'cause-b', correlationId: 'corr-b' }, key: 'thing-7', once: true });
+    assert.equal(a.id, b.id);
+    assert.equal(a.causationId, 'cause-a', 'the cause is still recorded');
+    const c = await bus.publisher.publish(ScrapeRequestedV1, { requestedBy: 'once' }, { causedBy: { id: 'cause-b', correlationId: 'corr-b' }, key: 'thing-7' });
+    assert.notEqual(c.id, a.id, 'without once, the cause is part of the id');
+    assert.equal((await bus.jsm.streams.info(bus.ns.stream('PIPELINE'))).state.messages - before, 2);
+    assert.throws(() => bus.publisher.envelope('pipeline.scrape.requested.v1', {}, { once: true }), /once needs a key/);
+  });
+
   it('shares one durable consumer between two replicas', async () => {
     mode = 'slow';
     seen.byApp.clear();
