@@ -274,6 +274,10 @@ spec:
   template:
     metadata:
       labels: { app: ${app} }
+      annotations:
+        prometheus.io/scrape: "true"
+        prometheus.io/port: "9464"
+        prometheus.io/path: /metrics
     spec:
       containers:
         - name: ${app}

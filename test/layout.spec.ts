@@ -29,6 +29,11 @@ describe('repository layout', () => {
       assert.equal(env.find((e) => e.name === 'NODE_EXTRA_CA_CERTS')?.value, '/etc/cluster-ca/ca.crt', `${app}.yaml trusts the cluster CA`);
       const container = deployment.spec.template.spec.containers[0];
       assert.ok(container.readinessProbe && container.livenessProbe, `${app}.yaml has readiness and liveness probes`);
+      // Prometheus finds every app by its pod annotations (kubernetes_sd_configs, role: pod).
+      const annotations = (deployment.spec.template.metadata?.annotations ?? {}) as Record<string, string>;
+      assert.equal(annotations['prometheus.io/scrape'], 'true', `${app}.yaml: pod annotation prometheus.io/scrape: "true"`);
+      assert.equal(annotations['prometheus.io/port'], '9464', `${app}.yaml: pod annotation prometheus.io/port: "9464" (OPS_PORT)`);
+      assert.equal(annotations['prometheus.io/path'], '/metrics', `${app}.yaml: pod annotation prometheus.io/path: /metrics`);
     }
   });
 
