@@ -1,4 +1,5 @@
 import type { CatalogReportExternalTrendsResponseV1, LineageRowV1 } from '#contracts';
+import { pageOfRows, type LineageColumnsPage } from './report-columns.js';
 
 /** Views summed over a group of publications (latest snapshot; a publication without any counts 0 and is counted apart). */
 export interface Bucket {
@@ -80,23 +81,41 @@ export function localSlot(timeZone: string): (iso: string) => { weekday: string;
 
 class Grouper {
   private readonly groups = new Map<string, Bucket>();
-  add(key: string, views: number | null): void {
+  /** The bucket of a key (a page looks each of its strings up once, not each row's). */
+  bucket(key: string): Bucket {
     let b = this.groups.get(key);
     if (!b) {
       b = { key, publications: 0, measured: 0, views: 0, avgViews: 0 };
       this.groups.set(key, b);
     }
-    b.publications += 1;
-    if (views !== null) {
-      b.measured += 1;
-      b.views += views;
-    }
+    return b;
   }
   buckets(order?: readonly string[]): Bucket[] {
     const list = [...this.groups.values()].map((b) => ({ ...b, avgViews: b.measured ? Math.round(b.views / b.measured) : 0 }));
     if (order) return list.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
     return list.sort((a, b) => b.views - a.views || a.key.localeCompare(b.key));
   }
+}
+
+function count(b: Bucket, views: number | null): void {
+  b.publications += 1;
+  if (views !== null) {
+    b.measured += 1;
+    b.views += views;
+  }
+}
+
+/**
+ * The bucket of each of a page's strings as the key `keyOf` makes of it, looked up on first use:
+ * a page's rows point into its dictionary, so a group is found once per string, not once per row.
+ */
+function bucketsOf(grouper: Grouper, strings: readonly string[], keyOf: (text: string | null) => string): (ref: number | null) => Bucket {
+  const byRef: (Bucket | undefined)[] = new Array(strings.length);
+  let none: Bucket | undefined;
+  return (ref) => {
+    if (ref === null) return (none ??= grouper.bucket(keyOf(null)));
+    return (byRef[ref] ??= grouper.bucket(keyOf(strings[ref]!)));
+  };
 }
 
 const HOURS = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
@@ -152,35 +171,70 @@ export class ReportAccumulator {
     this.slot = localSlot(window.timeZone);
   }
 
-  add(r: LineageRowV1): void {
+  /**
+   * One page: its columns for the sums (each group's bucket found once per string of the page),
+   * its rows (the same page as objects) for the most viewed and the oldest unmeasured.
+   */
+  addPage(page: LineageColumnsPage, rows: readonly LineageRowV1[]): void {
     const g = this.g;
-    const v = r.viewsLatest;
-    this.publications += 1;
-    if (v !== null) {
-      this.measured += 1;
-      this.totalViews += v;
-      this.top.push(r);
-      if (this.top.length >= SHOWN_ROWS * 4) this.trimTop();
-    } else {
-      this.unmeasured.push(r);
-      if (this.unmeasured.length >= SHOWN_ROWS * 4) this.trimUnmeasured();
+    const c = page.columns;
+    const s = page.strings;
+    const same = (text: string | null) => text ?? '';
+    const category = bucketsOf(g.category, s, (text) => text ?? '(none)');
+    const stage = bucketsOf(g.stage, s, (text) => text ?? '(unknown)');
+    const platform = bucketsOf(g.platform, s, same);
+    const storyModel = bucketsOf(g.storyModel, s, same);
+    const videoModel = bucketsOf(g.videoModel, s, same);
+    const editor = bucketsOf(g.editor, s, same);
+    const channels = new Map<number, Bucket>();
+    for (let i = 0; i < page.count; i++) {
+      const v = c.viewsLatest[i]!;
+      const r = rows[i]!;
+      this.publications += 1;
+      if (v !== null) {
+        this.measured += 1;
+        this.totalViews += v;
+        this.top.push(r);
+        if (this.top.length >= SHOWN_ROWS * 4) this.trimTop();
+      } else {
+        this.unmeasured.push(r);
+        if (this.unmeasured.length >= SHOWN_ROWS * 4) this.trimUnmeasured();
+      }
+      const publishedAt = c.publishedAt[i]!;
+      const day = publishedAt.slice(0, 10);
+      this.perDay.set(day, (this.perDay.get(day) ?? 0) + 1);
+      this.ids.videos.add(c.videoId[i]!);
+      this.ids.stories.add(c.storyId[i]!);
+      this.ids.trends.add(c.trendId[i]!);
+      const { weekday, hour } = this.slot(publishedAt);
+      count(category(c.category[i]!), v);
+      count(stage(c.stageAtPublication[i]!), v);
+      const p = c.platform[i]!;
+      const pair = p * s.length + c.channel[i]!;
+      let channel = channels.get(pair);
+      if (!channel) {
+        channel = g.channel.bucket(`${s[p]}/${s[c.channel[i]!]}`);
+        channels.set(pair, channel);
+      }
+      count(channel, v);
+      count(platform(p), v);
+      count(g.weekday.bucket(weekday), v);
+      count(g.hour.bucket(HOURS[hour] ?? String(hour).padStart(2, '0')), v);
+      count(storyModel(c.storyModel[i]!), v);
+      count(videoModel(c.videoModel[i]!), v);
+      count(editor(c.editor[i]!), v);
+      count(this.standInBucket((c.storyStandIn[i] ? 1 : 0) | (c.videoStandIn[i] ? 2 : 0) | (c.editStandIn[i] ? 4 : 0)), v);
     }
-    const day = dayOf(r);
-    this.perDay.set(day, (this.perDay.get(day) ?? 0) + 1);
-    this.ids.videos.add(r.video.id);
-    this.ids.stories.add(r.story.id);
-    this.ids.trends.add(r.trend.id);
-    const { weekday, hour } = this.slot(r.publishedAt);
-    g.category.add(r.article.category ?? '(none)', v);
-    g.stage.add(r.trend.stageAtPublication ?? '(unknown)', v);
-    g.channel.add(`${r.platform}/${r.channel}`, v);
-    g.platform.add(r.platform, v);
-    g.weekday.add(weekday, v);
-    g.hour.add(HOURS[hour] ?? String(hour).padStart(2, '0'), v);
-    g.storyModel.add(r.story.model, v);
-    g.videoModel.add(r.video.model, v);
-    g.editor.add(r.edit.editor, v);
-    g.standIn.add(STAND_IN_KEYS[(r.story.standIn ? 1 : 0) | (r.video.standIn ? 2 : 0) | (r.edit.standIn ? 4 : 0)]!, v);
+  }
+
+  /** Rows one at a time (tests, rows in memory): the same sums, through a page of one. */
+  add(r: LineageRowV1): void {
+    this.addPage(pageOfRows([r]), [r]);
+  }
+
+  private readonly standIns: Bucket[] = [];
+  private standInBucket(bits: number): Bucket {
+    return (this.standIns[bits] ??= this.g.standIn.bucket(STAND_IN_KEYS[bits]!));
   }
 
   private trimTop(): void {
@@ -247,6 +301,6 @@ export function aggregate(
   window: { from: string; to: string; timeZone: string },
 ): ReportAggregates {
   const acc = new ReportAccumulator(window);
-  for (const r of rows) acc.add(r);
+  acc.addPage(pageOfRows(rows), rows);
   return acc.result(external);
 }

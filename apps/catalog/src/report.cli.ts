@@ -181,9 +181,9 @@ try {
         await csv?.write(csvHeader());
         await json?.write(`${jsonParts.head(generatedAt, external)}\n`);
       },
-      onRows: async (rows, slice) => {
+      onRows: async (rows, slice, page) => {
         if (rows.length === 0) return;
-        await csvRows?.write(slice, csvLines(rows, terms));
+        await csvRows?.write(slice, csvLines(page, terms));
         await jsonRows?.write(slice, jsonParts.rowsText(rows));
       },
     },
