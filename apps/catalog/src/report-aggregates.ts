@@ -1,5 +1,5 @@
 import type { CatalogReportExternalTrendsResponseV1, LineageRowV1 } from '#contracts';
-import { pageOfRows, type LineageColumnsPage } from './report-columns.js';
+import { pageOfRows, rowOf, type LineageColumnsPage } from './report-columns.js';
 
 /** Views summed over a group of publications (latest snapshot; a publication without any counts 0 and is counted apart). */
 export interface Bucket {
@@ -51,7 +51,25 @@ export function localSlot(timeZone: string): (iso: string) => { weekday: string;
   // The slot of each UTC quarter-hour's ISO prefix (`YYYY-MM-DDTHH` + the quarter): rows come as
   // `…Z` text, and slicing it is cheaper than parsing every row's time with Date.parse.
   const byText = new Map<string, { weekday: string; hour: number }>();
+  // Rows come in time order within a slice: most share the previous row's quarter-hour, which
+  // startsWith and two digits tell without building a key.
+  let lastHour = '';
+  let lastQuarter = -1;
+  let lastSlot: { weekday: string; hour: number } | undefined;
   return (iso) => {
+    if (lastSlot && iso.startsWith(lastHour) && iso.length >= 17 && iso.endsWith('Z')) {
+      const minutes = (iso.charCodeAt(14) - 48) * 10 + (iso.charCodeAt(15) - 48);
+      if (((minutes / 15) | 0) === lastQuarter) return lastSlot;
+    }
+    const slot = slotOf(iso);
+    if (iso.length >= 17 && iso.endsWith('Z') && iso[10] === 'T' && iso[13] === ':') {
+      lastHour = iso.slice(0, 14);
+      lastQuarter = (Number(iso.slice(14, 16)) / 15) | 0;
+      lastSlot = slot;
+    } else lastSlot = undefined;
+    return slot;
+  };
+  function slotOf(iso: string): { weekday: string; hour: number } {
     const utc = iso.length >= 17 && iso.endsWith('Z') && iso[10] === 'T' && iso[13] === ':';
     const textKey = utc ? iso.slice(0, 13) + ((Number(iso.slice(14, 16)) / 15) | 0) : undefined;
     if (textKey !== undefined) {
@@ -76,7 +94,7 @@ export function localSlot(timeZone: string): (iso: string) => { weekday: string;
       byText.set(textKey, slot);
     }
     return slot;
-  };
+  }
 }
 
 class Grouper {
@@ -172,10 +190,10 @@ export class ReportAccumulator {
   }
 
   /**
-   * One page: its columns for the sums (each group's bucket found once per string of the page),
-   * its rows (the same page as objects) for the most viewed and the oldest unmeasured.
+   * One page: the sums from its columns (each group's bucket found once per string of the page);
+   * a row object is built only for a row that may be among the most viewed or the oldest unmeasured.
    */
-  addPage(page: LineageColumnsPage, rows: readonly LineageRowV1[]): void {
+  addPage(page: LineageColumnsPage): void {
     const g = this.g;
     const c = page.columns;
     const s = page.strings;
@@ -187,26 +205,43 @@ export class ReportAccumulator {
     const videoModel = bucketsOf(g.videoModel, s, same);
     const editor = bucketsOf(g.editor, s, same);
     const channels = new Map<number, Bucket>();
+    let day = '\0';
+    let run = 0;
+    let lastSlot: { weekday: string; hour: number } | undefined;
+    let weekdayBucket: Bucket | undefined;
+    let hourBucket: Bucket | undefined;
     for (let i = 0; i < page.count; i++) {
       const v = c.viewsLatest[i]!;
-      const r = rows[i]!;
+      const publishedAt = c.publishedAt[i]!;
       this.publications += 1;
       if (v !== null) {
         this.measured += 1;
         this.totalViews += v;
-        this.top.push(r);
-        if (this.top.length >= SHOWN_ROWS * 4) this.trimTop();
-      } else {
-        this.unmeasured.push(r);
+        if (v >= this.topFloor) {
+          this.top.push(rowOf(page, i));
+          if (this.top.length >= SHOWN_ROWS * 4) this.trimTop();
+        }
+      } else if (!this.lastUnmeasured || publishedAt < this.lastUnmeasured.publishedAt ||
+        (publishedAt === this.lastUnmeasured.publishedAt && c.publicationId[i]! < this.lastUnmeasured.publicationId)) {
+        this.unmeasured.push(rowOf(page, i));
         if (this.unmeasured.length >= SHOWN_ROWS * 4) this.trimUnmeasured();
       }
-      const publishedAt = c.publishedAt[i]!;
-      const day = publishedAt.slice(0, 10);
-      this.perDay.set(day, (this.perDay.get(day) ?? 0) + 1);
+      // Rows come in time order within a page: count a day's run of rows, then add it.
+      if (!publishedAt.startsWith(day)) {
+        if (run) this.perDay.set(day, (this.perDay.get(day) ?? 0) + run);
+        day = publishedAt.slice(0, 10);
+        run = 0;
+      }
+      run += 1;
       this.ids.videos.add(c.videoId[i]!);
       this.ids.stories.add(c.storyId[i]!);
       this.ids.trends.add(c.trendId[i]!);
-      const { weekday, hour } = this.slot(publishedAt);
+      const slot = this.slot(publishedAt);
+      if (slot !== lastSlot) {
+        lastSlot = slot;
+        weekdayBucket = g.weekday.bucket(slot.weekday);
+        hourBucket = g.hour.bucket(HOURS[slot.hour] ?? String(slot.hour).padStart(2, '0'));
+      }
       count(category(c.category[i]!), v);
       count(stage(c.stageAtPublication[i]!), v);
       const p = c.platform[i]!;
@@ -218,18 +253,19 @@ export class ReportAccumulator {
       }
       count(channel, v);
       count(platform(p), v);
-      count(g.weekday.bucket(weekday), v);
-      count(g.hour.bucket(HOURS[hour] ?? String(hour).padStart(2, '0')), v);
+      count(weekdayBucket!, v);
+      count(hourBucket!, v);
       count(storyModel(c.storyModel[i]!), v);
       count(videoModel(c.videoModel[i]!), v);
       count(editor(c.editor[i]!), v);
       count(this.standInBucket((c.storyStandIn[i] ? 1 : 0) | (c.videoStandIn[i] ? 2 : 0) | (c.editStandIn[i] ? 4 : 0)), v);
     }
+    if (run) this.perDay.set(day, (this.perDay.get(day) ?? 0) + run);
   }
 
   /** Rows one at a time (tests, rows in memory): the same sums, through a page of one. */
   add(r: LineageRowV1): void {
-    this.addPage(pageOfRows([r]), [r]);
+    this.addPage(pageOfRows([r]));
   }
 
   private readonly standIns: Bucket[] = [];
@@ -237,15 +273,25 @@ export class ReportAccumulator {
     return (this.standIns[bits] ??= this.g.standIn.bucket(STAND_IN_KEYS[bits]!));
   }
 
+  /**
+   * Once SHOWN_ROWS rows are kept, a row with fewer views than the last of them can never be shown
+   * (ties go by id, so equal views still may): later rows below this floor build no object.
+   */
+  private topFloor = -1;
+  /** Likewise the newest of the SHOWN_ROWS oldest unmeasured rows, once there are that many. */
+  private lastUnmeasured: LineageRowV1 | undefined;
+
   private trimTop(): void {
     this.top.sort(byViews);
     this.top.length = Math.min(this.top.length, SHOWN_ROWS);
+    if (this.top.length === SHOWN_ROWS) this.topFloor = this.top[SHOWN_ROWS - 1]!.viewsLatest!;
   }
 
   /** The oldest unmeasured rows (pages may arrive from several slices of the window at once). */
   private trimUnmeasured(): void {
     this.unmeasured.sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.publicationId - b.publicationId);
     this.unmeasured.length = Math.min(this.unmeasured.length, SHOWN_ROWS);
+    if (this.unmeasured.length === SHOWN_ROWS) this.lastUnmeasured = this.unmeasured[SHOWN_ROWS - 1];
   }
 
   /** The rows the HTML table shows: the most viewed first, then the oldest unmeasured ones, SHOWN_ROWS at most. */
@@ -301,6 +347,6 @@ export function aggregate(
   window: { from: string; to: string; timeZone: string },
 ): ReportAggregates {
   const acc = new ReportAccumulator(window);
-  acc.addPage(pageOfRows(rows), rows);
+  acc.addPage(pageOfRows(rows));
   return acc.result(external);
 }

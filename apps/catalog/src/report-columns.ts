@@ -5,41 +5,43 @@ import type { LineageColumnsV2, LineagePageV2 } from '#contracts/requests/catalo
 export type LineageColumnsPage = Pick<LineagePageV2, 'count' | 'strings' | 'columns'>;
 
 /**
- * A page's columns as LineageRowV1 objects (the same fields, in v1's order, so the JSON output is
- * unchanged), each string looked up in the page's dictionary.
+ * Row `i` of a page as a LineageRowV1 object (the same fields, in v1's order, so the JSON output
+ * is unchanged), each string looked up in the page's dictionary.
  */
-export function rowsOfPage(page: LineageColumnsPage): LineageRowV1[] {
+export function rowOf(page: LineageColumnsPage, i: number): LineageRowV1 {
   const s = page.strings;
   const c = page.columns;
-  const text = (i: number) => s[i]!;
-  const textOrNull = (i: number | null) => (i === null ? null : s[i]!);
+  const textOrNull = (ref: number | null) => (ref === null ? null : s[ref]!);
+  const title = c.title[i]!;
+  return {
+    publicationId: c.publicationId[i]!,
+    platform: s[c.platform[i]!]!,
+    channel: s[c.channel[i]!]!,
+    channelExternalId: textOrNull(c.channelExternalId[i]!),
+    publishedAt: c.publishedAt[i]!,
+    title,
+    url: c.url[i]!,
+    privacyStatus: textOrNull(c.privacyStatus[i]!),
+    uploadStatus: textOrNull(c.uploadStatus[i]!),
+    trend: { id: c.trendId[i]!, text: s[c.trendText[i]!]!, stageAtPublication: textOrNull(c.stageAtPublication[i]!) },
+    story: { id: c.storyId[i]!, title, template: textOrNull(c.storyTemplate[i]!), model: s[c.storyModel[i]!]!, standIn: c.storyStandIn[i]! },
+    article: { id: c.articleId[i]!, title: c.articleTitle[i]!, url: c.articleUrl[i]!, category: textOrNull(c.category[i]!) },
+    video: { id: c.videoId[i]!, model: s[c.videoModel[i]!]!, standIn: c.videoStandIn[i]! },
+    edit: { id: c.editId[i]!, editor: s[c.editor[i]!]!, standIn: c.editStandIn[i]! },
+    views1h: c.views1h[i]!,
+    views24h: c.views24h[i]!,
+    views7d: c.views7d[i]!,
+    viewsLatest: c.viewsLatest[i]!,
+    latestAt: c.latestAt[i]!,
+    snapshots: c.snapshots[i]!,
+    metricSource: textOrNull(c.metricSource[i]!),
+  };
+}
+
+/** Every row of a page as objects (JSON output, rows kept in memory); the CSV and the sums read the columns. */
+export function rowsOfPage(page: LineageColumnsPage): LineageRowV1[] {
   const rows: LineageRowV1[] = new Array(page.count);
-  for (let i = 0; i < page.count; i++) {
-    const title = c.title[i]!;
-    rows[i] = {
-      publicationId: c.publicationId[i]!,
-      platform: text(c.platform[i]!),
-      channel: text(c.channel[i]!),
-      channelExternalId: textOrNull(c.channelExternalId[i]!),
-      publishedAt: c.publishedAt[i]!,
-      title,
-      url: c.url[i]!,
-      privacyStatus: textOrNull(c.privacyStatus[i]!),
-      uploadStatus: textOrNull(c.uploadStatus[i]!),
-      trend: { id: c.trendId[i]!, text: text(c.trendText[i]!), stageAtPublication: textOrNull(c.stageAtPublication[i]!) },
-      story: { id: c.storyId[i]!, title, template: textOrNull(c.storyTemplate[i]!), model: text(c.storyModel[i]!), standIn: c.storyStandIn[i]! },
-      article: { id: c.articleId[i]!, title: c.articleTitle[i]!, url: c.articleUrl[i]!, category: textOrNull(c.category[i]!) },
-      video: { id: c.videoId[i]!, model: text(c.videoModel[i]!), standIn: c.videoStandIn[i]! },
-      edit: { id: c.editId[i]!, editor: text(c.editor[i]!), standIn: c.editStandIn[i]! },
-      views1h: c.views1h[i]!,
-      views24h: c.views24h[i]!,
-      views7d: c.views7d[i]!,
-      viewsLatest: c.viewsLatest[i]!,
-      latestAt: c.latestAt[i]!,
-      snapshots: c.snapshots[i]!,
-      metricSource: textOrNull(c.metricSource[i]!),
-    };
-  }
+  for (let i = 0; i < page.count; i++) rows[i] = rowOf(page, i);
   return rows;
 }
 
