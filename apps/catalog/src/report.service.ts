@@ -27,7 +27,7 @@ function rawTime(value: unknown): number {
  * kept by the snapshot writer: report-views.ts); the stage at publication as a subquery that seeks
  * the index trend_transition (trend_id, event_at).
  */
-function lineageSql(dialect: Dialect, withCursor: boolean): string {
+export function lineageSql(dialect: Dialect, withCursor: boolean): string {
   // MariaDB's DATETIME as text: mysql2 turning each into a Date was a fifth of the page's CPU.
   const text = (column: string) => (dialect === 'mysql' ? `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i:%s.%f')` : column);
   return `SELECT p.id AS pid, p.platform AS platform, p.account AS account, ${text('p.published_at')} AS published_at, p.title AS title, p.url AS url,
