@@ -182,6 +182,14 @@ export class ReportAccumulator {
   private readonly perDay = new Map<string, number>();
   private top: LineageRowV1[] = [];
   private readonly unmeasured: LineageRowV1[] = [];
+  /**
+   * Once SHOWN_ROWS rows are kept, a row with fewer views than the last of them can never be shown
+   * (ties go by id, so equal views still may): later rows below this floor build no object.
+   */
+  private topFloor = -1;
+  /** Likewise the newest of the SHOWN_ROWS oldest unmeasured rows, once there are that many. */
+  private lastUnmeasured: LineageRowV1 | undefined;
+  private readonly standIns: Bucket[] = [];
   /** Distinct lineage ids of the rows (compared with the log DB's events). */
   readonly ids = { videos: new Set<number>(), stories: new Set<number>(), trends: new Set<number>() };
 
@@ -263,23 +271,9 @@ export class ReportAccumulator {
     if (run) this.perDay.set(day, (this.perDay.get(day) ?? 0) + run);
   }
 
-  /** Rows one at a time (tests, rows in memory): the same sums, through a page of one. */
-  add(r: LineageRowV1): void {
-    this.addPage(pageOfRows([r]));
-  }
-
-  private readonly standIns: Bucket[] = [];
   private standInBucket(bits: number): Bucket {
     return (this.standIns[bits] ??= this.g.standIn.bucket(STAND_IN_KEYS[bits]!));
   }
-
-  /**
-   * Once SHOWN_ROWS rows are kept, a row with fewer views than the last of them can never be shown
-   * (ties go by id, so equal views still may): later rows below this floor build no object.
-   */
-  private topFloor = -1;
-  /** Likewise the newest of the SHOWN_ROWS oldest unmeasured rows, once there are that many. */
-  private lastUnmeasured: LineageRowV1 | undefined;
 
   private trimTop(): void {
     this.top.sort(byViews);

@@ -78,6 +78,7 @@ export function csvHeader(): string {
 }
 
 const csvOrEmpty = (value: string | null) => (value === null ? '' : csvField(value));
+const v = (n: number | null) => (n === null ? '' : String(n));
 
 /**
  * The CSV lines of a page of columns, as one string. The page's dictionary strings (channels,
@@ -98,7 +99,6 @@ export function csvLines(page: LineageColumnsPage, terms: Map<string, string>): 
       dayField.set(day, external);
     }
     const title = csvOrEmpty(c.title[i]!);
-    const v = (n: number | null) => (n === null ? '' : String(n));
     out +=
       `${c.publicationId[i]},${f[c.platform[i]!]},${f[c.channel[i]!]},${ref(c.channelExternalId[i]!)},${csvField(publishedAt)},${title},` +
       `${csvOrEmpty(c.url[i]!)},${ref(c.privacyStatus[i]!)},${ref(c.uploadStatus[i]!)},${c.trendId[i]},${f[c.trendText[i]!]},` +

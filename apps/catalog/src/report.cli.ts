@@ -152,7 +152,7 @@ class SliceWriter {
       part.stream.end();
       await once(part.stream, 'finish');
       if (any) await this.main.write(this.separator);
-      // Bytes as they are: decoding the part to text and encoding it again was a tenth of the tool's CPU.
+      // Bytes as they are: decoding 30 MB of parts to text only to encode them again is work for nothing.
       for await (const chunk of createReadStream(part.path, { highWaterMark: 1 << 20 })) await this.main.write(chunk as Buffer);
       any = true;
     }
