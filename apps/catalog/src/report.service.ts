@@ -24,8 +24,8 @@ function rawTime(value: unknown): number {
 /**
  * One page of the lineage as one statement: the publication keyset joined with its edit, video,
  * story, trend, article, category, channel and its `publication_views` row (the views at each mark,
- * kept by the snapshot writer: report-views.ts); the stage at publication as a subquery that seeks
- * the index trend_transition (trend_id, event_at).
+ * kept by the snapshot writer: report-views.ts); the stage at publication as a subquery answered
+ * from the covering index trend_transition (trend_id, event_at, id, to_stage) alone.
  */
 export function lineageSql(dialect: Dialect, withCursor: boolean): string {
   // MariaDB's DATETIME as text: mysql2 turning each into a Date was a fifth of the page's CPU.
