@@ -76,7 +76,7 @@ describe('the report tool under production NATS permissions', () => {
   it('gives the tool a user that may ask only its three request subjects (and the owners\' pings)', () => {
     const user = USERS.find((u) => u.user === 'report');
     assert.ok(user, 'config/apps/report.yaml declares a user');
-    assert.deepEqual(user.publish, ['catalog.ping.v1', 'catalog.report.externalTrends.v1', 'catalog.report.lineage.v1', 'logger.events.keys.v1', 'logger.ping.v1']);
+    assert.deepEqual(user.publish, ['catalog.ping.v1', 'catalog.report.externalTrends.v1', 'catalog.report.lineage.v2', 'logger.events.keys.v1', 'logger.ping.v1']);
     assert.deepEqual(user.subscribe, ['_INBOX_report.>']);
     assert.equal(user.allowResponses, false);
   });

@@ -1,4 +1,5 @@
 import type { CatalogReportExternalTrendsResponseV1, LineageRowV1 } from '#contracts';
+import { pageOfRows, rowOf, type LineageColumnsPage } from './report-columns.js';
 
 /** Views summed over a group of publications (latest snapshot; a publication without any counts 0 and is counted apart). */
 export interface Bucket {
@@ -50,7 +51,25 @@ export function localSlot(timeZone: string): (iso: string) => { weekday: string;
   // The slot of each UTC quarter-hour's ISO prefix (`YYYY-MM-DDTHH` + the quarter): rows come as
   // `…Z` text, and slicing it is cheaper than parsing every row's time with Date.parse.
   const byText = new Map<string, { weekday: string; hour: number }>();
+  // Rows come in time order within a slice: most share the previous row's quarter-hour, which
+  // startsWith and two digits tell without building a key.
+  let lastHour = '';
+  let lastQuarter = -1;
+  let lastSlot: { weekday: string; hour: number } | undefined;
   return (iso) => {
+    if (lastSlot && iso.startsWith(lastHour) && iso.length >= 17 && iso.endsWith('Z')) {
+      const minutes = (iso.charCodeAt(14) - 48) * 10 + (iso.charCodeAt(15) - 48);
+      if (((minutes / 15) | 0) === lastQuarter) return lastSlot;
+    }
+    const slot = slotOf(iso);
+    if (iso.length >= 17 && iso.endsWith('Z') && iso[10] === 'T' && iso[13] === ':') {
+      lastHour = iso.slice(0, 14);
+      lastQuarter = (Number(iso.slice(14, 16)) / 15) | 0;
+      lastSlot = slot;
+    } else lastSlot = undefined;
+    return slot;
+  };
+  function slotOf(iso: string): { weekday: string; hour: number } {
     const utc = iso.length >= 17 && iso.endsWith('Z') && iso[10] === 'T' && iso[13] === ':';
     const textKey = utc ? iso.slice(0, 13) + ((Number(iso.slice(14, 16)) / 15) | 0) : undefined;
     if (textKey !== undefined) {
@@ -75,28 +94,46 @@ export function localSlot(timeZone: string): (iso: string) => { weekday: string;
       byText.set(textKey, slot);
     }
     return slot;
-  };
+  }
 }
 
 class Grouper {
   private readonly groups = new Map<string, Bucket>();
-  add(key: string, views: number | null): void {
+  /** The bucket of a key (a page looks each of its strings up once, not each row's). */
+  bucket(key: string): Bucket {
     let b = this.groups.get(key);
     if (!b) {
       b = { key, publications: 0, measured: 0, views: 0, avgViews: 0 };
       this.groups.set(key, b);
     }
-    b.publications += 1;
-    if (views !== null) {
-      b.measured += 1;
-      b.views += views;
-    }
+    return b;
   }
   buckets(order?: readonly string[]): Bucket[] {
     const list = [...this.groups.values()].map((b) => ({ ...b, avgViews: b.measured ? Math.round(b.views / b.measured) : 0 }));
     if (order) return list.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
     return list.sort((a, b) => b.views - a.views || a.key.localeCompare(b.key));
   }
+}
+
+function count(b: Bucket, views: number | null): void {
+  b.publications += 1;
+  if (views !== null) {
+    b.measured += 1;
+    b.views += views;
+  }
+}
+
+/**
+ * The bucket of each of a page's strings as the key `keyOf` makes of it, looked up on first use:
+ * a page's rows point into its dictionary, so a group is found once per string, not once per row.
+ */
+function bucketsOf(grouper: Grouper, strings: readonly string[], keyOf: (text: string | null) => string): (ref: number | null) => Bucket {
+  const byRef: (Bucket | undefined)[] = new Array(strings.length);
+  let none: Bucket | undefined;
+  return (ref) => {
+    if (ref === null) return (none ??= grouper.bucket(keyOf(null)));
+    return (byRef[ref] ??= grouper.bucket(keyOf(strings[ref]!)));
+  };
 }
 
 const HOURS = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
@@ -145,6 +182,14 @@ export class ReportAccumulator {
   private readonly perDay = new Map<string, number>();
   private top: LineageRowV1[] = [];
   private readonly unmeasured: LineageRowV1[] = [];
+  /**
+   * Once SHOWN_ROWS rows are kept, a row with fewer views than the last of them can never be shown
+   * (ties go by id, so equal views still may): later rows below this floor build no object.
+   */
+  private topFloor = -1;
+  /** Likewise the newest of the SHOWN_ROWS oldest unmeasured rows, once there are that many. */
+  private lastUnmeasured: LineageRowV1 | undefined;
+  private readonly standIns: Bucket[] = [];
   /** Distinct lineage ids of the rows (compared with the log DB's events). */
   readonly ids = { videos: new Set<number>(), stories: new Set<number>(), trends: new Set<number>() };
 
@@ -152,46 +197,95 @@ export class ReportAccumulator {
     this.slot = localSlot(window.timeZone);
   }
 
-  add(r: LineageRowV1): void {
+  /**
+   * One page: the sums from its columns (each group's bucket found once per string of the page);
+   * a row object is built only for a row that may be among the most viewed or the oldest unmeasured.
+   */
+  addPage(page: LineageColumnsPage): void {
     const g = this.g;
-    const v = r.viewsLatest;
-    this.publications += 1;
-    if (v !== null) {
-      this.measured += 1;
-      this.totalViews += v;
-      this.top.push(r);
-      if (this.top.length >= SHOWN_ROWS * 4) this.trimTop();
-    } else {
-      this.unmeasured.push(r);
-      if (this.unmeasured.length >= SHOWN_ROWS * 4) this.trimUnmeasured();
+    const c = page.columns;
+    const s = page.strings;
+    const same = (text: string | null) => text ?? '';
+    const category = bucketsOf(g.category, s, (text) => text ?? '(none)');
+    const stage = bucketsOf(g.stage, s, (text) => text ?? '(unknown)');
+    const platform = bucketsOf(g.platform, s, same);
+    const storyModel = bucketsOf(g.storyModel, s, same);
+    const videoModel = bucketsOf(g.videoModel, s, same);
+    const editor = bucketsOf(g.editor, s, same);
+    const channels = new Map<number, Bucket>();
+    let day = '\0';
+    let run = 0;
+    let lastSlot: { weekday: string; hour: number } | undefined;
+    let weekdayBucket: Bucket | undefined;
+    let hourBucket: Bucket | undefined;
+    for (let i = 0; i < page.count; i++) {
+      const v = c.viewsLatest[i]!;
+      const publishedAt = c.publishedAt[i]!;
+      this.publications += 1;
+      if (v !== null) {
+        this.measured += 1;
+        this.totalViews += v;
+        if (v >= this.topFloor) {
+          this.top.push(rowOf(page, i));
+          if (this.top.length >= SHOWN_ROWS * 4) this.trimTop();
+        }
+      } else if (!this.lastUnmeasured || publishedAt < this.lastUnmeasured.publishedAt ||
+        (publishedAt === this.lastUnmeasured.publishedAt && c.publicationId[i]! < this.lastUnmeasured.publicationId)) {
+        this.unmeasured.push(rowOf(page, i));
+        if (this.unmeasured.length >= SHOWN_ROWS * 4) this.trimUnmeasured();
+      }
+      // Rows come in time order within a page: count a day's run of rows, then add it.
+      if (!publishedAt.startsWith(day)) {
+        if (run) this.perDay.set(day, (this.perDay.get(day) ?? 0) + run);
+        day = publishedAt.slice(0, 10);
+        run = 0;
+      }
+      run += 1;
+      this.ids.videos.add(c.videoId[i]!);
+      this.ids.stories.add(c.storyId[i]!);
+      this.ids.trends.add(c.trendId[i]!);
+      const slot = this.slot(publishedAt);
+      if (slot !== lastSlot) {
+        lastSlot = slot;
+        weekdayBucket = g.weekday.bucket(slot.weekday);
+        hourBucket = g.hour.bucket(HOURS[slot.hour] ?? String(slot.hour).padStart(2, '0'));
+      }
+      count(category(c.category[i]!), v);
+      count(stage(c.stageAtPublication[i]!), v);
+      const p = c.platform[i]!;
+      const pair = p * s.length + c.channel[i]!;
+      let channel = channels.get(pair);
+      if (!channel) {
+        channel = g.channel.bucket(`${s[p]}/${s[c.channel[i]!]}`);
+        channels.set(pair, channel);
+      }
+      count(channel, v);
+      count(platform(p), v);
+      count(weekdayBucket!, v);
+      count(hourBucket!, v);
+      count(storyModel(c.storyModel[i]!), v);
+      count(videoModel(c.videoModel[i]!), v);
+      count(editor(c.editor[i]!), v);
+      count(this.standInBucket((c.storyStandIn[i] ? 1 : 0) | (c.videoStandIn[i] ? 2 : 0) | (c.editStandIn[i] ? 4 : 0)), v);
     }
-    const day = dayOf(r);
-    this.perDay.set(day, (this.perDay.get(day) ?? 0) + 1);
-    this.ids.videos.add(r.video.id);
-    this.ids.stories.add(r.story.id);
-    this.ids.trends.add(r.trend.id);
-    const { weekday, hour } = this.slot(r.publishedAt);
-    g.category.add(r.article.category ?? '(none)', v);
-    g.stage.add(r.trend.stageAtPublication ?? '(unknown)', v);
-    g.channel.add(`${r.platform}/${r.channel}`, v);
-    g.platform.add(r.platform, v);
-    g.weekday.add(weekday, v);
-    g.hour.add(HOURS[hour] ?? String(hour).padStart(2, '0'), v);
-    g.storyModel.add(r.story.model, v);
-    g.videoModel.add(r.video.model, v);
-    g.editor.add(r.edit.editor, v);
-    g.standIn.add(STAND_IN_KEYS[(r.story.standIn ? 1 : 0) | (r.video.standIn ? 2 : 0) | (r.edit.standIn ? 4 : 0)]!, v);
+    if (run) this.perDay.set(day, (this.perDay.get(day) ?? 0) + run);
+  }
+
+  private standInBucket(bits: number): Bucket {
+    return (this.standIns[bits] ??= this.g.standIn.bucket(STAND_IN_KEYS[bits]!));
   }
 
   private trimTop(): void {
     this.top.sort(byViews);
     this.top.length = Math.min(this.top.length, SHOWN_ROWS);
+    if (this.top.length === SHOWN_ROWS) this.topFloor = this.top[SHOWN_ROWS - 1]!.viewsLatest!;
   }
 
   /** The oldest unmeasured rows (pages may arrive from several slices of the window at once). */
   private trimUnmeasured(): void {
     this.unmeasured.sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.publicationId - b.publicationId);
     this.unmeasured.length = Math.min(this.unmeasured.length, SHOWN_ROWS);
+    if (this.unmeasured.length === SHOWN_ROWS) this.lastUnmeasured = this.unmeasured[SHOWN_ROWS - 1];
   }
 
   /** The rows the HTML table shows: the most viewed first, then the oldest unmeasured ones, SHOWN_ROWS at most. */
@@ -247,6 +341,6 @@ export function aggregate(
   window: { from: string; to: string; timeZone: string },
 ): ReportAggregates {
   const acc = new ReportAccumulator(window);
-  for (const r of rows) acc.add(r);
+  acc.addPage(pageOfRows(rows));
   return acc.result(external);
 }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { CatalogReportExternalTrendsResponseV1, LineageRowV1 } from '#contracts';
 import { dayOf, type Bucket, type ReportAggregates } from './report-aggregates.js';
+import { pageOfRows, type LineageColumnsPage } from './report-columns.js';
 
 /** One count of the report against the log DB's events of the kind (see compareWithLog). */
 export interface LogCheckKind {
@@ -76,17 +77,36 @@ export function csvHeader(): string {
   return `${CSV_COLUMNS.join(',')}\r\n`;
 }
 
-/** The CSV lines of some rows, as one string (a page at a time). */
-export function csvLines(rows: LineageRowV1[], terms: Map<string, string>): string {
+const csvOrEmpty = (value: string | null) => (value === null ? '' : csvField(value));
+const v = (n: number | null) => (n === null ? '' : String(n));
+
+/**
+ * The CSV lines of a page of columns, as one string. The page's dictionary strings (channels,
+ * models, categories, stages, trend texts) are quoted once each, not once per row.
+ */
+export function csvLines(page: LineageColumnsPage, terms: Map<string, string>): string {
+  const c = page.columns;
+  const f = page.strings.map(csvField);
+  const ref = (i: number | null) => (i === null ? '' : f[i]!);
+  const dayField = new Map<string, string>();
   let out = '';
-  for (const r of rows) {
-    const fields = [
-      r.publicationId, r.platform, r.channel, r.channelExternalId, r.publishedAt, r.title, r.url, r.privacyStatus, r.uploadStatus,
-      r.trend.id, r.trend.text, r.trend.stageAtPublication, r.story.id, r.story.title, r.story.template, r.story.model, r.story.standIn,
-      r.article.id, r.article.title, r.article.url, r.article.category, r.video.id, r.video.model, r.video.standIn, r.edit.id, r.edit.editor,
-      r.edit.standIn, r.views1h, r.views24h, r.views7d, r.viewsLatest, r.latestAt, r.snapshots, r.metricSource, terms.get(dayOf(r)) ?? '',
-    ];
-    out += `${fields.map(csvField).join(',')}\r\n`;
+  for (let i = 0; i < page.count; i++) {
+    const publishedAt = c.publishedAt[i]!;
+    const day = publishedAt.slice(0, 10);
+    let external = dayField.get(day);
+    if (external === undefined) {
+      external = csvField(terms.get(day) ?? '');
+      dayField.set(day, external);
+    }
+    const title = csvOrEmpty(c.title[i]!);
+    out +=
+      `${c.publicationId[i]},${f[c.platform[i]!]},${f[c.channel[i]!]},${ref(c.channelExternalId[i]!)},${csvField(publishedAt)},${title},` +
+      `${csvOrEmpty(c.url[i]!)},${ref(c.privacyStatus[i]!)},${ref(c.uploadStatus[i]!)},${c.trendId[i]},${f[c.trendText[i]!]},` +
+      `${ref(c.stageAtPublication[i]!)},${c.storyId[i]},${title},${ref(c.storyTemplate[i]!)},${f[c.storyModel[i]!]},${c.storyStandIn[i]},` +
+      `${c.articleId[i]},${csvField(c.articleTitle[i]!)},${csvField(c.articleUrl[i]!)},${ref(c.category[i]!)},${c.videoId[i]},` +
+      `${f[c.videoModel[i]!]},${c.videoStandIn[i]},${c.editId[i]},${f[c.editor[i]!]},${c.editStandIn[i]},${v(c.views1h[i]!)},` +
+      `${v(c.views24h[i]!)},${v(c.views7d[i]!)},${v(c.viewsLatest[i]!)},${csvOrEmpty(c.latestAt[i]!)},${c.snapshots[i]},` +
+      `${ref(c.metricSource[i]!)},${external}\r\n`;
   }
   return out;
 }
@@ -95,7 +115,7 @@ export function csvLines(rows: LineageRowV1[], terms: Map<string, string>): stri
 export function* renderCsv(data: Pick<ReportData, 'rows' | 'external'>): Generator<string> {
   const terms = csvTermsByDay(data.external);
   yield csvHeader();
-  for (const r of data.rows) yield csvLines([r], terms);
+  for (let i = 0; i < data.rows.length; i += 1000) yield csvLines(pageOfRows(data.rows.slice(i, i + 1000)), terms);
 }
 
 /**

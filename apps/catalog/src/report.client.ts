@@ -1,9 +1,11 @@
 import type { LineageRowV1 } from '#contracts';
-import { CatalogReportExternalTrendsV1, CatalogReportLineageV1 } from '#contracts/requests/catalog/report.v1';
+import { CatalogReportExternalTrendsV1 } from '#contracts/requests/catalog/report.v1';
+import { CatalogReportLineageV2 } from '#contracts/requests/catalog/report.v2';
 import { LoggerEventKeysV1 } from '#contracts/requests/logger/event-keys.v1';
 import { NoServiceError, RequestTimeoutError } from '#messaging/errors';
 import type { RequestClient } from '#messaging/request-client';
 import { ReportAccumulator } from './report-aggregates.js';
+import { rowsOfPage, type LineageColumnsPage } from './report-columns.js';
 import type { LogCheck, LogCheckKind, ReportData } from './report-render.js';
 
 export interface ReportWindow {
@@ -17,8 +19,8 @@ export interface CollectOptions {
   timeoutMs?: number;
   /** Called once the external trends and the number of slices are known, before the first rows. */
   onStart?: (external: ReportData['external'], slices: number) => void | Promise<void>;
-  /** Called with each page's rows and its slice (0 the oldest); within a slice, in order. */
-  onRows?: (rows: LineageRowV1[], slice: number) => void | Promise<void>;
+  /** Called with each page (the reply's columns; rowsOfPage makes objects of them) and its slice (0 the oldest); within a slice, in order. */
+  onPage?: (page: LineageColumnsPage, slice: number) => void | Promise<void>;
   /** Time slices of the window read at once (default 4). */
   slices?: number;
   /** Keep every row in the result (tests, small windows); the CLI streams them instead. */
@@ -47,7 +49,7 @@ export function sliceWindow(from: string, to: string, count: number): { from: st
  * compares the counts with the log DB. The window is read as `slices` consecutive time slices at
  * once, each its own cursor, and each slice asks for its next page before handing on the current
  * one: on a busy machine a page's round trip (tool → NATS → catalog → database and back) is mostly
- * waiting to be scheduled, and several in flight hide that wait. `onRows` gets each slice's rows in
+ * waiting to be scheduled, and several in flight hide that wait. `onPage` gets each slice's pages in
  * order with the slice's number (slice 0 is the oldest); the caller puts the slices together.
  */
 export async function collectReport(requests: RequestClient, window: ReportWindow, options: CollectOptions = {}): Promise<ReportData> {
@@ -57,24 +59,22 @@ export async function collectReport(requests: RequestClient, window: ReportWindo
   const acc = new ReportAccumulator(window);
   const kept: LineageRowV1[][] = slices.map(() => []);
   const publicationIds = new Set<number>();
-  const keep = options.keepRows ?? !options.onRows;
+  const keep = options.keepRows ?? !options.onPage;
   const readSlice = async (slice: { from: string; to: string }, k: number): Promise<void> => {
     let limit = options.pageSize ?? 1000;
-    const ask = (cursor?: string) => requests.request(CatalogReportLineageV1, { ...slice, cursor, limit }, { timeoutMs: options.timeoutMs });
+    const ask = (cursor?: string) => requests.request(CatalogReportLineageV2, { ...slice, cursor, limit }, { timeoutMs: options.timeoutMs });
     let pending: ReturnType<typeof ask> | undefined = ask();
     while (pending) {
       const page: Awaited<ReturnType<typeof ask>> = await pending;
       // A page the catalog cut for size: ask for that many next time, not for rows it reads and drops.
-      if (page.nextCursor && page.rows.length < limit) limit = Math.max(1, page.rows.length);
+      if (page.nextCursor && page.count < limit) limit = Math.max(1, page.count);
       pending = page.nextCursor ? ask(page.nextCursor) : undefined;
       // A failed prefetch is reported when it is awaited, not as an unhandled rejection meanwhile.
       pending?.catch(() => undefined);
-      for (const row of page.rows) {
-        acc.add(row);
-        publicationIds.add(row.publicationId);
-      }
-      if (keep) kept[k]!.push(...page.rows);
-      await options.onRows?.(page.rows, k);
+      acc.addPage(page);
+      for (const id of page.columns.publicationId) publicationIds.add(id);
+      if (keep) kept[k]!.push(...rowsOfPage(page));
+      await options.onPage?.(page, k);
     }
   };
   await Promise.all(slices.map((slice, k) => readSlice(slice, k)));

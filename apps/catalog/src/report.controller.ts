@@ -1,4 +1,4 @@
-import { CatalogReportExternalTrendsV1, CatalogReportLineageV1, type RequestOf, type ResponseOf } from '#contracts';
+import { CatalogReportExternalTrendsV1, CatalogReportLineageV1, CatalogReportLineageV2, type RequestOf, type ResponseOf } from '#contracts';
 import { OnRequest } from '#messaging';
 import { Controller } from '@nestjs/common';
 import { ReportService } from './report.service.js';
@@ -14,6 +14,12 @@ export class ReportController {
   @OnRequest(CatalogReportLineageV1)
   lineage(request: Req<typeof CatalogReportLineageV1>): Res<typeof CatalogReportLineageV1> {
     return this.service.lineage(request);
+  }
+
+  /** The same pages as columns with the repeated strings once a page: what `npm run report` asks. */
+  @OnRequest(CatalogReportLineageV2)
+  lineageColumns(request: Req<typeof CatalogReportLineageV2>): Res<typeof CatalogReportLineageV2> {
+    return this.service.lineageColumns(request);
   }
 
   @OnRequest(CatalogReportExternalTrendsV1)

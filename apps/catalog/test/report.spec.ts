@@ -4,15 +4,18 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CatalogMetricAddV1, CatalogReportLineageV1, type LineageRowV1 } from '#contracts';
+import { CatalogMetricAddV1, CatalogReportLineageV1, CatalogReportLineageV2, type LineageRowV1 } from '#contracts';
 import { RemoteError } from '#messaging';
 import { startTestApp } from '#testing';
 import { chromium } from 'playwright-core';
 import { CatalogModule } from '../src/catalog.module.js';
 import { openCatalogDatabase } from '../src/database/catalog-database.js';
 import { collectReport } from '../src/report.client.js';
+import { lineageSql } from '../src/report.service.js';
 import { dialectOf, refreshPublicationViewsRange } from '../src/report-views.js';
-import { renderCsv, renderHtml, renderJson } from '../src/report-render.js';
+import { ReportAccumulator } from '../src/report-aggregates.js';
+import { pageOfRows, rowsOfPage } from '../src/report-columns.js';
+import { csvLines, renderCsv, renderHtml, renderJson } from '../src/report-render.js';
 import { DIALECTS, TestDatabase } from './catalog-fixture.js';
 import { seedLineage, snapshotOffsets } from './report-seed.js';
 
@@ -87,6 +90,25 @@ for (const dialect of DIALECTS) {
       assert.ok(rows.some((r) => r.views7d === null) && rows.some((r) => r.views7d !== null), 'the window holds both');
     });
 
+    it('answers v2 with the same rows as columns, each repeated string once a page', async () => {
+      const v1 = (await app.requests.request(CatalogReportLineageV1, { ...window, limit: 1000 })).rows;
+      const rows: LineageRowV1[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await app.requests.request(CatalogReportLineageV2, { ...window, cursor, limit: 5 });
+        assert.equal(new Set(page.strings).size, page.strings.length, 'no string twice in a page');
+        // Three channels over five rows: a channel's name is in the page once, the rows point at it.
+        assert.ok(page.columns.channel.length === page.count && new Set(page.columns.channel).size <= 3);
+        rows.push(...rowsOfPage(page));
+        cursor = page.nextCursor ?? undefined;
+        pages += 1;
+      } while (cursor);
+      assert.equal(pages, 3);
+      assert.deepEqual(rows, v1);
+      assert.deepEqual(rowsOfPage(pageOfRows(v1)), v1);
+    });
+
     it('computes the aggregates and the co-occurring external trends from the rows', async () => {
       const data = await collectReport(app.requests, window, { pageSize: 4 });
       const a = data.aggregates;
@@ -145,12 +167,89 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await read(), before);
     });
 
+    it('reads the stage at publication from the index alone (ix_trend_transition_stage)', async () => {
+      const ds = await openCatalogDatabase(db.url);
+      try {
+        const d = dialectOf(ds.options.type);
+        const params = ['2026-11-01 00:00:00.000', '2026-11-05 00:00:00.000', 10];
+        if (d === 'mysql') {
+          const plan = (await ds.query(`EXPLAIN ${lineageSql(d, false)}`, params)) as { table: string; key: string | null; Extra: string }[];
+          const stage = plan.find((step) => step.table === 'tt');
+          assert.equal(stage?.key, 'ix_trend_transition_stage', JSON.stringify(plan));
+          assert.match(stage?.Extra ?? '', /Using index/, 'no lookup of the transition row');
+        } else {
+          const plan = (await ds.query(`EXPLAIN QUERY PLAN ${lineageSql(d, false)}`, params)) as { detail: string }[];
+          assert.ok(plan.some((step) => /tt USING COVERING INDEX ix_trend_transition_stage/.test(step.detail)), JSON.stringify(plan));
+        }
+      } finally {
+        await ds.destroy();
+      }
+    });
+
     it('refuses an empty window and a cursor it did not issue', async () => {
       await assert.rejects(app.requests.request(CatalogReportLineageV1, { from: window.to, to: window.from }), (e: unknown) => e instanceof RemoteError && e.code === 'invalid');
       await assert.rejects(app.requests.request(CatalogReportLineageV1, { ...window, cursor: 'bogus' }), (e: unknown) => e instanceof RemoteError && e.code === 'invalid');
     });
   });
 }
+
+describe('lineage report v2 reply and CSV', () => {
+  const row: LineageRowV1 = {
+    publicationId: 7, platform: 'youtube', channel: 'main, "ko"', channelExternalId: null, publishedAt: '2026-11-01T00:00:00.000Z',
+    title: '=HYPERLINK("x")', url: null, privacyStatus: 'private', uploadStatus: null,
+    trend: { id: 3, text: '-40% in a day\nreally', stageAtPublication: null },
+    story: { id: 4, title: '=HYPERLINK("x")', template: 'news-shorts@v2', model: 'qwen3-8b', standIn: false },
+    article: { id: 5, title: '@home', url: 'https://news.example.kr/a/5', category: null },
+    video: { id: 6, model: 'slideshow-standin', standIn: true }, edit: { id: 8, editor: 'ffmpeg-standin', standIn: true },
+    views1h: 0, views24h: null, views7d: null, viewsLatest: 12, latestAt: '2026-11-01T01:00:00.000Z', snapshots: 1, metricSource: null,
+  };
+
+  it('checks a reply by its shape: column lengths, types and dictionary indexes', () => {
+    const page = { ...pageOfRows([row, { ...row, publicationId: 8 }]), nextCursor: null };
+    assert.ok(CatalogReportLineageV2.response.safeParse(page).success);
+    const broken = (change: (columns: Record<string, unknown[]>) => void) => {
+      const copy = structuredClone(page);
+      change(copy.columns as unknown as Record<string, unknown[]>);
+      return CatalogReportLineageV2.response.safeParse(copy);
+    };
+    assert.match(String(broken((c) => c.views1h!.pop()).error), /1 values for 2 rows/);
+    assert.match(String(broken((c) => (c.channel![1] = 99)).error), /index 99 past the \d+ strings/);
+    assert.equal(broken((c) => (c.publicationId![0] = '7')).success, false);
+    assert.equal(broken((c) => (c.publishedAt![0] = 'yesterday')).success, false);
+    assert.equal(broken((c) => (c.storyStandIn![0] = 1)).success, false);
+  });
+
+  it('keeps the same most viewed and oldest unmeasured rows as a full sort, newest slices first', () => {
+    // 20,000 rows in four slices read newest first, as slices can arrive: many ties in views (the
+    // order then goes by id), every seventh row unmeasured.
+    const rows = Array.from({ length: 20_000 }, (_, i): LineageRowV1 => ({
+      ...row,
+      publicationId: i + 1,
+      publishedAt: new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString(),
+      viewsLatest: i % 7 === 3 ? null : i % 3,
+    }));
+    const acc = new ReportAccumulator({ from: '2026-11-01T00:00:00.000Z', to: '2026-11-16T00:00:00.000Z', timeZone: 'UTC' });
+    const slices = [3, 2, 1, 0].map((k) => rows.slice(k * 5000, (k + 1) * 5000));
+    for (let p = 0; p < 50; p++) for (const slice of slices) acc.addPage(pageOfRows(slice.slice(p * 100, (p + 1) * 100)));
+    const measured = rows.filter((r) => r.viewsLatest !== null).sort((a, b) => b.viewsLatest! - a.viewsLatest! || a.publicationId - b.publicationId);
+    assert.deepEqual(acc.shownRows().map((r) => r.publicationId), measured.slice(0, 500).map((r) => r.publicationId));
+    const unmeasured = new ReportAccumulator(acc.window);
+    for (const slice of slices) unmeasured.addPage(pageOfRows(slice.filter((r) => r.viewsLatest === null)));
+    const oldest = rows.filter((r) => r.viewsLatest === null).slice(0, 500);
+    assert.deepEqual(unmeasured.shownRows().map((r) => r.publicationId), oldest.map((r) => r.publicationId));
+    assert.equal(acc.result([]).publications, 20_000);
+  });
+
+  it('writes a CSV line from the columns, quoting and defusing the strings of the dictionary and the rest', () => {
+    const line = csvLines(pageOfRows([row]), new Map([['2026-11-01', 'shared | +1']]));
+    assert.equal(
+      line,
+      `7,youtube,"main, ""ko""",,2026-11-01T00:00:00.000Z,"'=HYPERLINK(""x"")",,private,,3,"'-40% in a day\nreally",,4,"'=HYPERLINK(""x"")",` +
+        `news-shorts@v2,qwen3-8b,false,5,'@home,https://news.example.kr/a/5,,6,slideshow-standin,true,8,ffmpeg-standin,true,0,,,12,` +
+        `2026-11-01T01:00:00.000Z,1,,shared | +1\r\n`,
+    );
+  });
+});
 
 describe('lineage report HTML in headless Chromium', () => {
   it('draws every chart offline (non-blank canvas pixels) and saves a screenshot', async () => {

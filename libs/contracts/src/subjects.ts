@@ -43,6 +43,7 @@ export const Requests = {
   CatalogExternalTrendRecordV1: 'catalog.externalTrend.record.v1',
   CatalogExternalTrendListV1: 'catalog.externalTrend.list.v1',
   CatalogReportLineageV1: 'catalog.report.lineage.v1',
+  CatalogReportLineageV2: 'catalog.report.lineage.v2',
   CatalogReportExternalTrendsV1: 'catalog.report.externalTrends.v1',
   CatalogStoryCreateV1: 'catalog.story.create.v1',
   CatalogStoryFindV1: 'catalog.story.find.v1',

@@ -7,6 +7,7 @@ import { InitialSchema1767225600000 } from './initial-schema.migration.js';
 import { MediaStatus1796100000000 } from './media-status.migration.js';
 import { PublicationViews1796206500000 } from './publication-views.migration.js';
 import { PublisherTables1796204803249 } from './publisher.migration.js';
+import { ReportStageIndex1796206700000 } from './report-stage-index.migration.js';
 import { SeedCategories1767225600001 } from './seed-categories.migration.js';
 import { StoryRecord1796204000000 } from './story-record.migration.js';
 import { TrendBatch1796206600000 } from './trend-batch.migration.js';
@@ -29,4 +30,5 @@ export const catalogMigrations = [
   ArticleAnnounced1796205000000,
   PublicationViews1796206500000,
   TrendBatch1796206600000,
+  ReportStageIndex1796206700000,
 ];

@@ -16,6 +16,7 @@ export * from './catalog/trend.v1.js';
 export * from './catalog/trend-cluster.v1.js';
 export * from './catalog/external-trend.v1.js';
 export * from './catalog/report.v1.js';
+export * from './catalog/report.v2.js';
 export * from './catalog/video.v1.js';
 export * from './catalog/video-job.v1.js';
 export * from './files/files.v1.js';
