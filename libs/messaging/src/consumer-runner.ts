@@ -446,7 +446,7 @@ export class ConsumerRunner {
     const parsed = EnvelopeSchema.safeParse(decoded.value);
     if (!parsed.success) return this.deadLetter(msg, subject, null, 'invalid-envelope', describeIssues(parsed.error));
     const envelope = parsed.data as Envelope;
-    attachTrace(envelope, msg.headers);
+    attachTrace(envelope, msg);
     if (envelope.subject !== subject) {
       return this.deadLetter(msg, subject, envelope, 'invalid-envelope', `envelope names ${envelope.subject} but arrived on ${subject}`);
     }
