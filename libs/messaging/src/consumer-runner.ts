@@ -283,7 +283,8 @@ export class ConsumerRunner {
       this.options.logger.error(`unexpected delivery fault: ${errorMessage(error)}`);
       this.release(msg);
     } finally {
-      this.finish(run);
+      // A run given up at max_handler_time is finished by giveUp(), once its failure is settled.
+      if (!run.overtime) this.finish(run);
     }
   }
 
