@@ -1,5 +1,7 @@
 // npm run bench:bus — JetStream consume+ack rate and request/reply latency, raw @nats-io client
 // versus our NestJS transport, side by side in one run on the local nats-server.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { defineRequest, ScrapeRequestedV1 } from '#contracts';
@@ -17,6 +19,9 @@ const BATCH = 128;
 // defaults to `concurrency` (BATCH / 2 here) in app configs. Equal pull sizes compare the
 // transports; BENCH_PREFETCH=64 shows the app default (twice the pull requests).
 const PREFETCH = Number(process.env.BENCH_PREFETCH ?? BATCH);
+// BENCH_CPU_PROFILE=ours.cpuprofile: a CPU profile of our side alone, over the counted rounds (open
+// it in Chrome DevTools); the raw side and the publish phase are not in it.
+const CPU_PROFILE = process.env.BENCH_CPU_PROFILE;
 
 const EchoV1 = defineRequest('bench.echo.v1', z.object({ n: z.number() }), z.object({ n: z.number() }));
 
@@ -78,6 +83,11 @@ async function main(): Promise<void> {
     // CPU time of this process per message (user + system): steadier than rates on a shared machine.
     const rawCpu: number[] = [];
     const oursCpu: number[] = [];
+    const profiler = CPU_PROFILE ? new Session() : null;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+    }
     // Round 0 warms both sides up (JIT of zod, NestJS's handler pipeline, the runner) and is not counted:
     // counted, our cold first round ran at twice the CPU per message of the later ones.
     for (let r = 0; r <= ROUNDS; r++) {
@@ -107,14 +117,21 @@ async function main(): Promise<void> {
       target = EVENTS;
       const done = new Promise<void>((resolve) => (onTarget = resolve));
       const app = await bus.startApp(SinkModule, `sink${r}`);
+      // Profiled from the same point as the CPU figure (boot excluded), one file per round.
+      if (profiler && r > 0) await profiler.post('Profiler.start');
       const oursCpuStart = process.cpuUsage();
       await done;
       const oursSeconds = (performance.now() - firstAt) / 1000;
       if (r > 0) oursCpu.push(cpuMicros(oursCpuStart) / EVENTS);
       if (r > 0) oursRates.push(EVENTS / oursSeconds);
+      if (profiler && r > 0) {
+        const { profile } = await profiler.post('Profiler.stop');
+        writeFileSync(CPU_PROFILE!.replace(/(\.cpuprofile)?$/, `.r${r}.cpuprofile`), JSON.stringify(profile));
+      }
       await app.close();
       bus.apps.length = 0;
     }
+    profiler?.disconnect();
 
     // Request/reply: a raw core NATS echo responder versus an @OnRequest handler in NestJS.
     const rawSub = bus.nc.subscribe(bus.ns.subject('bench.raw.echo'), {

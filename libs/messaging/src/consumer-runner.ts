@@ -36,14 +36,13 @@ export async function settle(result: unknown): Promise<unknown> {
   return isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result;
 }
 
-/**
- * A stored message: its stream sequence and the time the stream stored it (the same in every
+/*
+ * A stored message is its stream sequence and the time the stream stored it (the same in every
  * delivery of it). The time guards against a stream deleted and made again under running apps,
- * whose sequences start over: a new message must never pass for one settled before.
+ * whose sequences start over: a new message must never pass for one settled before. The maps
+ * below are keyed by the sequence (a number: a string key built per message cost about 0.4 µs in
+ * building and hashing) and compare the stored time where a key matches.
  */
-function identity(msg: JsMsg): string {
-  return `${msg.info.streamSequence}:${msg.info.timestampNanos}`;
-}
 
 /**
  * The NATS client writes to the socket once per microtask turn; acks of concurrent handlers
@@ -72,13 +71,36 @@ class AckBatcher {
 interface Owned {
   /** When this delivery reached us. */
   since: number;
-  /** `identity(msg)`, computed once per delivery (it is looked up several times per message). */
-  seq: string;
+  /** The stream sequence and stored time (`msg.info` parses the reply subject once, then these are fields). */
+  seq: number;
+  stored: number;
+  /** The logical subject (namespace removed), computed once per delivery. */
+  subject: string;
+  /** `performance.now()` when its handling first started, for the metrics (only with an observer). */
+  began?: number;
   /** Times it went back to the queue because a dependency was down. */
   holds?: number;
   /** A dead letter to publish again (the DLQ publish failed), instead of running the handler. */
   deadLetter?: { envelope: Envelope | null; reason: DeadLetterReason; error: string };
 }
+
+/**
+ * One run of a message through its handler. A run given up at `max_handler_time` must stay apart
+ * from a later run of the same message (held, then started again) while its handler still runs.
+ */
+interface Run {
+  readonly msg: JsMsg;
+  /** `performance.now()` past which the handler is given up; Infinity until the handler is called. */
+  deadline: number;
+  /** Given up at `max_handler_time`: whatever the handler does later is ignored. */
+  overtime: boolean;
+  subject: string;
+  envelope: Envelope | null;
+  attempt: number;
+}
+
+/** At most this many settled sequences remembered, whatever the rate. */
+const SETTLED_MAX = 50_000;
 
 /**
  * One durable pull consumer of one app. Messages it owns (queued or in a handler) get `working()`
@@ -95,7 +117,10 @@ export class ConsumerRunner {
   private stopping = false;
   private readonly owned = new Map<JsMsg, Owned>();
   private readonly queue: JsMsg[] = [];
-  private readonly running = new Set<JsMsg>();
+  /** Runs in start order; since `max_handler_time` is one figure, also in deadline order. */
+  private readonly running = new Map<JsMsg, Run>();
+  /** One timer for `max_handler_time`, due at the oldest running handler's deadline (not one per message). */
+  private overtimeTimer: NodeJS.Timeout | null = null;
   private readonly idle: (() => void)[] = [];
   private roomWaiter: (() => void) | null = null;
   private readonly publisher: EventPublisher;
@@ -105,16 +130,24 @@ export class ConsumerRunner {
   readonly breaker: CircuitBreaker;
   private readonly prefetch: number;
   private readonly limit: number;
-  private readonly began = new Map<JsMsg, number>();
   /** The copy of each stream sequence this runner owns (one handler per message, whatever the server redelivers). */
-  private readonly bySeq = new Map<string, JsMsg>();
-  /** Sequences this runner acked or dead-lettered lately, oldest first: a late redelivery of one is acked, not handled. */
-  private readonly settled = new Map<string, number>();
+  private readonly bySeq = new Map<number, JsMsg>();
+  /** Sequences this runner acked or dead-lettered lately (with their stored time): a late redelivery of one is acked, not handled. */
+  private readonly settled = new Map<number, number>();
+  /**
+   * The same sequences and times oldest first, as a queue (`settledHead` is its front). Expiring
+   * from the front of the Map itself cost O(deleted entries) per message: V8 keeps deleted Map
+   * entries in place until it rehashes, and iteration walks over them.
+   */
+  private settledSeqs: number[] = [];
+  private settledStored: number[] = [];
+  private settledAt: number[] = [];
+  private settledHead = 0;
   /**
    * Per stream sequence not yet settled: the highest delivery count seen, and how many of those
    * deliveries were redeliveries of a copy still being handled here. Those are not attempts.
    */
-  private readonly deliveries = new Map<string, { count: number; uncounted: number }>();
+  private readonly deliveries = new Map<number, { stored: number; count: number; uncounted: number }>();
 
   constructor(
     private readonly consumer: ConsumerConfig,
@@ -160,19 +193,13 @@ export class ConsumerRunner {
     this.deliveries.clear();
     this.acks.flush();
     if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.overtimeTimer) clearTimeout(this.overtimeTimer);
+    this.overtimeTimer = null;
   }
 
   /** Running unless stopped; a pause for an outage is running too (it is waiting on purpose). */
   status(): { durable: string; running: boolean; paused: boolean } {
     return { durable: this.consumer.durable, running: this.loop !== null && !this.stopping, paused: this.breaker.isOpen };
-  }
-
-  /** Metrics: one call where each message's fate is decided (ack, nak, dead letter). */
-  private report(msg: JsMsg, subject: string, outcome: HandlerOutcome): void {
-    const began = this.began.get(msg);
-    if (began === undefined || !this.options.observer) return;
-    this.began.delete(msg);
-    this.options.observer.handlerFinished(this.handlerName, subject, outcome, (performance.now() - began) / 1000);
   }
 
   /** `working()` for every owned message older than a third of the ack wait. */
@@ -196,9 +223,9 @@ export class ConsumerRunner {
       this.messages = messages;
       try {
         for await (const msg of messages) {
-          const seq = identity(msg);
-          if (this.duplicate(msg, seq)) continue;
-          this.owned.set(msg, { since: Date.now(), seq });
+          const { streamSequence: seq, timestampNanos: stored } = msg.info;
+          if (this.duplicate(msg, seq, stored)) continue;
+          this.owned.set(msg, { since: Date.now(), seq, stored, subject: this.options.ns.logical(msg.subject) });
           this.bySeq.set(seq, msg);
           this.queue.push(msg);
           this.pump();
@@ -230,23 +257,25 @@ export class ConsumerRunner {
   private pump(): void {
     while (this.queue.length > 0 && this.running.size < this.consumer.concurrency && !this.breaker.isOpen && !this.stopping) {
       const msg = this.queue.shift()!;
-      this.running.add(msg);
-      void this.handleCounted(msg);
+      const owned = this.owned.get(msg);
+      const run: Run = { msg, deadline: Infinity, overtime: false, subject: owned?.subject ?? this.options.ns.logical(msg.subject), envelope: null, attempt: 0 };
+      this.running.set(msg, run);
+      void this.handleCounted(run, owned);
     }
   }
 
-  private async handleCounted(msg: JsMsg): Promise<void> {
-    if (this.options.observer && !this.began.has(msg)) {
-      this.began.set(msg, performance.now());
-      this.options.observer.handlerStarted(this.handlerName, this.options.ns.logical(msg.subject));
+  private async handleCounted(run: Run, owned: Owned | undefined): Promise<void> {
+    const msg = run.msg;
+    if (this.options.observer && owned && owned.began === undefined) {
+      owned.began = performance.now();
+      this.options.observer.handlerStarted(this.handlerName, run.subject);
     }
     try {
-      const owned = this.owned.get(msg);
       if (owned?.deadLetter) {
         const { envelope, reason, error } = owned.deadLetter;
-        await this.deadLetter(msg, this.options.ns.logical(msg.subject), envelope, reason, error);
+        await this.deadLetter(msg, run.subject, envelope, reason, error);
       } else {
-        await this.handle(msg);
+        await this.handle(run, owned);
       }
     } catch (error) {
       // handle() settles every message itself; reaching here is a bug, and the message is left to
@@ -254,27 +283,83 @@ export class ConsumerRunner {
       this.options.logger.error(`unexpected delivery fault: ${errorMessage(error)}`);
       this.release(msg);
     } finally {
-      this.running.delete(msg);
-      if (this.running.size === 0) for (const resolve of this.idle.splice(0)) resolve();
-      if (this.roomWaiter && this.owned.size < Math.max(1, Math.floor(this.limit / 2))) {
-        const resolve = this.roomWaiter;
-        this.roomWaiter = null;
-        resolve();
-      }
-      this.pump();
+      // A run given up at max_handler_time is finished by giveUp(), once its failure is settled.
+      if (!run.overtime) this.finish(run);
+    }
+  }
+
+  /** The run's slot is free: wake whoever waits for room or for idle, start the next. */
+  private finish(run: Run): void {
+    // A run given up at max_handler_time was finished then; its handler returning later frees nothing.
+    if (this.running.get(run.msg) !== run) return;
+    this.running.delete(run.msg);
+    if (this.running.size === 0) for (const resolve of this.idle.splice(0)) resolve();
+    if (this.roomWaiter && this.owned.size < Math.max(1, Math.floor(this.limit / 2))) {
+      const resolve = this.roomWaiter;
+      this.roomWaiter = null;
+      resolve();
+    }
+    this.pump();
+  }
+
+  /** Arms the `max_handler_time` watch for a run whose handler is being called now. */
+  private watch(run: Run): void {
+    run.deadline = performance.now() + this.consumer.max_handler_time;
+    if (!this.overtimeTimer) this.armOvertime(this.consumer.max_handler_time);
+  }
+
+  private armOvertime(delayMs: number): void {
+    this.overtimeTimer = setTimeout(() => this.checkOvertime(), delayMs);
+    this.overtimeTimer.unref();
+  }
+
+  /**
+   * Gives up every run past its deadline, then sleeps until the next deadline. Runs are in start
+   * order and deadlines are start + `max_handler_time`, so the first run not yet due ends the scan.
+   * A run that finished early is simply gone from the map: the timer firing for it finds the next.
+   */
+  private checkOvertime(): void {
+    this.overtimeTimer = null;
+    const now = performance.now();
+    for (const run of this.running.values()) {
+      if (run.overtime || run.deadline === Infinity) continue;
+      if (run.deadline > now) return this.armOvertime(run.deadline - now);
+      void this.giveUp(run);
+    }
+  }
+
+  private async giveUp(run: Run): Promise<void> {
+    run.overtime = true;
+    const limit = `${Math.round(this.consumer.max_handler_time / 1000)} s`;
+    this.options.logger.error(`handler ${this.handlerName} still running after max_handler_time (${limit}); the message is given up here`, {
+      subject: run.subject,
+      correlationId: run.envelope?.correlationId,
+    });
+    // The slot is freed for other work once the failure is settled; whatever the stuck handler does later is ignored.
+    try {
+      await this.failed(run.msg, run.subject, run.envelope!, run.attempt, new Error(`handler ran past max_handler_time (${limit})`));
+    } catch (error) {
+      this.options.logger.error(`unexpected delivery fault: ${errorMessage(error)}`);
+      this.release(run.msg);
+    } finally {
+      this.finish(run);
     }
   }
 
   /** Settled: no longer ours (acked, nak'd or dead-lettered). */
   private release(msg: JsMsg, outcome?: HandlerOutcome): void {
-    const seq = this.owned.get(msg)?.seq ?? identity(msg);
+    const owned = this.owned.get(msg);
+    const seq = owned?.seq ?? msg.info.streamSequence;
     this.owned.delete(msg);
     if (this.bySeq.get(seq) === msg) this.bySeq.delete(seq);
     if (outcome === 'handled' || outcome === 'dead-lettered') {
-      this.remember(seq);
-      this.deliveries.delete(seq);
+      this.remember(seq, owned?.stored ?? msg.info.timestampNanos);
+      if (this.deliveries.size > 0) this.deliveries.delete(seq);
     }
-    if (outcome) this.report(msg, this.options.ns.logical(msg.subject), outcome);
+    // Metrics: one call where each message's fate is decided (ack, nak, dead letter).
+    if (outcome && owned?.began !== undefined && this.options.observer) {
+      this.options.observer.handlerFinished(this.handlerName, owned.subject, outcome, (performance.now() - owned.began) / 1000);
+    }
   }
 
   /**
@@ -285,14 +370,19 @@ export class ConsumerRunner {
    * not handled (it would run the handler twice, or after its dead letter). A copy of a message
    * this runner already acked or dead-lettered is acked again.
    */
-  private duplicate(msg: JsMsg, seq: string): boolean {
-    let seen = this.deliveries.get(seq);
+  private duplicate(msg: JsMsg, seq: number, stored: number): boolean {
+    let seen = this.deliveries.size > 0 ? this.deliveries.get(seq) : undefined;
+    if (seen && seen.stored !== stored) {
+      // Counts of a message of a stream made again since: not this one.
+      this.deliveries.delete(seq);
+      seen = undefined;
+    }
     const earlier = this.bySeq.get(seq);
-    if (earlier) {
+    if (earlier && earlier.info.timestampNanos === stored) {
       if (!seen) {
         // Counts are kept only for sequences delivered again while a copy is here (the only case
         // with deliveries that are no attempt); the copy here is the highest delivery seen so far.
-        seen = { count: earlier.info.deliveryCount, uncounted: 0 };
+        seen = { stored, count: earlier.info.deliveryCount, uncounted: 0 };
         this.deliveries.set(seq, seen);
       }
       if (msg.info.deliveryCount > seen.count) {
@@ -304,7 +394,7 @@ export class ConsumerRunner {
       });
       return true;
     }
-    if (this.settled.has(seq)) {
+    if (this.settled.get(seq) === stored) {
       this.options.logger.info(`#${msg.info.streamSequence} delivered again after it was settled here (the ack was late or lost); acked again, not handled`, {
         subject: this.options.ns.logical(msg.subject),
       });
@@ -313,25 +403,38 @@ export class ConsumerRunner {
     }
     if (seen) seen.count = Math.max(seen.count, msg.info.deliveryCount);
     // Bounded: a sequence that never settles here (taken over by a replica) ages out.
-    if (this.deliveries.size > 50_000) this.deliveries.delete(this.deliveries.keys().next().value!);
+    if (this.deliveries.size > SETTLED_MAX) this.deliveries.delete(this.deliveries.keys().next().value!);
     return false;
   }
 
   /** The attempt this delivery is: the server's delivery count less the redeliveries that were no attempt. */
-  private attemptOf(msg: JsMsg): number {
+  private attemptOf(msg: JsMsg, owned?: Owned): number {
     if (this.deliveries.size === 0) return Math.max(1, msg.info.deliveryCount);
-    const seq = this.owned.get(msg)?.seq ?? identity(msg);
-    return Math.max(1, msg.info.deliveryCount - (this.deliveries.get(seq)?.uncounted ?? 0));
+    const seen = this.deliveries.get((owned ?? this.owned.get(msg))?.seq ?? msg.info.streamSequence);
+    const uncounted = seen && seen.stored === msg.info.timestampNanos ? seen.uncounted : 0;
+    return Math.max(1, msg.info.deliveryCount - uncounted);
   }
 
-  private remember(seq: string): void {
+  private remember(seq: number, stored: number): void {
     const now = Date.now();
-    this.settled.set(seq, now);
+    this.settled.set(seq, stored);
+    this.settledSeqs.push(seq);
+    this.settledStored.push(stored);
+    this.settledAt.push(now);
     // Long enough for any redelivery already on its way; bounded whatever the rate.
     const keepMs = Math.max(60_000, 4 * this.consumer.ack_wait);
-    for (const [old, at] of this.settled) {
-      if (this.settled.size <= 50_000 && now - at < keepMs) break;
-      this.settled.delete(old);
+    while (this.settledHead < this.settledSeqs.length) {
+      if (this.settled.size <= SETTLED_MAX && now - this.settledAt[this.settledHead]! < keepMs) break;
+      const old = this.settledSeqs[this.settledHead]!;
+      // Unless that sequence now stands for a message of a stream made again (a later entry keeps it).
+      if (this.settled.get(old) === this.settledStored[this.settledHead]) this.settled.delete(old);
+      this.settledHead++;
+    }
+    if (this.settledHead > 1024 && this.settledHead * 2 > this.settledSeqs.length) {
+      this.settledSeqs = this.settledSeqs.slice(this.settledHead);
+      this.settledStored = this.settledStored.slice(this.settledHead);
+      this.settledAt = this.settledAt.slice(this.settledHead);
+      this.settledHead = 0;
     }
   }
 
@@ -344,16 +447,16 @@ export class ConsumerRunner {
     void this.messages?.close().catch(() => undefined);
   }
 
-  private async handle(msg: JsMsg): Promise<void> {
-    const info = msg.info;
-    const attempt = this.attemptOf(msg);
-    const subject = this.options.ns.logical(msg.subject);
+  private async handle(run: Run, owned: Owned | undefined): Promise<void> {
+    const msg = run.msg;
+    const attempt = this.attemptOf(msg, owned);
+    const subject = run.subject;
     const decoded = decodeJson(msg.data);
     if (!decoded.ok) return this.deadLetter(msg, subject, null, 'invalid-envelope', decoded.error);
     const parsed = EnvelopeSchema.safeParse(decoded.value);
     if (!parsed.success) return this.deadLetter(msg, subject, null, 'invalid-envelope', describeIssues(parsed.error));
     const envelope = parsed.data as Envelope;
-    attachTrace(envelope, msg.headers);
+    attachTrace(envelope, msg);
     if (envelope.subject !== subject) {
       return this.deadLetter(msg, subject, envelope, 'invalid-envelope', `envelope names ${envelope.subject} but arrived on ${subject}`);
     }
@@ -367,40 +470,22 @@ export class ConsumerRunner {
       if (!checked.success) return this.deadLetter(msg, subject, envelope, 'invalid-payload', describeIssues(checked.error));
       payload = checked.data;
     }
-    const context = new EventContext(envelope, attempt, info.streamSequence, () => msg.working(), this.options.logger, this.owned.get(msg)?.holds ?? 0);
-    let overtime = false;
-    let finishOvertime: () => void = () => undefined;
-    const overtimeDone = new Promise<void>((resolve) => {
-      finishOvertime = resolve;
-    });
-    const timer = setTimeout(() => {
-      overtime = true;
-      const limit = `${Math.round(this.consumer.max_handler_time / 1000)} s`;
-      this.options.logger.error(`handler ${this.handlerName} still running after max_handler_time (${limit}); the message is given up here`, {
-        subject,
-        correlationId: envelope.correlationId,
-      });
-      // The slot is freed for other work; whatever the stuck handler does later is ignored.
-      void this.failed(msg, subject, envelope, attempt, new Error(`handler ran past max_handler_time (${limit})`)).finally(finishOvertime);
-    }, this.consumer.max_handler_time);
-    timer.unref();
-    const work = (async () => settle(await this.handler(payload, context)))();
+    const context = new EventContext(envelope, attempt, msg.info.streamSequence, () => msg.working(), this.options.logger, owned?.holds ?? 0);
+    run.envelope = envelope;
+    run.attempt = attempt;
+    this.watch(run);
     try {
-      await Promise.race([work, overtimeDone]);
-      if (overtime) {
-        work.catch(() => undefined);
-        return;
-      }
+      const result = await this.handler(payload, context);
+      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+      if (run.overtime) return;
       this.breaker.succeeded();
       this.release(msg, 'handled');
       this.acks.ack(msg);
     } catch (error) {
-      if (overtime) return;
+      if (run.overtime) return;
       const down = error instanceof PoisonMessageError ? null : unavailableDependency(error);
       if (down) return this.hold(msg, down);
       await this.failed(msg, subject, envelope, attempt, error);
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -468,7 +553,7 @@ export class ConsumerRunner {
       await this.publisher.publishEnvelope(dlqEnvelope);
     } catch (publishError) {
       logger.error(`cannot publish the dead letter for #${msg.info.streamSequence} yet, holding it: ${errorMessage(publishError)}`, { subject });
-      const owned = this.owned.get(msg) ?? { since: Date.now(), seq: identity(msg) };
+      const owned = this.owned.get(msg) ?? { since: Date.now(), seq: msg.info.streamSequence, stored: msg.info.timestampNanos, subject };
       this.owned.set(msg, { ...owned, deadLetter: { envelope, reason, error } });
       return this.hold(msg, publishError as UnavailableError);
     }

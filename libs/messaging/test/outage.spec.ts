@@ -9,7 +9,7 @@ import { z } from 'zod';
 const WorkV1 = defineRequest('outowner.work.v1', z.object({ n: z.string() }), z.object({ done: z.string() }));
 
 /** What the stage saw. */
-const seen = { done: new Map<string, number>(), attempts: [] as number[], sleepMs: 0 };
+const seen = { done: new Map<string, number>(), attempts: [] as number[], startedAt: [] as number[], sleepMs: 0 };
 
 @Controller()
 class OwnerHandler {
@@ -28,6 +28,7 @@ class StageHandler {
   @OnEvent(ScrapeRequestedV1)
   async handle(payload: ScrapeRequestedV1, ctx: EventContext): Promise<void> {
     seen.attempts.push(ctx.attempt);
+    seen.startedAt.push(Date.now());
     if (seen.sleepMs > 0) await new Promise((resolve) => setTimeout(resolve, seen.sleepMs));
     const reply = await this.requests.request(WorkV1, { n: payload.requestedBy }, { timeoutMs: 300 });
     seen.done.set(reply.done, (seen.done.get(reply.done) ?? 0) + 1);
@@ -103,12 +104,17 @@ describe('outages are waited out, not counted as attempts (real nats-server)', (
     assert.deepEqual(seen.attempts, [1], 'not redelivered while its handler ran past ack_wait');
 
     seen.attempts.length = 0;
+    seen.startedAt.length = 0;
     seen.sleepMs = 6000;
     const published = await bus.publisher.publish(ScrapeRequestedV1, { requestedBy: 'stuck' }, { key: 'stuck' });
     const letter = await waitFor('the dead letter', async () => (await deadLetters(bus)).find((l) => l.payload.eventId === published.id), 20_000);
     assert.equal(letter.payload.reason, 'max-deliveries');
     assert.match(letter.payload.error, /max_handler_time/);
     assert.deepEqual(seen.attempts, [1, 2]);
+    // Given up at its own deadline: one timer serves every running handler, and it was armed for the
+    // long handler above, which finished long before (its firing then must only re-arm it).
+    const ranMs = seen.startedAt[1]! - seen.startedAt[0]!;
+    assert.ok(ranMs >= 3900, `attempt 1 ran ${ranMs} ms before it was given up (max_handler_time 4 s)`);
     // Acked after the dead letter is stored (not term(), which servers before 2.10.4 ignore).
     await waitFor('nothing pending', async () => (await bus.jsm.consumers.info(bus.ns.stream('PIPELINE'), 'stage')).num_ack_pending === 0, 5000);
     await new Promise((resolve) => setTimeout(resolve, 1500));

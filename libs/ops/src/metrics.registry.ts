@@ -1,5 +1,6 @@
 import type { HandlerOutcome, MessagingObserver, RequestOutcome } from '#messaging';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
+import { HandlerSeries, SeriesHistogram, type SubjectSeries } from './handler-series.js';
 
 const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
@@ -20,32 +21,43 @@ export interface GaugeSpec<L extends string = string> {
  */
 export class MetricsRegistry implements MessagingObserver {
   readonly registry = new Registry();
-  private readonly messages: Counter<'handler' | 'subject' | 'outcome'>;
-  private readonly handlerSeconds: Histogram<'handler' | 'subject'>;
-  private readonly inFlight: Gauge<'handler'>;
   private readonly requestSeconds: Histogram<'subject' | 'outcome'>;
+  /** The transport's per-message figures, per handler and subject, read by the metrics below at scrape time. */
+  private readonly handlers = new Map<string, HandlerSeries>();
 
   constructor(readonly app: string) {
     this.registry.setDefaultLabels({ app });
     collectDefaultMetrics({ register: this.registry });
-    this.messages = new Counter({
+    const handlers = this.handlers;
+    const allSeries = function* (): Iterable<SubjectSeries> {
+      for (const handler of handlers.values()) yield* handler.subjects.values();
+    };
+    new Counter({
       name: 'pipeline_messages_total',
       help: 'Pipeline messages by handler and outcome (handled, retried, dead-lettered)',
       labelNames: ['handler', 'subject', 'outcome'],
       registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const s of allSeries()) {
+          for (const [outcome, count] of Object.entries(s.outcomes)) {
+            if (count > 0) this.inc({ handler: s.handler, subject: s.subject, outcome }, count);
+          }
+        }
+      },
     });
-    this.handlerSeconds = new Histogram({
-      name: 'pipeline_handler_duration_seconds',
-      help: 'Time from delivery to ack, nak or dead letter, per handler',
-      labelNames: ['handler', 'subject'],
-      buckets: LATENCY_BUCKETS,
-      registers: [this.registry],
-    });
-    this.inFlight = new Gauge({
+    this.registry.registerMetric(
+      new SeriesHistogram('pipeline_handler_duration_seconds', 'Time from delivery to ack, nak or dead letter, per handler', LATENCY_BUCKETS, allSeries) as unknown as Metric,
+    );
+    new Gauge({
       name: 'pipeline_handler_in_flight',
       help: 'Messages being handled now',
       labelNames: ['handler'],
       registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const handler of handlers.values()) this.set({ handler: handler.handler }, handler.inFlight);
+      },
     });
     this.requestSeconds = new Histogram({
       name: 'nats_request_duration_seconds',
@@ -57,13 +69,24 @@ export class MetricsRegistry implements MessagingObserver {
   }
 
   handlerStarted(handler: string): void {
-    this.inFlight.inc({ handler });
+    this.handler(handler).inFlight++;
   }
 
   handlerFinished(handler: string, subject: string, outcome: HandlerOutcome, seconds: number): void {
-    this.inFlight.dec({ handler });
-    this.messages.inc({ handler, subject, outcome });
-    this.handlerSeconds.observe({ handler, subject }, seconds);
+    const series = this.handler(handler);
+    series.inFlight--;
+    const bySubject = series.subject(subject);
+    bySubject.outcomes[outcome]++;
+    bySubject.observe(seconds);
+  }
+
+  private handler(name: string): HandlerSeries {
+    let series = this.handlers.get(name);
+    if (!series) {
+      series = new HandlerSeries(name, LATENCY_BUCKETS);
+      this.handlers.set(name, series);
+    }
+    return series;
   }
 
   requestFinished(subject: string, outcome: RequestOutcome, seconds: number): void {
