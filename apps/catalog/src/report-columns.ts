@@ -45,19 +45,28 @@ export function rowsOfPage(page: LineageColumnsPage): LineageRowV1[] {
   return rows;
 }
 
-/** Rows as one page of columns (tests, rows kept in memory): the inverse of rowsOfPage. */
-export function pageOfRows(rows: readonly LineageRowV1[]): LineageColumnsPage {
-  const strings: string[] = [];
-  const index = new Map<string, number>();
-  const ref = (text: string): number => {
-    let i = index.get(text);
+/** A page's repeated strings, each sent once: `ref` gives its index; `bytes` is their JSON size, about. */
+export class StringTable {
+  readonly strings: string[] = [];
+  bytes = 0;
+  private readonly index = new Map<string, number>();
+
+  ref(text: string): number {
+    let i = this.index.get(text);
     if (i === undefined) {
-      i = strings.length;
-      strings.push(text);
-      index.set(text, i);
+      i = this.strings.length;
+      this.strings.push(text);
+      this.index.set(text, i);
+      this.bytes += Buffer.byteLength(text) + 3;
     }
     return i;
-  };
+  }
+}
+
+/** Rows as one page of columns (tests, rows kept in memory): the inverse of rowsOfPage. */
+export function pageOfRows(rows: readonly LineageRowV1[]): LineageColumnsPage {
+  const table = new StringTable();
+  const ref = (text: string): number => table.ref(text);
   const refOrNull = (text: string | null) => (text === null ? null : ref(text));
   const columns: LineageColumnsV2 = {
     publicationId: rows.map((r) => r.publicationId),
@@ -94,5 +103,5 @@ export function pageOfRows(rows: readonly LineageRowV1[]): LineageColumnsPage {
     snapshots: rows.map((r) => r.snapshots),
     metricSource: rows.map((r) => refOrNull(r.metricSource)),
   };
-  return { count: rows.length, strings, columns };
+  return { count: rows.length, strings: table.strings, columns };
 }

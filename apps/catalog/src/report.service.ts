@@ -4,6 +4,7 @@ import { DataSource, In } from 'typeorm';
 import { CatalogError } from './catalog.errors.js';
 import { ExternalTrendItemEntity, ExternalTrendSnapshotEntity } from './entities/external-trend.entities.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
+import { StringTable } from './report-columns.js';
 import { dialectOf, sqlTime, type Dialect } from './report-views.js';
 
 export { VIEW_MARKS } from './report-views.js';
@@ -231,19 +232,9 @@ export class ReportService {
    */
   async lineageColumns(request: LineageRequest): Promise<CatalogReportLineageResponseV2> {
     const { found, more } = await this.lineageSqlRows(request);
-    const strings: string[] = [];
-    const index = new Map<string, number>();
-    let bytes = 0;
-    const ref = (text: string): number => {
-      let i = index.get(text);
-      if (i === undefined) {
-        i = strings.length;
-        strings.push(text);
-        index.set(text, i);
-        bytes += Buffer.byteLength(text) + 3;
-      }
-      return i;
-    };
+    const table = new StringTable();
+    let rowBytes = 0;
+    const ref = (text: string): number => table.ref(text);
     const refOrNull = (text: string | null | undefined): number | null => (text === null || text === undefined ? null : ref(text));
     const c: LineageColumnsV2 = {
       publicationId: [], platform: [], channel: [], channelExternalId: [], publishedAt: [], title: [], url: [], privacyStatus: [], uploadStatus: [],
@@ -254,7 +245,7 @@ export class ReportService {
     let count = 0;
     let cut = false;
     for (const r of found) {
-      if (bytes > PAGE_BYTES) {
+      if (table.bytes + rowBytes > PAGE_BYTES) {
         cut = true;
         break;
       }
@@ -298,11 +289,11 @@ export class ReportService {
       c.metricSource.push(refOrNull(r.metric_source));
       count += 1;
       // The numbers, flags, indexes and times of a row as JSON, plus its strings sent as they are.
-      bytes += COLUMN_ROW_BYTES + textBytes(title) + textBytes(url) + textBytes(r.article_title) + textBytes(r.article_url);
+      rowBytes += COLUMN_ROW_BYTES + textBytes(title) + textBytes(url) + textBytes(r.article_title) + textBytes(r.article_url);
     }
     const last = count - 1;
     const nextCursor = (more || cut) && count > 0 ? encodeCursor({ at: new Date(c.publishedAt[last]!), id: c.publicationId[last]! }) : null;
-    return { count, strings, columns: c, nextCursor };
+    return { count, strings: table.strings, columns: c, nextCursor };
   }
 
   /** The top external trend terms of each UTC day in the window, from the successful trendwatch snapshots. */
