@@ -240,8 +240,9 @@ ${commentList(ctx, 6, (c, who, at) => `<div class="bdy-inner"><div class="tie-au
 const agencyXinhua: Layout = (ctx) => {
   const { article, when } = ctx;
   const lead = `新华社北京${when.mo}月${when.d}日电${article.reporters.length ? `（记者${zhReporters(ctx)}）` : ''}　`;
-  const gold = [lead.trim() + article.paragraphs[0]!, ...article.paragraphs.slice(1)];
-  const paras = paragraphsHtml(ctx, [lead + article.paragraphs[0]!, ...article.paragraphs.slice(1)]).map((p) => `<p>　　${p}</p>`);
+  // The ideographic space after the dateline is the page's own: the gold keeps it.
+  const gold = [lead + article.paragraphs[0]!, ...article.paragraphs.slice(1)];
+  const paras = paragraphsHtml(ctx, gold).map((p) => `<p>　　${p}</p>`);
   return {
     paragraphs: gold,
     byline: article.reporters.join(', '),
@@ -278,9 +279,8 @@ ${paras.join('\n')}
 const newspaperPeople: Layout = (ctx) => {
   const { article, when } = ctx;
   const lead = article.reporters.length ? `本报北京${when.mo}月${when.d}日电　（记者${zhReporters(ctx)}）` : '';
-  const goldLead = article.reporters.length ? `本报北京${when.mo}月${when.d}日电（记者${zhReporters(ctx)}）` : '';
-  const gold = [goldLead + article.paragraphs[0]!, ...article.paragraphs.slice(1)];
-  const paras = paragraphsHtml(ctx, [lead + article.paragraphs[0]!, ...article.paragraphs.slice(1)]).map((p) => `<p style="text-indent: 2em;">${p}</p>`);
+  const gold = [lead + article.paragraphs[0]!, ...article.paragraphs.slice(1)];
+  const paras = paragraphsHtml(ctx, gold).map((p) => `<p style="text-indent: 2em;">${p}</p>`);
   return {
     paragraphs: gold,
     byline: article.reporters.join(', '),

@@ -15,7 +15,7 @@ export type { ExtractedArticle, ExtractedMedia, ExtractOptions, MediaKind } from
 export { decodeHtml, detectCharset } from './decode.js';
 export { detectLanguage } from './lang.js';
 export { cleanUrl } from './url.js';
-export { bootstrapSpread, scoreCorpus, scorePage, shingles, tokenize, type CorpusScore, type PageScore } from './metric.js';
+export { bootstrapSpread, scoreCharacters, scoreCorpus, scorePage, shingles, tokenize, type CorpusScore, type PageScore } from './metric.js';
 
 // Lengths are weighted characters (script.ts): a Han character counts 3, Hangul and kana 2.
 
