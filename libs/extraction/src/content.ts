@@ -367,11 +367,14 @@ class Scorer {
     for (const el of this.order) {
       const tag = el.name;
       const info = this.info.get(el)!;
-      if (SCORE_TAGS.has(tag) || (PARAGRAPH_LISTS.has(tag) && info.blocks === 0)) {
+      // A table cell whose text is split by <br><br> holds paragraphs, as such a div does (a forum
+      // post, an old table-layout article): it is their container, not one paragraph of its row.
+      const cellOfParagraphs = tag === 'td' && info.blocks === 0 && hasDoubleBreak(el);
+      if ((SCORE_TAGS.has(tag) && !cellOfParagraphs) || (PARAGRAPH_LISTS.has(tag) && info.blocks === 0)) {
         this.credit(el.parent, info.text, info.commas, flags);
         continue;
       }
-      if (!DIV_LIKE.has(tag) || info.text === 0) continue;
+      if (!(DIV_LIKE.has(tag) || cellOfParagraphs) || info.text === 0) continue;
       if (info.blocks === 0 && !hasDoubleBreak(el)) {
         // A div that holds only phrasing content is a paragraph (several, split by <br><br>: an article).
         this.credit(el.parent, info.text, info.commas, flags);

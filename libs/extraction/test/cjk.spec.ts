@@ -1,0 +1,105 @@
+// The failure kinds the Chinese/Japanese benchmark (bench/cjk-news) showed, each as a small page:
+// furigana, spaces at link edges before numbers, Chinese and Japanese trailers (editor lines,
+// edition lines, photo credits, disclaimers, app promotions), a forum post in a table cell, title
+// suffixes, visible dates and bylines — with the Latin or Korean case that must not change.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { extractArticle } from '#extraction';
+
+const page = (body: string, head = ''): string => `<!DOCTYPE html><html><head><meta charset="utf-8">${head}</head><body>${body}</body></html>`;
+const menu = '<div class="nav-bar"><ul><li><a href="/">首页</a></li><li><a href="/a">国内</a></li><li><a href="/b">国际</a></li><li><a href="/c">财经</a></li></ul></div>';
+
+const ZH = [
+  '国家统计局今天发布数据显示，十月份全国规模以上工业增加值同比增长百分之五点三，比上月加快零点四个百分点。',
+  '分析人士认为，装备制造业和高技术制造业增长较快，是带动工业生产回升的主要力量，后续有望保持平稳。',
+  '国家统计局有关负责人表示，下阶段将密切跟踪经济运行态势，及时发布权威数据，更好服务宏观决策。',
+];
+const HANT = [
+  '台北市政府今天宣布，市區公車將自明年一月起調整票價，全票由十五元調整為十八元，學生票維持不變。',
+  '市府交通局表示，燃料與人事成本近年持續上漲，業者營運壓力沉重，這次調整已是十年來首次漲價。',
+  '交通局也強調，使用電子票證轉乘捷運仍可享有優惠，民眾實際負擔增加的幅度相當有限。',
+];
+const JA = [
+  '気象庁によると、今年の冬は平年より気温が高くなる見込みで、雪の量も少なくなる可能性があるという。',
+  '一方で、日本海側では一時的に強い寒気が流れ込み、大雪となる日もあるため注意が必要だとしている。',
+  '気象庁は来月以降も最新の予報を確認し、早めに冬の備えを進めるよう呼びかけている。',
+];
+const paragraphs = (list: readonly string[]): string => list.map((p) => `<p>${p}</p>`).join('');
+
+describe('furigana', () => {
+  it('keeps the word and drops its reading and the fallback parentheses', () => {
+    const html = page(`<article><p><ruby>渡月橋<rp>（</rp><rt>とげつきょう</rt><rp>）</rp></ruby>の周辺では、${JA[0]}</p><p>${JA[1]}</p><p>${JA[2]}</p></article>`);
+    assert.match(extractArticle(html).text, /^渡月橋の周辺では、気象庁/);
+  });
+});
+
+describe('link edges beside numbers', () => {
+  it('adds no space between a Han word in a link and the number after it', () => {
+    const html = page(`<article><p>国家<a href="/k">统计局</a>11月29日发布数据，${ZH[0]}</p><p>${ZH[1]}</p><p>${ZH[2]}</p></article>`);
+    assert.match(extractArticle(html).text, /^国家统计局11月29日发布数据，/);
+  });
+
+  it('still sets off a Latin word or a number that a link wraps', () => {
+    const html = page(`<article><p>パスワード管理ソフト<a href="/k">KeePass</a>の起動キーと同じです。第<b>3</b>四半期に${JA[0]}</p><p>${JA[1]}</p><p>${JA[2]}</p></article>`);
+    const text = extractArticle(html).text;
+    assert.match(text, /ソフト KeePass の起動キー/);
+    assert.match(text, /第 3 四半期に/);
+  });
+});
+
+describe('Chinese and Japanese trailers', () => {
+  it('drops editor, edition, credit, disclaimer and app lines, keeps the article', () => {
+    const html = page(
+      `${menu}<div class="article">${paragraphs(ZH)}` +
+        '<p class="f_center"><img src="https://img.example.cn/1.jpg"><br>图片来源：IC photo</p>' +
+        '<p>特别声明：以上内容为自媒体平台用户上传并发布，本平台仅提供信息存储服务。</p>' +
+        '<p>《 人民日报 》（ 11月29日 04 版）</p>' +
+        '<div>【纠错】 【责任编辑:刘洋】</div>' +
+        '<div class="edit">(责编：张三、李四)</div>' +
+        '<p>扫码下载新闻客户端，看更多精彩内容，领取新人专享红包！</p>' +
+        '</div>',
+    );
+    assert.equal(extractArticle(html).text, ZH.join('\n\n'));
+  });
+
+  it('drops a photo credit and an app promotion inside traditional Chinese text', () => {
+    const html = page(
+      `${menu}<div class="text">${paragraphs(HANT.slice(0, 1))}` +
+        '<div class="photo"><img src="https://img.example.tw/1.jpg"><p>市區公車。（記者王小明攝）</p></div>' +
+        `${paragraphs(HANT.slice(1))}<p><a href="/app">不用抽 不用搶 現在用APP看新聞 保證天天中獎</a></p></div>`,
+    );
+    assert.equal(extractArticle(html).text, HANT.join('\n\n'));
+  });
+
+  it('keeps sentences of the text that only mention an editor, a photographer or an app', () => {
+    const kept = [
+      '这位资深编辑说，过去三十年里，报社的排版方式变了很多，但核对事实的习惯从来没有改变过，年轻人也要坚持。',
+      '摄影师李明在现场拍下了这一幕，他说当时天色已晚，只能借着路灯的光线完成拍摄，照片很快在网上流传。',
+      '市民可以通过政务服务平台的手机应用办理业务，目前已有超过八成的事项实现了全程网上办理，十分方便。',
+    ];
+    const html = page(`${menu}<div class="article">${paragraphs(kept)}</div>`);
+    assert.equal(extractArticle(html).text, kept.join('\n\n'));
+  });
+});
+
+describe('a forum thread in tables', () => {
+  it('takes the first post, split by <br><br> in its cell, not the replies or the poster box', () => {
+    const reply = (n: number, text: string): string =>
+      `<table class="plhin"><tr><td class="pls"><a class="xw1">user${n}</a></td><td class="plc"><div class="pi">${n}# 發表於 2026-11-29 15:0${n}</div><table><tr><td class="t_f" id="postmessage_${n}">${text}</td></tr></table></td></tr></table>`;
+    const first =
+      `<div id="post_1"><table class="plhin" id="pid1"><tr><td class="pls"><div class="authi"><a class="xw1">小熊愛吃糖</a></div><p>帖子 212</p><p>積分 883</p></td>` +
+      `<td class="plc"><div class="pi">樓主 發表於 2026-11-29 14:05</div><div class="pct"><table><tr><td class="t_f" id="postmessage_1">${HANT.join('<br />\n<br />\n')}<br /></td></tr></table></div></td></tr></table></div>`;
+    const replies = [
+      '這種新聞每年都在講，實際上到底有沒有改善？希望政府拿出具體的數字說明。',
+      '說真的，預算都花到哪裡去了？記者可以追蹤一下後續嗎？我覺得應該要公開。',
+      '住在附近的人表示辛苦了，施工期間真的很吵，希望能準時完工，不要再延期。',
+    ].map((text, i) => reply(i + 2, text));
+    const html = page(`<div id="postlist" class="pl bm">${first}${replies.join('')}</div>`);
+    assert.equal(extractArticle(html).text, HANT.join('\n\n'));
+  });
+
+  it('still reads an old table-layout article whose cell holds the text', () => {
+    const html = page(`<table><tr><td class="menu"><a href="/">홈</a> | <a href="/a">정치</a></td></tr><tr><td class="view_txt">${ZH.join('<br><br>')}</td><td class="right"><a href="/x">많이 본 기사</a></td></tr></table>`);
+    assert.equal(extractArticle(html).text, ZH.join('\n\n'));
+  });
+});
