@@ -103,3 +103,63 @@ describe('a forum thread in tables', () => {
     assert.equal(extractArticle(html).text, ZH.join('\n\n'));
   });
 });
+
+describe('Chinese and Japanese titles', () => {
+  it('strips a site name after a full-width colon, but not a colon inside a headline', () => {
+    const asahi = '<title>日銀、追加利上げを決定：朝日新聞デジタル</title><meta property="og:title" content="日銀、追加利上げを決定：朝日新聞デジタル"><meta property="og:site_name" content="朝日新聞デジタル">';
+    assert.equal(extractArticle(page('<p>x</p>', asahi)).title, '日銀、追加利上げを決定');
+    const stats = '<title>国家统计局：10月份消费品零售总额同比增长4.8%_新浪新闻</title>';
+    assert.equal(extractArticle(page('<p>x</p>', stats)).title, '国家统计局：10月份消费品零售总额同比增长4.8%');
+  });
+
+  it('drops the outlet a portal appends in brackets when the page headline shows the bare title', () => {
+    const head = '<title>東京都心で初雪　平年より11日早く（共同通信） - Yahoo!ニュース</title><meta property="og:title" content="東京都心で初雪　平年より11日早く（共同通信） - Yahoo!ニュース"><meta property="og:site_name" content="Yahoo!ニュース">';
+    assert.equal(extractArticle(page(`<h1>東京都心で初雪　平年より11日早く</h1><div>${paragraphs(JA)}</div>`, head)).title, '東京都心で初雪 平年より11日早く');
+    // Without a headline on the page that shows it, the bracket stays: it may be the title's own.
+    assert.equal(extractArticle(page(`<div>${paragraphs(JA)}</div>`, '<title>新型ロケット打ち上げ（速報）</title>')).title, '新型ロケット打ち上げ（速報）');
+  });
+});
+
+describe('Chinese and Japanese dates', () => {
+  it('reads a date whose parts sit in separate elements', () => {
+    const header = '<div class="header-time"><span class="year"><em> 2026</em></span><span class="day"><em> 03</em>/<em>15</em></span><span class="time"> 12:26:53</span></div>';
+    const related = '<div class="box"><ul><li><a href="/1">另一条新闻</a><span class="time">2026-03-14</span></li><li><a href="/2">又一条新闻</a><span class="time">2026-03-13</span></li></ul></div>';
+    const html = page(`${header}<div id="detail">${paragraphs(ZH)}</div>${related}`, '<meta http-equiv="content-language" content="zh-CN">');
+    assert.equal(extractArticle(html).publishedAt, '2026-03-15T04:26:53.000Z');
+  });
+
+  it('lets a time shown on the page refine a day-only date in the metadata, on the same day only', () => {
+    const info = (shown: string): string => page(`<div class="info">${shown} | 来源：人民网</div><div class="text">${paragraphs(ZH)}</div>`, '<meta name="publishdate" content="2026-04-20"><html lang="zh-CN">');
+    assert.equal(extractArticle(info('2026年04月20日08:18')).publishedAt, '2026-04-20T00:18:00.000Z');
+    // Another day shown: the metadata's day stands, at local midnight.
+    assert.equal(extractArticle(info('2026年04月25日08:18')).publishedAt, '2026-04-19T16:00:00.000Z');
+  });
+});
+
+describe('Chinese and Japanese bylines', () => {
+  const text = (lead: string): string => `<div class="article"><p>${lead}${ZH[0]}</p><p>${ZH[1]}</p><p>${ZH[2]}</p></div>`;
+
+  it('reads the reporters of a dateline lead, over a site name in the author metadata', () => {
+    const head = '<html lang="zh-CN"><meta property="article:author" content="新浪网">';
+    assert.equal(extractArticle(page(text('新华社北京11月29日电（记者李明、王芳）'), head)).byline, '李明, 王芳');
+    assert.equal(extractArticle(page(text('〔記者王小明／台北報導〕'), '<meta name="author" content="自由時報">')).byline, '王小明');
+    // No reporter shown: the site is no byline either.
+    assert.equal(extractArticle(page(text(''), head)).byline, null);
+  });
+
+  it('reads labelled and classed names, not dates under author-named elements', () => {
+    const netease = `${text('')}<div class="post_author">本文来源：澎湃新闻 作者：吴婷 责任编辑：王晓_NBJ11001</div>`;
+    assert.equal(extractArticle(page(netease, '<html lang="zh-CN">')).byline, '吴婷');
+    const asahi = `<div class="byline"><a href="/r/1">山田太郎、佐藤花子</a></div><div class="body">${paragraphs(JA)}</div>`;
+    assert.equal(extractArticle(page(asahi, '<html lang="ja">')).byline, '山田太郎, 佐藤花子');
+    const blog = `<div class="body">${paragraphs(JA)}</div><div class="article-footer"><div class="article-footer-author">投稿者：<span class="author vcard">ひだまり</span></div></div>`;
+    assert.equal(extractArticle(page(blog, '<html lang="ja">')).byline, 'ひだまり');
+    const forum = `<div class="authi"><em id="authorposton1">發表於 2026-11-29 14:05</em></div><div class="t_f">${HANT.join('<br><br>')}</div>`;
+    assert.equal(extractArticle(page(forum, '<html lang="zh-TW">')).byline, null);
+  });
+
+  it('leaves an English byline from metadata alone', () => {
+    const en = '<div class="entry"><p>The council approved the new cycling lanes on Monday after a long debate about parking, safety and cost.</p><p>Work will start in the spring and should take about four months to complete, officials said.</p></div>';
+    assert.equal(extractArticle(page(en, '<meta name="author" content="Jane Doe">')).byline, 'Jane Doe');
+  });
+});
