@@ -4,7 +4,8 @@
 // suffixes, visible dates and bylines — with the Latin or Korean case that must not change.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { extractArticle } from '#extraction';
+import iconv from 'iconv-lite';
+import { decodeHtml, detectCharset, extractArticle } from '#extraction';
 
 const page = (body: string, head = ''): string => `<!DOCTYPE html><html><head><meta charset="utf-8">${head}</head><body>${body}</body></html>`;
 const menu = '<div class="nav-bar"><ul><li><a href="/">首页</a></li><li><a href="/a">国内</a></li><li><a href="/b">国际</a></li><li><a href="/c">财经</a></li></ul></div>';
@@ -161,5 +162,28 @@ describe('Chinese and Japanese bylines', () => {
   it('leaves an English byline from metadata alone', () => {
     const en = '<div class="entry"><p>The council approved the new cycling lanes on Monday after a long debate about parking, safety and cost.</p><p>Work will start in the spring and should take about four months to complete, officials said.</p></div>';
     assert.equal(extractArticle(page(en, '<meta name="author" content="Jane Doe">')).byline, 'Jane Doe');
+  });
+});
+
+describe('undeclared legacy charsets', () => {
+  const ko = '서울시는 29일 옛 철도 부지를 정비해 만든 도심 공원을 시민들에게 개방했다고 밝혔다. 공원에는 산책로와 놀이터가 들어섰다.';
+  const cases: [string, string, string][] = [
+    ['simplified Chinese in GBK', ZH.join(''), 'gbk'],
+    ['traditional Chinese in Big5', HANT.join(''), 'big5'],
+    ['Japanese in Shift_JIS', JA.join(''), 'shift_jis'],
+    ['Japanese in EUC-JP', JA.join(''), 'euc-jp'],
+    ['Korean in EUC-KR', ko, 'cp949'],
+  ];
+  for (const [name, text, charset] of cases) {
+    it(`guesses ${name} when nothing is declared`, () => {
+      const bytes = iconv.encode(`<html><body><p>${text}</p></body></html>`, charset);
+      assert.equal(detectCharset(bytes).charset, charset);
+      assert.ok(decodeHtml(bytes).includes(text.slice(0, 20)));
+    });
+  }
+
+  it('still reads accented Latin text without a declaration as windows-1252', () => {
+    const bytes = iconv.encode('<p>“Le café”, dit-il — résumé à l’été, ça coûte très cher. Größere Änderungen, Straße, ção.</p>', 'windows-1252');
+    assert.equal(detectCharset(bytes).charset, 'windows-1252');
   });
 });
