@@ -154,6 +154,11 @@ function unlikelyNodes(body: Element, flags: Flags, keep: ReadonlySet<AnyNode>):
       removed.add(el);
       return false;
     }
+    // A thread known only by its visible label ("网友评论", "コメント", "댓글 12"), in every pass.
+    if (!keep.has(el) && LABELLED_CONTAINERS.has(tag) && labelledAsComments(el) && !wrapsArticle(el)) {
+      removed.add(el);
+      return false;
+    }
     if (!flags.stripUnlikely) {
       // The retries keep the guards against comments, sidebars, pop-ups and footers.
       if (!keep.has(el) && alwaysUnlikely(el, tag, match, itemprop)) {
@@ -186,6 +191,57 @@ function unlikelyNodes(body: Element, flags: Flags, keep: ReadonlySet<AnyNode>):
     return undefined;
   });
   return removed;
+}
+
+const LABELLED_CONTAINERS = new Set(['div', 'section', 'ul', 'ol', 'dl', 'table']);
+const LABEL_TAGS = new Set(['h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'b', 'span', 'p', 'div', 'em', 'header']);
+
+/**
+ * The labels of comment threads. A bare 评论 is not one: it also heads commentaries (opinion
+ * pieces) on Chinese sites; with a qualifier, a count or 区 it is.
+ */
+const COMMENT_LABEL = new RegExp(
+  [
+    '^(?:\\d+\\s*[条條]\\s*)?(?:网友|網友|读者|讀者|热门|熱門|最新|全部|精彩|发表|發表)(?:评论|評論)(?:区|區)?(?:\\s*[（(]?\\s*\\d+\\s*[)）]?)?$',
+    '^(?:评论|評論)(?:区|區|\\s*[（(]?\\s*\\d+\\s*[)）]?)$',
+    '^\\d+\\s*[条條](?:评论|評論)$',
+    '^(?:网友|網友|读者|讀者|热门|熱門)?(?:跟帖|跟贴|留言)(?:区|區|板)?(?:\\s*[（(]?\\s*\\d+\\s*[)）]?)?$',
+    '^(?:読者の?)?コメント(?:欄|一覧)?(?:\\s*[（(]?\\s*\\d+\\s*件?\\s*[)）]?)?$',
+    '^\\d+\\s*件の?コメント$',
+    '^댓글(?:\\s*\\d+\\s*개?)?$',
+    '^(?:\\d+\\s+)?(?:comments?|reader comments)$',
+  ].join('|'),
+  'i',
+);
+
+/** A container whose first element is a comment-thread label: the thread, whatever its class. */
+function labelledAsComments(el: Element): boolean {
+  const first = el.children.find((child): child is Element => isElement(child));
+  if (!first || !LABEL_TAGS.has(first.name)) return false;
+  // Only text before the label counts against it: a container that starts with prose is no thread.
+  for (const child of el.children) {
+    if (child === first) break;
+    if (child.type === 'text' && child.data.trim()) return false;
+  }
+  const text = shortText(first, 40)?.replace(/\s+/g, ' ').trim();
+  return !!text && text.length <= 20 && COMMENT_LABEL.test(text);
+}
+
+/** The text of `el` when it has at most `max` characters (a label), else null, without reading more. */
+function shortText(el: Element, max: number): string | null {
+  let text = '';
+  const stack: AnyNode[] = [...el.children].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'text') {
+      text += (node as unknown as { data: string }).data;
+      if (text.length > max * 4 && text.trim().length > max) return null;
+    } else if (isElement(node)) {
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+    }
+    if (stack.length > 200) return null;
+  }
+  return text.trim().length > max ? null : text;
 }
 
 function alwaysUnlikely(el: Element, tag: string, match: string, itemprop: string): boolean {

@@ -187,3 +187,22 @@ describe('undeclared legacy charsets', () => {
     assert.equal(detectCharset(bytes).charset, 'windows-1252');
   });
 });
+
+describe('comment threads known only by their label', () => {
+  const thread = (label: string, comment: string): string =>
+    `<div class="box2"><h3>${label}</h3>${Array.from({ length: 6 }, (_, i) => `<div class="c${i}"><span>user${i}</span><p>${comment}${i}</p></div>`).join('')}</div>`;
+  const zhComment = '这个消息太好了，下班以后终于可以去公园散散步了，希望各个公园都能把灯光和厕所这些配套设施做好，晚上安全也要注意，辛苦工作人员了。';
+  const jaComment = 'これはうれしいニュースですね。仕事帰りに公園を散歩できるようになるのはありがたいです。防犯対策もしっかりお願いしたいです。';
+
+  it('leaves out a thread headed "网友评论" or "コメント", whatever its class', () => {
+    const zh = page(`${menu}<div class="box1"><h1>标题</h1>${paragraphs(ZH.slice(0, 2))}</div>${thread('网友评论', zhComment)}`);
+    assert.equal(extractArticle(zh).text, ZH.slice(0, 2).join('\n\n'));
+    const ja = page(`<div class="box1"><h1>見出し</h1>${paragraphs(JA.slice(0, 2))}</div>${thread('コメント（6件）', jaComment)}`);
+    assert.equal(extractArticle(ja).text, JA.slice(0, 2).join('\n\n'));
+  });
+
+  it('keeps a commentary headed by a bare "评论" (an opinion piece)', () => {
+    const html = page(`${menu}<div class="box1"><h3>评论</h3>${paragraphs(ZH)}</div>`);
+    assert.equal(extractArticle(html).text, ZH.join('\n\n'));
+  });
+});
