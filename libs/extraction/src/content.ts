@@ -154,7 +154,8 @@ function unlikelyNodes(body: Element, flags: Flags, keep: ReadonlySet<AnyNode>):
       removed.add(el);
       return false;
     }
-    // A thread known only by its visible label ("网友评论", "コメント", "댓글 12"), in every pass.
+    // A thread or a list of other stories known only by its visible label ("网友评论", "コメント",
+    // "댓글 12", "推荐阅读", "関連記事"), in every pass.
     if (!keep.has(el) && LABELLED_CONTAINERS.has(tag) && labelledAsComments(el) && !wrapsArticle(el)) {
       removed.add(el);
       return false;
@@ -214,7 +215,22 @@ const COMMENT_LABEL = new RegExp(
   'i',
 );
 
-/** A container whose first element is a comment-thread label: the thread, whatever its class. */
+/** The labels of lists of other stories ("推荐阅读" above teasers with their summaries). */
+const RELATED_LABEL = new RegExp(
+  [
+    '^(?:相关|相關|推荐|推薦|延伸|热点|熱點|热门|熱門|精彩|更多|最新|今日)(?:新闻|新聞|阅读|閱讀|文章|报道|報導|资讯|資訊|推荐|推薦)$',
+    '^(?:猜你喜欢|猜你喜歡|你可能感兴趣|你可能感興趣|编辑推荐|編輯推薦|相关阅读|相关链接|相關連結)$',
+    '^(?:関連|おすすめの?|注目の?|人気の?|最新の?)(?:記事|ニュース)$|^あわせて読みたい$',
+    '^(?:관련|추천|많이 본|인기|주요)\\s*(?:기사|뉴스)$',
+    '^(?:related|recommended|more|popular|trending)(?: (?:articles|stories|news|posts|reading|coverage))?$|^(?:you may also like|read more|more stories|most (?:read|popular|viewed))$',
+  ].join('|'),
+  'i',
+);
+
+/**
+ * A container whose first element labels it a comment thread or a list of other stories: that
+ * thread or list, whatever its class.
+ */
 function labelledAsComments(el: Element): boolean {
   const first = el.children.find((child): child is Element => isElement(child));
   if (!first || !LABEL_TAGS.has(first.name)) return false;
@@ -224,7 +240,7 @@ function labelledAsComments(el: Element): boolean {
     if (child.type === 'text' && child.data.trim()) return false;
   }
   const text = shortText(first, 40)?.replace(/\s+/g, ' ').trim();
-  return !!text && text.length <= 20 && COMMENT_LABEL.test(text);
+  return !!text && text.length <= 20 && (COMMENT_LABEL.test(text) || RELATED_LABEL.test(text));
 }
 
 /** The text of `el` when it has at most `max` characters (a label), else null, without reading more. */
@@ -662,7 +678,7 @@ function shouldDrop(el: Element, scorer: Scorer, flags: Flags): boolean {
 }
 
 const DATE_WORDS =
-  /^(on|at|by|am|pm|a\.m|p\.m|est|edt|pst|pdt|gmt|utc|cet|kst|ist|updated|published|posted|first|last|modified|de|às|le|à|el|del|am|um|the|th|st|nd|rd|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday|입력|수정|기사입력|최종수정|등록|승인|발행|게재|송고|업데이트|작성|오전|오후|년|월|일|시|분|发布|發布|时间|時間|发布时间|發佈時間|发表时间|更新时间|更新|公開|配信|年|月|日|時|分)$/i;
+  /^(on|at|by|am|pm|a\.m|p\.m|est|edt|pst|pdt|gmt|utc|cet|kst|ist|updated|published|posted|first|last|modified|de|às|le|à|el|del|am|um|the|th|st|nd|rd|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday|입력|수정|기사입력|최종수정|기사|작성일|입력일|수정일|등록일|게재일|발행일|승인일|등록|승인|발행|게재|송고|업데이트|작성|오전|오후|년|월|일|시|분|发布|發布|时间|時間|发布时间|發佈時間|发表时间|更新时间|更新|公開|配信|年|月|日|時|分)$/i;
 
 /** "Nov. 20, 2019 5:52 AM EST", "Published 10:02 GMT" — a timestamp line, not a sentence. */
 export function isDateLine(text: string): boolean {

@@ -206,3 +206,23 @@ describe('comment threads known only by their label', () => {
     assert.equal(extractArticle(html).text, ZH.join('\n\n'));
   });
 });
+
+describe('lists of other stories known only by their label', () => {
+  const teaser = (i: number): string =>
+    `<div class="item"><h4><a href="/n/${i}">多地出台措施稳定粮食生产${i}</a></h4><p>记者从多地农业部门了解到，今年以来各地因地制宜出台扶持政策，粮食生产总体保持稳定，秋粮收获已基本结束，产量有望再创新高。</p></div>`;
+  const short = ['新华社北京11月29日电 国家统计局29日发布数据，10月份全国规模以上工业增加值同比增长5.3%。', '从环比看，10月份规模以上工业增加值比上月增长0.41%。1—10月份，规模以上工业增加值同比增长5.8%。'];
+
+  it('leaves out teasers with summaries under "推荐阅读" beside a short article', () => {
+    const html = page(`${menu}<div class="wrap"><div class="left"><h1>工业增加值同比增长</h1><div class="con">${paragraphs(short)}</div></div><div class="box"><h3>推荐阅读</h3>${[1, 2, 3, 4, 5].map(teaser).join('')}</div></div>`);
+    assert.equal(extractArticle(html).text, short.join('\n\n'));
+  });
+
+  it('reads "기사 작성일 2026.04.29 22:52" as a timestamp line, not text', () => {
+    const ko = [
+      '서울시는 29일 옛 철도 부지를 정비해 만든 도심 공원을 시민들에게 개방했다고 밝혔다.',
+      '공원에는 산책로와 어린이 놀이터, 작은 도서관이 들어섰고 밤 열한 시까지 조명을 켠다.',
+    ];
+    const html = page(`<div id="articleBody"><span class="hide">기사 작성일</span>2026.04.29 22:52<br><br>${ko.join('<br><br>')}</div>`);
+    assert.equal(extractArticle(html).text, ko.join('\n\n'));
+  });
+});
