@@ -154,6 +154,12 @@ function unlikelyNodes(body: Element, flags: Flags, keep: ReadonlySet<AnyNode>):
       removed.add(el);
       return false;
     }
+    // A thread or a list of other stories known only by its visible label ("网友评论", "コメント",
+    // "댓글 12", "推荐阅读", "関連記事"), in every pass.
+    if (!keep.has(el) && LABELLED_CONTAINERS.has(tag) && labelledAsComments(el) && !wrapsArticle(el)) {
+      removed.add(el);
+      return false;
+    }
     if (!flags.stripUnlikely) {
       // The retries keep the guards against comments, sidebars, pop-ups and footers.
       if (!keep.has(el) && alwaysUnlikely(el, tag, match, itemprop)) {
@@ -186,6 +192,72 @@ function unlikelyNodes(body: Element, flags: Flags, keep: ReadonlySet<AnyNode>):
     return undefined;
   });
   return removed;
+}
+
+const LABELLED_CONTAINERS = new Set(['div', 'section', 'ul', 'ol', 'dl', 'table']);
+const LABEL_TAGS = new Set(['h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'b', 'span', 'p', 'div', 'em', 'header']);
+
+/**
+ * The labels of comment threads. A bare 评论 is not one: it also heads commentaries (opinion
+ * pieces) on Chinese sites; with a qualifier, a count or 区 it is.
+ */
+const COMMENT_LABEL = new RegExp(
+  [
+    '^(?:\\d+\\s*[条條]\\s*)?(?:网友|網友|读者|讀者|热门|熱門|最新|全部|精彩|发表|發表)(?:评论|評論)(?:区|區)?(?:\\s*[（(]?\\s*\\d+\\s*[)）]?)?$',
+    '^(?:评论|評論)(?:区|區|\\s*[（(]?\\s*\\d+\\s*[)）]?)$',
+    '^\\d+\\s*[条條](?:评论|評論)$',
+    '^(?:网友|網友|读者|讀者|热门|熱門)?(?:跟帖|跟贴|留言)(?:区|區|板)?(?:\\s*[（(]?\\s*\\d+\\s*[)）]?)?$',
+    '^(?:読者の?)?コメント(?:欄|一覧)?(?:\\s*[（(]?\\s*\\d+\\s*件?\\s*[)）]?)?$',
+    '^\\d+\\s*件の?コメント$',
+    '^댓글(?:\\s*\\d+\\s*개?)?$',
+    '^(?:\\d+\\s+)?(?:comments?|reader comments)$',
+  ].join('|'),
+  'i',
+);
+
+/** The labels of lists of other stories ("推荐阅读" above teasers with their summaries). */
+const RELATED_LABEL = new RegExp(
+  [
+    '^(?:相关|相關|推荐|推薦|延伸|热点|熱點|热门|熱門|精彩|更多|最新|今日)(?:新闻|新聞|阅读|閱讀|文章|报道|報導|资讯|資訊|推荐|推薦)$',
+    '^(?:猜你喜欢|猜你喜歡|你可能感兴趣|你可能感興趣|编辑推荐|編輯推薦|相关阅读|相关链接|相關連結)$',
+    '^(?:関連|おすすめの?|注目の?|人気の?|最新の?)(?:記事|ニュース)$|^あわせて読みたい$',
+    '^(?:관련|추천|많이 본|인기|주요)\\s*(?:기사|뉴스)$',
+    '^(?:related|recommended|more|popular|trending)(?: (?:articles|stories|news|posts|reading|coverage))?$|^(?:you may also like|read more|more stories|most (?:read|popular|viewed))$',
+  ].join('|'),
+  'i',
+);
+
+/**
+ * A container whose first element labels it a comment thread or a list of other stories: that
+ * thread or list, whatever its class.
+ */
+function labelledAsComments(el: Element): boolean {
+  const first = el.children.find((child): child is Element => isElement(child));
+  if (!first || !LABEL_TAGS.has(first.name)) return false;
+  // Only text before the label counts against it: a container that starts with prose is no thread.
+  for (const child of el.children) {
+    if (child === first) break;
+    if (child.type === 'text' && child.data.trim()) return false;
+  }
+  const text = shortText(first, 40)?.replace(/\s+/g, ' ').trim();
+  return !!text && text.length <= 20 && (COMMENT_LABEL.test(text) || RELATED_LABEL.test(text));
+}
+
+/** The text of `el` when it has at most `max` characters (a label), else null, without reading more. */
+function shortText(el: Element, max: number): string | null {
+  let text = '';
+  const stack: AnyNode[] = [...el.children].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'text') {
+      text += (node as unknown as { data: string }).data;
+      if (text.length > max * 4 && text.trim().length > max) return null;
+    } else if (isElement(node)) {
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+    }
+    if (stack.length > 200) return null;
+  }
+  return text.trim().length > max ? null : text;
 }
 
 function alwaysUnlikely(el: Element, tag: string, match: string, itemprop: string): boolean {
@@ -367,11 +439,14 @@ class Scorer {
     for (const el of this.order) {
       const tag = el.name;
       const info = this.info.get(el)!;
-      if (SCORE_TAGS.has(tag) || (PARAGRAPH_LISTS.has(tag) && info.blocks === 0)) {
+      // A table cell whose text is split by <br><br> holds paragraphs, as such a div does (a forum
+      // post, an old table-layout article): it is their container, not one paragraph of its row.
+      const cellOfParagraphs = tag === 'td' && info.blocks === 0 && hasDoubleBreak(el);
+      if ((SCORE_TAGS.has(tag) && !cellOfParagraphs) || (PARAGRAPH_LISTS.has(tag) && info.blocks === 0)) {
         this.credit(el.parent, info.text, info.commas, flags);
         continue;
       }
-      if (!DIV_LIKE.has(tag) || info.text === 0) continue;
+      if (!(DIV_LIKE.has(tag) || cellOfParagraphs) || info.text === 0) continue;
       if (info.blocks === 0 && !hasDoubleBreak(el)) {
         // A div that holds only phrasing content is a paragraph (several, split by <br><br>: an article).
         this.credit(el.parent, info.text, info.commas, flags);
@@ -603,7 +678,7 @@ function shouldDrop(el: Element, scorer: Scorer, flags: Flags): boolean {
 }
 
 const DATE_WORDS =
-  /^(on|at|by|am|pm|a\.m|p\.m|est|edt|pst|pdt|gmt|utc|cet|kst|ist|updated|published|posted|first|last|modified|de|às|le|à|el|del|am|um|the|th|st|nd|rd|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday|입력|수정|기사입력|최종수정|등록|승인|발행|게재|송고|업데이트|작성|오전|오후|년|월|일|시|분|发布|發布|时间|時間|发布时间|發佈時間|发表时间|更新时间|更新|公開|配信|年|月|日|時|分)$/i;
+  /^(on|at|by|am|pm|a\.m|p\.m|est|edt|pst|pdt|gmt|utc|cet|kst|ist|updated|published|posted|first|last|modified|de|às|le|à|el|del|am|um|the|th|st|nd|rd|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday|입력|수정|기사입력|최종수정|기사|작성일|입력일|수정일|등록일|게재일|발행일|승인일|등록|승인|발행|게재|송고|업데이트|작성|오전|오후|년|월|일|시|분|发布|發布|时间|時間|发布时间|發佈時間|发表时间|更新时间|更新|公開|配信|年|月|日|時|分)$/i;
 
 /** "Nov. 20, 2019 5:52 AM EST", "Published 10:02 GMT" — a timestamp line, not a sentence. */
 export function isDateLine(text: string): boolean {

@@ -2,7 +2,8 @@ import iconv from 'iconv-lite';
 
 // Turns page bytes into a string the way a browser would, in order: BOM, the charset of the
 // Content-Type header, <meta charset> / http-equiv in the first bytes, then a guess (valid UTF-8,
-// else EUC-KR/CP949 when the bytes look like it, else windows-1252). One departure: bytes that are
+// else CP949, Shift_JIS, Big5, EUC-JP or GBK when the high bytes pair up like that script's text,
+// else windows-1252). One departure: bytes that are
 // valid UTF-8 with non-ASCII content are read as UTF-8 even under a legacy label. Never throws:
 // invalid bytes become U+FFFD.
 
@@ -85,23 +86,47 @@ function isValidUtf8(bytes: Buffer): boolean {
   }
 }
 
-/** Share of high bytes that form EUC-KR double-byte pairs (lead 0xA1–0xFE / CP949 0x81–0xFE). */
-function looksKorean(bytes: Buffer): boolean {
-  let pairs = 0;
+/**
+ * The East Asian legacy charset undeclared bytes are most likely in, or null. Shift_JIS shows its
+ * hiragana (lead 0x82); otherwise most high bytes must pair up EUC-style (both ≥ 0xA1) or as
+ * Big5 does, which Latin text in windows-1252 never does: Big5 puts a third of its second bytes in
+ * ASCII, EUC-KR Hangul text has spaces between its words (Chinese and Japanese have none), EUC-JP
+ * leads its kana with 0xA4/0xA5, and the rest is GBK (GB2312's superset).
+ */
+function guessLegacy(bytes: Buffer): string | null {
   let high = 0;
+  let euc = 0;
+  let kana = 0;
+  let spaced = 0;
+  let hiragana = 0;
+  let big5 = 0;
   const end = Math.min(bytes.length, 65536);
   for (let i = 0; i < end; i++) {
     const b = bytes[i]!;
     if (b < 0x80) continue;
     high++;
     const next = bytes[i + 1] ?? 0;
-    if (b >= 0xb0 && b <= 0xc8 && next >= 0xa1 && next <= 0xfe) {
-      pairs++;
+    if (b === 0x82 && next >= 0x9f && next <= 0xf1) hiragana++;
+    if (b >= 0xa1 && b <= 0xfe && next >= 0xa1 && next <= 0xfe) {
       high++;
+      euc++;
+      if (b === 0xa4 || b === 0xa5) kana++;
+      if (bytes[i + 2] === 0x20 && (bytes[i + 3] ?? 0) >= 0xa1) spaced++;
+      i++;
+    } else if (b >= 0xa4 && b <= 0xf9 && next >= 0x40 && next <= 0x7e) {
+      // A Big5 character whose second byte is ASCII (a third of them): GB2312 has none.
+      high++;
+      big5++;
       i++;
     }
   }
-  return high > 0 && (pairs * 2) / high > 0.6;
+  if (hiragana >= 5 && (hiragana * 2) / high > 0.1) return 'shift_jis';
+  // Latin letters followed by ASCII look like Big5 pairs; they never make EUC pairs the norm.
+  if (high === 0 || ((euc + big5) * 2) / high <= 0.6 || (euc * 2) / high <= 0.3) return null;
+  if (big5 / (euc + big5) > 0.3) return 'big5';
+  if (spaced / euc >= 0.08) return 'cp949';
+  if (kana / euc > 0.2) return 'euc-jp';
+  return 'gbk';
 }
 
 export function detectCharset(bytes: Buffer, contentType?: string): { charset: string; skip: number } {
@@ -115,7 +140,7 @@ export function detectCharset(bytes: Buffer, contentType?: string): { charset: s
   }
   if (declared) return { charset: declared, skip: 0 };
   if (isValidUtf8(bytes)) return { charset: 'utf-8', skip: 0 };
-  return { charset: looksKorean(bytes) ? 'cp949' : 'windows-1252', skip: 0 };
+  return { charset: guessLegacy(bytes) ?? 'windows-1252', skip: 0 };
 }
 
 export function decodeHtml(input: Buffer | Uint8Array | string, contentType?: string): string {

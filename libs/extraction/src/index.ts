@@ -9,13 +9,13 @@ import { findBody, prepare } from './prepare.js';
 import { SENTENCE_END, weightedLength } from './script.js';
 import { render, type Rendered } from './serialize.js';
 import type { ExtractedArticle, ExtractedMedia, ExtractOptions } from './types.js';
-import { visibleByline, visibleDate } from './visible.js';
+import { SITE_WORDS, visibleByline, visibleCjkByline, visibleDate } from './visible.js';
 
 export type { ExtractedArticle, ExtractedMedia, ExtractOptions, MediaKind } from './types.js';
 export { decodeHtml, detectCharset } from './decode.js';
 export { detectLanguage } from './lang.js';
 export { cleanUrl } from './url.js';
-export { bootstrapSpread, scoreCorpus, scorePage, shingles, tokenize, type CorpusScore, type PageScore } from './metric.js';
+export { bootstrapSpread, scoreCharacters, scoreCorpus, scorePage, shingles, tokenize, type CorpusScore, type PageScore } from './metric.js';
 
 // Lengths are weighted characters (script.ts): a Han character counts 3, Hangul and kana 2.
 
@@ -103,7 +103,20 @@ function insideAny(node: AnyNode, set: ReadonlySet<AnyNode>): boolean {
 /** A "byline" that is the site's or a desk's name rather than a person's. */
 function namesSite(byline: string, siteName: string | null): boolean {
   if (siteName && byline.trim().toLowerCase() === siteName.trim().toLowerCase()) return true;
-  return /뉴스|일보|신문|방송|미디어|편집국|닷컴|news|media|\||:/i.test(byline);
+  return SITE_WORDS.test(byline);
+}
+
+/**
+ * The metadata's date, else the one shown on the page; a day-only metadata date ("publishdate"
+ * 2026-11-29) gives way to a time shown on the page for that same day.
+ */
+function publicationDate(fromMeta: string | null, dayOnly: boolean, body: Element | null, lang: string | null): string | null {
+  if (!body) return fromMeta;
+  if (fromMeta && !dayOnly) return fromMeta;
+  const shown = visibleDate(body, lang);
+  if (!fromMeta) return shown;
+  const offset = shown ? Date.parse(shown) - Date.parse(fromMeta) : -1;
+  return offset >= 0 && offset < 86_400_000 ? shown : fromMeta;
 }
 
 export function extractArticle(input: Buffer | Uint8Array | string, opts: ExtractOptions = {}): ExtractedArticle {
@@ -159,12 +172,15 @@ export function extractArticle(input: Buffer | Uint8Array | string, opts: Extrac
   let byline = meta.byline;
   if (body && (lang === 'ko' || (!lang && /[가-힣]/.test(text))) && (!byline || namesSite(byline, meta.siteName))) {
     byline = visibleByline(body) ?? byline;
+  } else if (body && (lang === 'zh' || lang === 'ja' || (!lang && /[\u3040-\u30ff\u4e00-\u9fff]/.test(text))) && (!byline || namesSite(byline, meta.siteName))) {
+    // A site's name in the author metadata ("新浪网", "自由時報") is no byline.
+    byline = visibleCjkByline(body);
   }
   return {
     url: meta.url,
     title: meta.title,
     byline,
-    publishedAt: meta.publishedAt ?? (body ? visibleDate(body, lang) : null),
+    publishedAt: publicationDate(meta.publishedAt, meta.publishedDayOnly, body, lang),
     lang,
     text,
     media,

@@ -13,6 +13,8 @@ export interface PageMetadata {
   title: string | null;
   byline: string | null;
   publishedAt: string | null;
+  /** True when the metadata gives the day only ("2026-11-29"): a time shown on the page refines it. */
+  publishedDayOnly: boolean;
   lang: string | null;
   /** JSON-LD articleBody, when the page ships one. */
   articleBody: string | null;
@@ -172,6 +174,8 @@ function names(value: Json | undefined): string[] {
 }
 
 /** An ISO timestamp for a date string, or null when it is not a plausible date. */
+const DAY_ONLY = /^\d{4}[-/]?\d{2}[-/]?\d{2}$/;
+
 export function toIsoDate(value: string | null | undefined, zone = 'Z'): string | null {
   if (!value) return null;
   let text = value.trim();
@@ -185,6 +189,8 @@ export function toIsoDate(value: string | null | undefined, zone = 'Z'): string 
     if (/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) text = `${text.replace(' ', 'T')}${zone}`;
     else if (/^\d{4}\/\d{2}\/\d{2}$/.test(text)) text = `${text.replace(/\//g, '-')}`;
     else if (/^\d{8}$/.test(text)) text = `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6)}`;
+    // A bare day is the page's local day too.
+    if (zone !== 'Z' && /^\d{4}-\d{2}-\d{2}$/.test(text)) text = `${text}T00:00:00${zone}`;
     else if (/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*[+-]\d{2}:?\d{2}$/.test(text)) text = text.replace(' ', 'T').replace(/\s+/g, '');
     ms = Date.parse(text);
   }
@@ -239,6 +245,15 @@ function stripSiteName(title: string | null, siteNames: (string | null)[]): stri
   if (!title) return title;
   const sites = new Set(siteNames.filter((s): s is string => !!s).map((s) => collapseSpaces(s).trim().toLowerCase()).filter(Boolean));
   if (sites.size === 0) return title;
+  // A known site name after a colon, which is no separator inside CJK headlines ("国家统计局：…"):
+  // "見出し：朝日新聞デジタル".
+  for (const site of sites) {
+    const lower = title.toLowerCase();
+    if (lower.length > site.length && lower.endsWith(site)) {
+      const head = title.slice(0, title.length - site.length);
+      if (/\s*[：:]\s*$/.test(head) && head.replace(/\s*[：:]\s*$/, '').trim()) return head.replace(/\s*[：:]\s*$/, '').trim();
+    }
+  }
   const parts = titleParts(title);
   if (parts.length < 2) return title;
   const kept = parts.filter((part) => !sites.has(part.toLowerCase()));
@@ -258,6 +273,20 @@ function stripSiteName(title: string | null, siteNames: (string | null)[]): stri
   return first >= 0 && last >= first ? title.slice(first, last + lastPart.length).trim() : rest.join(' - ');
 }
 
+/**
+ * The page's headline when the title is that headline plus a bracketed source, as portals title the
+ * wire stories they carry: "見出し（共同通信）", "标题（新华社）", "Headline (Reuters)".
+ */
+function withoutAttribution(title: string | null, h1: string[]): string | null {
+  if (!title) return title;
+  const text = collapseSpaces(title).trim();
+  for (const heading of h1) {
+    const head = collapseSpaces(heading).trim();
+    if (head && text.startsWith(head) && /^\s*[（(][^（）()]{1,20}[)）]$/.test(text.slice(head.length))) return head;
+  }
+  return title;
+}
+
 export function extractMetadata(root: AnyNode, pageUrl: string | undefined): PageMetadata {
   const c = collect(root);
   const meta = c.meta;
@@ -275,11 +304,12 @@ export function extractMetadata(root: AnyNode, pageUrl: string | undefined): Pag
   const tagTitle = c.titleTag ? collapseSpaces(c.titleTag).trim() : null;
   // The outer parts of <title> around its headline are the site's name (or section).
   const tagParts = cleanTag && tagTitle && cleanTag !== tagTitle ? titleParts(tagTitle) : [];
-  const tagSites = tagParts.length >= 2 ? [tagParts[0]!, tagParts.at(-1)!].filter((part) => !cleanTag!.includes(part)) : [];
+  // (A part that holds the headline, "見出し（共同通信）", is not one.)
+  const tagSites = tagParts.length >= 2 ? [tagParts[0]!, tagParts.at(-1)!].filter((part) => !cleanTag!.includes(part) && !part.includes(cleanTag!)) : [];
   let declared = firstNonEmpty(meta.get('og:title'), ldHeadline, meta.get('twitter:title'));
   // A CJK og:title that carries the same site and section parts as <title>: take the headline part.
   if (declared && cleanTag && declared !== cleanTag && CJK.test(declared) && titleParts(declared).includes(cleanTag)) declared = cleanTag;
-  const title = stripSiteName(declared ?? cleanTag ?? c.h1[0] ?? null, [siteName, ...tagSites]);
+  const title = withoutAttribution(stripSiteName(declared ?? cleanTag ?? c.h1[0] ?? null, [siteName, ...tagSites]), c.h1);
 
   const ldAuthors = article ? names(article['author'] ?? article['creator']).map((n) => cleanByline(n)).filter((n): n is string => !!n) : [];
   const byline =
@@ -323,9 +353,13 @@ export function extractMetadata(root: AnyNode, pageUrl: string | undefined): Pag
     meta.get('article:modified_time'),
   ];
   let publishedAt: string | null = null;
+  let publishedDayOnly = false;
   for (const candidate of dateCandidates) {
     publishedAt = toIsoDate(candidate, zone);
-    if (publishedAt) break;
+    if (publishedAt) {
+      publishedDayOnly = DAY_ONLY.test(candidate!.trim());
+      break;
+    }
   }
 
   const body = article ? str(article['articleBody']) : null;
@@ -337,6 +371,7 @@ export function extractMetadata(root: AnyNode, pageUrl: string | undefined): Pag
     title: title ? collapseSpaces(title).trim() : null,
     byline,
     publishedAt,
+    publishedDayOnly,
     lang,
     articleBody: body,
     image,

@@ -10,6 +10,9 @@ const JUNK_TAGS = new Set([
   'script', 'style', 'template', 'svg', 'math', 'canvas', 'head', 'link', 'meta', 'base', 'title',
   'button', 'input', 'select', 'option', 'optgroup', 'textarea', 'datalist', 'output', 'progress', 'meter',
   'dialog', 'map', 'area', 'audio', 'track', 'param', 'frame', 'frameset', 'applet', 'noembed', 'noframes',
+  // Furigana: the reading printed above a word (<rt>) and the parentheses shown without ruby
+  // support (<rp>) are no part of the line's text.
+  'rt', 'rp',
 ]);
 
 const FLAT_KEEP = new Set(['br', 'img', 'iframe', 'video', 'embed', 'object']);

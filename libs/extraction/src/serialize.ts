@@ -114,16 +114,27 @@ function caption(el: Element): string | null {
   return alt || null;
 }
 
-const INLINE_EDGE = '\u0001';
-const INLINE_EDGES = /([^\s\u0001]?)\u0001+([^\s\u0001]?)/gu;
+/** Where an inline element opens (ENTER) or closes (EXIT), until the paragraph is written. */
+const ENTER = '\u0001';
+const EXIT = '\u0002';
+// Looks around rather than consuming the neighbours, so that both edges of a one-character element count.
+const INLINE_EDGES = /(?<=([^\s\u0001\u0002]?))([\u0001\u0002]+)(?=([^\s\u0001\u0002]?))/gu;
+const EDGE_MARKS = /[\u0001\u0002]/g;
+const HAS_EDGE = /[\u0001\u0002]/;
 const LATIN_OR_DIGIT = /^[\p{Script=Latin}\p{Nd}]$/u;
+const CJK_PUNCTUATION = /[\u3000-\u303f\uff00-\uffef]/;
 
-/** "ソフト<a>KeePass</a>の" reads "ソフト KeePass の"; every other inline edge joins as written. */
-function inlineEdge(_: string, before: string, after: string): string {
-  const space =
-    (isUnspacedScript(before) && !/[\u3000-\u303f\uff00-\uffef]/.test(before) && LATIN_OR_DIGIT.test(after)) ||
-    (LATIN_OR_DIGIT.test(before) && isUnspacedScript(after) && !/[\u3000-\u303f\uff00-\uffef]/.test(after));
-  return space ? `${before} ${after}` : before + after;
+/**
+ * "ソフト<a>KeePass</a>の" reads "ソフト KeePass の": a Latin word or number that an element wraps
+ * is set off from the Han or kana around it. Every other edge joins as written: a Han word in a link
+ * before a number ("国家<a>统计局</a>11月") or a link inside a word stays one run.
+ */
+function inlineEdge(_: string, before: string, marks: string, after: string): string {
+  const hanBefore = isUnspacedScript(before) && !CJK_PUNCTUATION.test(before);
+  const hanAfter = isUnspacedScript(after) && !CJK_PUNCTUATION.test(after);
+  // The character after an opening edge, or before a closing one, is inside the element.
+  const space = (hanBefore && LATIN_OR_DIGIT.test(after) && marks.includes(ENTER)) || (LATIN_OR_DIGIT.test(before) && hanAfter && marks.includes(EXIT));
+  return space ? ' ' : '';
 }
 
 class Renderer {
@@ -143,8 +154,8 @@ class Renderer {
   flush(): void {
     // Inline elements add nothing: the HTML's own whitespace is all there is between words
     // ("삼성<a>전자</a>", "据美国<a>科技</a>博客" and "Micro<a>soft</a>" stay one word), except
-    // where an element edge is also the edge between a Han/kana run and a Latin word.
-    const text = (this.buffer.includes(INLINE_EDGE) ? this.buffer.replace(INLINE_EDGES, inlineEdge).replaceAll(INLINE_EDGE, '') : this.buffer)
+    // where an element wrapping a Latin word or number meets a Han/kana run.
+    const text = (HAS_EDGE.test(this.buffer) ? this.buffer.replace(INLINE_EDGES, inlineEdge).replace(EDGE_MARKS, '') : this.buffer)
       .split('\n')
       .map((line) => (this.preDepth > 0 ? line.replace(/\s+$/, '') : line.replace(/[ \t\u00a0]+/g, ' ').trim()))
       .filter((line) => line !== '')
@@ -157,7 +168,7 @@ class Renderer {
     if (!src || this.seen.has(src)) return;
     this.seen.add(src);
     // Position: the paragraph being built, if any text is waiting, else the last one written.
-    const position = this.buffer.replaceAll(INLINE_EDGE, '').trim() ? this.paragraphs.length : this.paragraphs.length - 1;
+    const position = this.buffer.replace(EDGE_MARKS, '').trim() ? this.paragraphs.length : this.paragraphs.length - 1;
     this.media.push({ kind, src, caption: caption(el), position });
   }
 
@@ -198,7 +209,7 @@ class Renderer {
         if (tag === 'pre') this.preDepth--;
         if (this.mediaOnly.has(node)) this.mediaOnlyDepth--;
         if (BLOCK_TAGS.has(tag)) this.flush();
-        else this.buffer += INLINE_EDGE;
+        else this.buffer += EXIT;
         continue;
       }
       if (tag === 'br') {
@@ -208,7 +219,7 @@ class Renderer {
       }
       if (this.onMedia(node)) continue;
       if (BLOCK_TAGS.has(tag)) this.flush();
-      else this.buffer += INLINE_EDGE;
+      else this.buffer += ENTER;
       if (tag === 'pre') this.preDepth++;
       if (this.mediaOnly.has(node)) this.mediaOnlyDepth++;
       stack.push({ node, exit: true });

@@ -84,11 +84,57 @@ function toIso(m: RegExpExecArray, offset: string): string | null {
   return new Date(ms).toISOString();
 }
 
+/**
+ * A date whose parts sit in elements of their own, "<em>2026</em> <em>03</em>/<em>15</em>
+ * <span>12:26:53</span>", read as the short text of their common element (year, then month/day,
+ * then a time: without the time a year beside two numbers is too common to be a date).
+ */
+const SPLIT_DATE = /(?<!\d)((?:19|20)\d{2})\s+(\d{1,2})\s*\/\s*(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)/;
+const SPLIT_MAX_CHARS = 40;
+
+/** Elements of at most a few short pieces of text that together hold a split date. */
+function* splitDates(root: Element): Generator<{ text: string; parent: Element }> {
+  const stack: Element[] = [root];
+  let visited = 0;
+  while (stack.length > 0 && visited++ < 50_000) {
+    const el = stack.pop()!;
+    const pieces: string[] = [];
+    let tooLong = false;
+    let elements = 0;
+    const inner: AnyNode[] = [...el.children];
+    while (inner.length > 0 && !tooLong) {
+      const node = inner.pop()!;
+      if (node.type === 'text') pieces.push((node as unknown as { data: string }).data);
+      else if (isElement(node)) {
+        elements++;
+        inner.push(...node.children);
+      }
+      tooLong = pieces.join('').length > SPLIT_MAX_CHARS || elements > 12;
+    }
+    if (!tooLong && elements >= 2 && pieces.length >= 3) {
+      // pieces were collected last child first
+      const text = pieces.reverse().join(' ').replace(/\s+/g, ' ');
+      if (SPLIT_DATE.test(text)) yield { text, parent: el };
+      continue;
+    }
+    for (const child of el.children) if (isElement(child) && child.name !== 'script' && child.name !== 'style') stack.push(child);
+  }
+}
+
 /** The publication date shown on the page, or null. `lang` decides the zone of a zone-less date. */
 export function visibleDate(body: Element, lang: string | null): string | null {
   const offset = offsetFor(lang);
   let best: Found | null = null;
   let order = 0;
+  for (const { text, parent } of splitDates(body)) {
+    const m = SPLIT_DATE.exec(text)!;
+    // The same groups as DATE: year, month, day, (meridiem), hour, minute, second.
+    const groups = [m[0], m[1], m[2], m[3], undefined, m[4], m[5], m[6]] as unknown as RegExpExecArray;
+    const iso = toIso(groups, offset);
+    if (!iso) continue;
+    const found = { score: placeWeight(parent) + 1, order: order++, iso };
+    if (!best || found.score > best.score) best = found;
+  }
   for (const { text, parent, previous } of textNodes(body)) {
     if (!/\d{4}/.test(text)) continue;
     DATE.lastIndex = 0;
@@ -151,4 +197,69 @@ export function visibleByline(body: Element): string | null {
 export function cleanKoreanByline(value: string): string {
   const m = new RegExp(`^([가-힣]{2,4}(?:\\s*[·,ㆍ]\\s*[가-힣]{2,4})*)\\s*(?:${TITLES})(?![가-힣])`).exec(value.trim());
   return m ? m[1]!.split(/\s*[·,ㆍ]\s*/).join(', ') : value;
+}
+
+const HAN_NAME = '[\\u4e00-\\u9fff]{2,4}';
+/** "（记者李明、王芳）", "〔記者王小明／台北報導〕", "（本报记者 赵雪）" inside a lead or a trailer. */
+const CJK_REPORTER_LEAD = new RegExp(
+  `[（(〔［\\[【]\\s*(?:本报|本報|新华社|新華社)?\\s*(?:记者|記者)\\s*(${HAN_NAME}(?:\\s*[、，, ]\\s*${HAN_NAME})*)\\s*(?:[／/][^）)〕］\\]】]{0,12})?[）)〕］\\]】]`,
+);
+/** "作者：吴婷", "投稿者：ひだまり", "記者：山田太郎". */
+const CJK_AUTHOR_LABEL = /(?:^|[\s|｜　])(?:作者|记者|記者|撰文|执笔|執筆|投稿者|文)\s*[:：]\s*([^\s:：，,。|｜　]{2,16})/;
+const CJK_LABEL_ENDING = /(?:作者|记者|記者|撰文|执笔|執筆|投稿者)\s*[:：]\s*$/;
+const CJK_NAMES_SPLIT = /\s*[、，,・]\s*|\s+/;
+const AUTHOR_CLASS = /(^|[^a-z])(byline|author|writer|reporter|journalist)/;
+/** What a site, a desk or a source calls itself, not a person. */
+export const SITE_WORDS = /뉴스|일보|신문|방송|미디어|편집국|닷컴|news|media|\||:|[网網]$|新闻|新聞|日报|日報|时报|時報|晚报|晚報|ニュース|通信|放送|テレビ|电视|電視|电台|電台|报社|報社|编辑部|編輯部|編集部/i;
+
+/**
+ * Names of the authors of a Chinese or Japanese page shown in its text, or null: a reporter lead
+ * ("（记者李明、王芳）", "〔記者王小明／台北報導〕"), a label ("作者：吴婷", "投稿者：ひだまり"), or
+ * the short text of an element named byline/author.
+ */
+export function visibleCjkByline(body: Element): string | null {
+  let best: { score: number; names: string[] } | null = null;
+  let seen = 0;
+  for (const { text, parent, previous } of textNodes(body)) {
+    if (++seen > 5000) break;
+    let names: string[] | null = null;
+    let bonus = 0;
+    const lead = CJK_REPORTER_LEAD.exec(text);
+    const label = CJK_AUTHOR_LABEL.exec(text);
+    const trimmed = text.trim();
+    if (lead) {
+      names = lead[1]!.split(CJK_NAMES_SPLIT);
+      bonus = 1;
+    } else if (label) {
+      names = [label[1]!];
+      bonus = 4;
+    } else if (CJK_LABEL_ENDING.test(previous) && trimmed.length >= 2 && trimmed.length <= 16 && !/\s/.test(trimmed)) {
+      // A labelled name is worth reading even in an article's footer ("投稿者：ひだまり").
+      names = [trimmed];
+      bonus = 4;
+    } else if (trimmed.length >= 2 && trimmed.length <= 24 && authorClass(parent)) {
+      names = trimmed.split(CJK_NAMES_SPLIT);
+      bonus = 1;
+    }
+    if (!names) continue;
+    // A time or a date under an "author…" name ("發表於 2026-11-29") is no name.
+    if (names.some((name) => /\d{2}|[:：]/.test(name))) continue;
+    names = names.filter((name) => name.length >= 2 && !SITE_WORDS.test(name));
+    if (names.length === 0) continue;
+    // A label says what the name is wherever it sits (a post's footer); unlabelled names must not
+    // come from comments or footers. Ties go to the first in reading order.
+    const score = (bonus === 4 ? Math.max(placeWeight(parent, true), -5) : placeWeight(parent, true)) + bonus;
+    if (score < -1) continue;
+    if (!best || score > best.score) best = { score, names };
+  }
+  return best ? best.names.join(', ') : null;
+}
+
+function authorClass(el: Element): boolean {
+  let node: Element | null = el;
+  for (let depth = 0; node && isElement(node as AnyNode) && depth < 2; depth++) {
+    if (AUTHOR_CLASS.test(classAndId(node)) || attr(node, 'rel') === 'author') return true;
+    node = node.parent as Element | null;
+  }
+  return false;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { scoreCorpus, scorePage, shingles, tokenize } from '#extraction';
+import { scoreCharacters, scoreCorpus, scorePage, shingles, tokenize } from '#extraction';
 
 const close = (actual: number, expected: number): void => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} ≠ ${expected}`);
 
@@ -49,5 +49,17 @@ describe('benchmark metric', () => {
     close(corpus.recall, 0.5);
     close(corpus.f1, (2 * 0.75 * 0.5) / 1.25);
     close(corpus.accuracy, 1 / 3);
+  });
+
+  it('scores unspaced scripts on characters and on bigrams inside runs of letters', () => {
+    // Characters ignore spaces and punctuation: an invented space costs nothing.
+    const chars = scoreCharacters('据美国科技博客报道。', '据美国 科技 博客报道', 1);
+    assert.deepEqual([chars.precision, chars.recall], [1, 1]);
+    // Bigrams: "据美 美国 国科 科技 技博 博客 客报 报道" against "据美 美国 | 科技 | 博客 客报 报道":
+    // two bigrams lost across the spaces, none added.
+    close(scoreCharacters('据美国科技博客报道。', '据美国 科技 博客报道', 2).recall, 6 / 8);
+    close(scoreCharacters('据美国科技博客报道。', '据美国 科技 博客报道', 2).precision, 1);
+    // A one-character run is a token of its own.
+    assert.equal(scoreCharacters('一 二', '一 二', 2).exact, true);
   });
 });
