@@ -101,6 +101,8 @@ interface Run {
 
 /** At most this many settled sequences remembered, whatever the rate. */
 const SETTLED_MAX = 50_000;
+/** How long one pull request waits for its batch (the server ends it then with what there is). */
+const FETCH_EXPIRES_MS = 30_000;
 
 /**
  * One durable pull consumer of one app. Messages it owns (queued or in a handler) get `working()`
@@ -213,9 +215,14 @@ export class ConsumerRunner {
       await this.breaker.whenClosed();
       await this.room();
       if (this.stopping) return;
+      // One pull request for exactly the room there is, read to its end. A consume() closed when the
+      // runner is full drops its inbox at once while the server's pull request stays open: what the
+      // server still sends to it is never seen and comes back only after ack_wait, out of order.
+      const room = this.limit - this.owned.size;
+      if (room <= 0) continue;
       let messages: ConsumerMessages;
       try {
-        messages = await this.consumerHandle!.consume({ max_messages: this.prefetch });
+        messages = await this.consumerHandle!.fetch({ max_messages: room, expires: FETCH_EXPIRES_MS });
       } catch (error) {
         this.breaker.trip(new UnavailableError('jetstream', `cannot pull from ${this.consumer.durable}: ${errorMessage(error)}`, { cause: error }));
         continue;
@@ -229,8 +236,6 @@ export class ConsumerRunner {
           this.bySeq.set(seq, msg);
           this.queue.push(msg);
           this.pump();
-          // Stop asking for more; what the client already buffered is still yielded and kept alive.
-          if (this.owned.size >= this.limit || this.breaker.isOpen) void messages.close().catch(() => undefined);
         }
       } catch (error) {
         if (!this.stopping) this.options.logger.warn(`consumer ${this.consumer.durable}: pull stopped (${errorMessage(error)}), pulling again`);
@@ -443,8 +448,9 @@ export class ConsumerRunner {
     this.breaker.trip(down);
     const owned = this.owned.get(msg);
     if (owned) owned.holds = (owned.holds ?? 0) + 1;
+    // The pull request open now runs to its end (what it brings waits here, alive); the next one
+    // waits for the breaker. Closing it would lose what the server is still sending to it.
     this.queue.unshift(msg);
-    void this.messages?.close().catch(() => undefined);
   }
 
   private async handle(run: Run, owned: Owned | undefined): Promise<void> {
