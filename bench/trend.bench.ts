@@ -219,6 +219,8 @@ async function main(): Promise<void> {
     say(`setup: ${stream.articles.length} articles stored and embedded in ${((performance.now() - setupStart) / 1000).toFixed(1)} s (not timed)`);
 
     let lateHeartbeats = 0;
+    let stageWarnings = 0;
+    const warningKinds = new Set<string>();
     const startStage = async (): Promise<ChildProcess> => {
       const proc = spawn(process.execPath, [stageMain], { env: { ...process.env, ...bus.env({ ...STAGE_ENV, DATA_DIR: dir }) }, stdio: ['ignore', 'pipe', 'pipe'] });
       proc.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[trend] ${chunk}`));
@@ -228,7 +230,14 @@ async function main(): Promise<void> {
       proc.stdout!.on('data', (chunk: Buffer) => {
         const lines = (partial + chunk.toString()).split('\n');
         partial = lines.pop()!;
-        for (const line of lines) if (line.includes('while its earlier copy is still being handled')) lateHeartbeats++;
+        for (const line of lines) {
+          if (line.includes('while its earlier copy is still being handled')) lateHeartbeats++;
+          else if (/\b(WARN|ERROR)\b/.test(line)) {
+            stageWarnings++;
+            const text = line.replace(/^\S+\s+/, '').replace(/\d+/g, 'N').slice(0, 160);
+            if (warningKinds.size < 5) warningKinds.add(text);
+          }
+        }
       });
       return proc;
     };
@@ -374,6 +383,7 @@ async function main(): Promise<void> {
       // held when they came again (its heartbeat late for ack_wait).
       redeliveries_before_kill: redeliveriesBeforeKill,
       late_heartbeats: lateHeartbeats,
+      stage_warnings: stageWarnings,
       ack_wait_s: ackWaitS,
       // CPU the work cost, whatever else the machine runs: the stage, and the harness process
       // (catalog, files and vector apps, plus the bench's own polling); NATS not included.
@@ -395,6 +405,7 @@ async function main(): Promise<void> {
     say(`recall ${result.recall}, median delay ${result.median_delay_min} min, false alarms ${result.false_alarms_per_1k_articles}/1k articles, id stability ${result.id_stability}, label hit ${result.label_hit}`);
     say(`CPU: stage ${result.stage_cpu_s} s, harness (catalog, files, vector) ${result.harness_cpu_s} s: ${result.cpu_ms_per_article} ms per article`);
     say(`${result.articles_per_s} articles/s through the stage, whole run (${result.stage_seconds} s with the restart); steady ${result.articles_per_s_first_half}/s in the first half (start to SIGKILL), ${result.articles_per_s_second_half}/s from the restart to the end (ack_wait ${ackWaitS} s, ${redeliveries} redeliveries, ${redeliveriesBeforeKill} of them before the SIGKILL, ${lateHeartbeats} while the stage still held the message)`);
+    if (stageWarnings > 0) say(`stage warnings and errors: ${stageWarnings}${[...warningKinds].map((w) => `\n  ${w}`).join('')}`);
     say(`stage peak RSS ${result.peak_rss_mb} MB (harness with catalog, files, vector: ${result.harness_peak_rss_mb} MB)`);
     void labelTerms;
     say(JSON.stringify(result));
