@@ -33,6 +33,8 @@ import { FilesModule } from '../apps/files/src/files.module.js';
 import { labelTerms } from '../apps/trend/src/terms.js';
 import { VectorModule } from '../apps/vector/src/vector.module.js';
 import { openCatalogDatabase } from '../apps/catalog/src/database/catalog-database.js';
+import { TrendEdgeEntity, TrendMemberEntity } from '../apps/catalog/src/entities/trend-cluster.entities.js';
+import { In } from 'typeorm';
 import { seedTrendState, type StateResult } from './trend-state.js';
 import { generateStream, type StreamArticle } from './trend-stream.js';
 
@@ -176,6 +178,7 @@ async function main(): Promise<void> {
     // scraper and embedder leave them.
     const embedder = new HashTextEmbedder();
     const topicOf = new Map<number, number>();
+    const articleAt = new Map<number, number>();
     const payloads: ArticleEmbeddedV1[] = [];
     const setupStart = performance.now();
     const rows: VectorRowV1[] = [];
@@ -205,6 +208,7 @@ async function main(): Promise<void> {
       const norm = Math.hypot(...sum);
       rows.push({ id: `article:${stored.articleId}`, vector: Array.from(sum, (v) => v / norm), articleId: stored.articleId, category: a.category, source: 'bench', kind: 'article', createdAt: at });
       topicOf.set(stored.articleId, a.topic);
+      articleAt.set(stored.articleId, a.at);
       payloads[n] = { articleId: stored.articleId, spaces: [{ space: space.name, vectors: 1, dim: 512 }], failedParts: [], standIn: true, representative: { space: space.name, dim: 512, id: `article:${stored.articleId}` } };
     };
     for (let i = 0; i < stream.articles.length; i += 8) {
@@ -214,9 +218,31 @@ async function main(): Promise<void> {
     await flush();
     say(`setup: ${stream.articles.length} articles stored and embedded in ${((performance.now() - setupStart) / 1000).toFixed(1)} s (not timed)`);
 
+    let heldAgain = 0;
+    let stageWarnings = 0;
+    const heldLines: string[] = [];
+    const warningKinds = new Set<string>();
     const startStage = async (): Promise<ChildProcess> => {
-      const proc = spawn(process.execPath, [stageMain], { env: { ...process.env, ...bus.env({ ...STAGE_ENV, DATA_DIR: dir }) }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const proc = spawn(process.execPath, [stageMain], { env: { ...process.env, ...bus.env({ ...STAGE_ENV, DATA_DIR: dir }) }, stdio: ['ignore', 'pipe', 'pipe'] });
       proc.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[trend] ${chunk}`));
+      // The transport warns when the server delivers again a message the stage still holds (its
+      // working() heartbeat too late for ack_wait, or a pull the transport closed and opened again).
+      let partial = '';
+      proc.stdout!.on('data', (chunk: Buffer) => {
+        const lines = (partial + chunk.toString()).split('\n');
+        partial = lines.pop()!;
+        for (const line of lines) {
+          if (line.includes('while its earlier copy is still being handled')) {
+            heldAgain++;
+            if (heldLines.length < 3) heldLines.push(`${((performance.now() - t0) / 1000).toFixed(1)} s: ${line.replace(/^\S+\s+/, '').slice(0, 200)}`);
+          }
+          else if (/\b(WARN|ERROR)\b/.test(line)) {
+            stageWarnings++;
+            const text = line.replace(/^\S+\s+/, '').replace(/\d+/g, 'N').slice(0, 160);
+            if (warningKinds.size < 5) warningKinds.add(text);
+          }
+        }
+      });
       return proc;
     };
 
@@ -229,6 +255,7 @@ async function main(): Promise<void> {
     let restartedAt = 0;
     let restartMs = 0;
     let firstHalfSeconds = 0;
+    let redeliveriesBeforeKill = 0;
     for (;;) {
       await new Promise((r) => setTimeout(r, 100));
       const left = await backlog(bus);
@@ -236,6 +263,8 @@ async function main(): Promise<void> {
         const killAt = performance.now();
         firstHalfSeconds = (killAt - t0) / 1000;
         stageCpuNow = cpuSeconds(child.pid!) || stageCpuNow;
+        const atKill = await bus.jsm.consumers.info(bus.ns.stream('PIPELINE'), 'trend');
+        redeliveriesBeforeKill = atKill.delivered.consumer_seq - (payloads.length - atKill.num_pending);
         child.kill('SIGKILL');
         stageCpuDone += stageCpuNow;
         stageCpuNow = 0;
@@ -248,6 +277,11 @@ async function main(): Promise<void> {
       if (left === 0 && restartedAt) break;
     }
     const seconds = (performance.now() - t0) / 1000;
+    // Deliveries beyond one per message: the killed stage's in-flight messages coming back after
+    // ack_wait, the pulls the transport lost, and copies of messages the stage still held.
+    const consumerInfo = await bus.jsm.consumers.info(bus.ns.stream('PIPELINE'), 'trend');
+    const redeliveries = consumerInfo.delivered.consumer_seq - payloads.length;
+    const ackWaitS = (consumerInfo.config.ack_wait ?? 0) / 1e9;
     const harnessCpu = process.cpuUsage(harnessCpu0);
     peakStageRss = Math.max(peakStageRss, child.pid ? vmHwmMb(child.pid) : 0);
     const stageCpu = stageCpuDone + (cpuSeconds(child.pid!) || stageCpuNow);
@@ -255,19 +289,34 @@ async function main(): Promise<void> {
 
     // Merges and splits the catalog recorded (its tables, read after the run).
     const edges = { merge: 0, split: 0 };
+    const edgeLines: string[] = [];
+    const spreadLines: string[] = [];
     let clusterCount = 0;
     {
       const ds = await openCatalogDatabase(dbUrl);
       try {
-        for (const row of (await ds.query('SELECT kind, COUNT(*) AS n FROM trend_edge GROUP BY kind')) as { kind: string; n: number | string }[]) {
-          if (row.kind === 'merge' || row.kind === 'split') edges[row.kind] = Number(row.n);
+        for (const edge of await ds.getRepository(TrendEdgeEntity).find({ order: { eventAt: 'ASC', id: 'ASC' } })) {
+          if (edge.kind === 'merge' || edge.kind === 'split') edges[edge.kind]++;
+          edgeLines.push(`${edge.kind} ${edge.fromClusterId} -> ${edge.toClusterId} at ${edge.eventAt.toISOString().slice(5, 16)} (${edge.similarity.toFixed(2)})`);
+        }
+        // Where each burst's articles of its first two hours went (a topic split over clusters is
+        // found late: its cluster sees only part of the rise).
+        for (const b of stream.bursts) {
+          const ids = [...topicOf.entries()].filter(([, t]) => t === b.topic).map(([id]) => id).filter((id) => {
+            const at = articleAt.get(id)!;
+            return at >= b.startMs && at < b.startMs + 2 * BIN_MS;
+          });
+          const by = new Map<number, number>();
+          for (const m of await ds.getRepository(TrendMemberEntity).find({ select: { clusterId: true }, where: { articleId: In(ids) } })) by.set(m.clusterId, (by.get(m.clusterId) ?? 0) + 1);
+          spreadLines.push(`"${stream.topics[b.topic]!.keyword}": ${[...by.entries()].sort((x, y) => y[1] - x[1]).map(([c, n]) => `cluster ${c} ${n}`).join(', ')}`);
         }
         clusterCount = Number(((await ds.query(`SELECT COUNT(*) AS n FROM trend_cluster WHERE space = '${space.name}'`)) as { n: number | string }[])[0]!.n) - (state?.clusters ?? 0);
       } finally {
         await ds.destroy();
       }
     }
-    say(`clusters: ${clusterCount} opened by the stream; edges: ${edges.merge} merges, ${edges.split} splits`);
+    say(`clusters: ${clusterCount} opened by the stream; edges: ${edges.merge} merges, ${edges.split} splits${edgeLines.map((l) => `\n  ${l}`).join('')}`);
+    say(`bursts' first two hours, by cluster:${spreadLines.map((l) => `\n  ${l}`).join('')}`);
 
     // Score.
     const events = (await readAll(bus, Events.TrendDetectedV1)) as Envelope<TrendDetectedV1>[];
@@ -312,7 +361,7 @@ async function main(): Promise<void> {
     }
     const postWarmup = stream.articles.filter((a) => a.at >= warmupEnd).length;
     const falseAlarms = detections.filter((d) => d.at >= warmupEnd && !explained.has(d));
-    for (const d of falseAlarms.slice(0, 5)) say(`  false alarm: topic ${d.topic} at ${new Date(d.at).toISOString().slice(5, 16)}: ${d.event.text.replace('\n', ' / ')}`);
+    for (const d of falseAlarms) say(`  false alarm: topic ${d.topic} at ${new Date(d.at).toISOString().slice(5, 16)} (cluster ${d.event.clusterId}, z ${d.event.score}, x${d.event.growth}): ${d.event.text.replace('\n', ' / ')}`);
     const result = {
       articles: stream.articles.length,
       state_articles: state?.articles ?? 0,
@@ -329,8 +378,17 @@ async function main(): Promise<void> {
       label_hit: hits === 0 ? 0 : Math.round((labelHits / hits) * 1000) / 1000,
       articles_per_s: Math.round(stream.articles.length / seconds),
       // The first half alone (start to the SIGKILL): the steady rate, without the wait of the
-      // killed stage's in-flight messages for their ack_wait (1 min) before they come again.
+      // killed stage's in-flight messages for their ack_wait before they come again.
       articles_per_s_first_half: Math.round(restartedAt / firstHalfSeconds),
+      // From the restart to the end: the restarted stage, and the wait for the killed one's messages.
+      articles_per_s_second_half: Math.round((payloads.length - restartedAt) / (seconds - firstHalfSeconds)),
+      redeliveries,
+      // Of which before the SIGKILL (not the killed stage's messages), and those the stage still
+      // held when they came again (settled by the first copy, not handled twice).
+      redeliveries_before_kill: redeliveriesBeforeKill,
+      redelivered_while_held: heldAgain,
+      stage_warnings: stageWarnings,
+      ack_wait_s: ackWaitS,
       // CPU the work cost, whatever else the machine runs: the stage, and the harness process
       // (catalog, files and vector apps, plus the bench's own polling); NATS not included.
       stage_cpu_s: Math.round(stageCpu * 10) / 10,
@@ -350,7 +408,10 @@ async function main(): Promise<void> {
     };
     say(`recall ${result.recall}, median delay ${result.median_delay_min} min, false alarms ${result.false_alarms_per_1k_articles}/1k articles, id stability ${result.id_stability}, label hit ${result.label_hit}`);
     say(`CPU: stage ${result.stage_cpu_s} s, harness (catalog, files, vector) ${result.harness_cpu_s} s: ${result.cpu_ms_per_article} ms per article`);
-    say(`${result.articles_per_s} articles/s through the stage (${result.stage_seconds} s with the restart; ${result.articles_per_s_first_half}/s in the first half, start to SIGKILL), stage peak RSS ${result.peak_rss_mb} MB (harness with catalog, files, vector: ${result.harness_peak_rss_mb} MB)`);
+    say(`${result.articles_per_s} articles/s through the stage, whole run (${result.stage_seconds} s with the restart); steady ${result.articles_per_s_first_half}/s in the first half (start to SIGKILL), ${result.articles_per_s_second_half}/s from the restart to the end (ack_wait ${ackWaitS} s, ${redeliveries} redeliveries, ${redeliveriesBeforeKill} of them before the SIGKILL, ${heldAgain} while the stage still held the message)`);
+    if (heldLines.length > 0) say(`delivered again while held (first ${heldLines.length}; the SIGKILL at ${firstHalfSeconds.toFixed(1)} s):${heldLines.map((l) => `\n  ${l}`).join('')}`);
+    if (stageWarnings > 0) say(`stage warnings and errors: ${stageWarnings}${[...warningKinds].map((w) => `\n  ${w}`).join('')}`);
+    say(`stage peak RSS ${result.peak_rss_mb} MB (harness with catalog, files, vector: ${result.harness_peak_rss_mb} MB)`);
     void labelTerms;
     say(JSON.stringify(result));
   } finally {

@@ -422,6 +422,26 @@ export class TrendClusterService {
         addBin(item.cluster, item.binStart, 1);
       }
       for (let i = 0; i < memberRows.length; i += 200) await manager.getRepository(TrendMemberEntity).insert(memberRows.slice(i, i + 200));
+      // A merge moves the merged cluster's counts to the cluster it joined, as its sum and member
+      // count went: the survivor's baseline is then the whole topic's history, not only the share it
+      // held while the two were apart (else its next ordinary hour looks like a burst).
+      for (const step of plan.steps) {
+        if (step.kind !== 'merge') continue;
+        const gone = idOf(step.gone);
+        const keep = idOf(step.keep);
+        const counts = new Map<number, number>();
+        if (step.gone < TEMP_BASE) {
+          for (const bin of await manager.getRepository(TrendBinEntity).find({ select: { binStart: true, articles: true }, where: { clusterId: gone, binSeconds: request.binSeconds } })) {
+            counts.set(bin.binStart.getTime(), (counts.get(bin.binStart.getTime()) ?? 0) + bin.articles);
+          }
+        }
+        for (const d of binDelta.values()) if (idOf(d.clusterId) === gone) counts.set(d.binStart.getTime(), (counts.get(d.binStart.getTime()) ?? 0) + d.n);
+        for (const [at, n] of counts) {
+          if (n <= 0) continue;
+          addBin(gone, new Date(at), -n);
+          addBin(keep, new Date(at), n);
+        }
+      }
       await this.writeBins(manager, request.binSeconds, [...binDelta.values()].map((d) => ({ ...d, clusterId: idOf(d.clusterId) })));
       let watermarkAt = spaceRow.watermarkAt;
       let watermarkSetAt = spaceRow.watermarkSetAt;

@@ -200,6 +200,41 @@ for (const dialect of DIALECTS) {
       assert.equal(later.results[0]!.clusterId, original);
     });
 
+    it('moves the counts of a merged cluster to the cluster it joined (its baseline is the whole history)', async () => {
+      // X opens at e1; Y at 0.857 from it (under the threshold 0.9) gets two articles an hour later;
+      // an article that reaches both joins X, whose centroid is then 0.90 from Y's: Y merges into X.
+      const near = unit(1, 0.6, 0, 0, 0, 0, 0, 0);
+      const between = unit(1, 0.2, 0, 0, 0, 0, 0, 0);
+      const e1 = unit(1, 0, 0, 0, 0, 0, 0, 0);
+      const base = { threshold: 0.9, mergeThreshold: 0.85, splitMinMembers: 5, binSeconds: 3600, liveSeconds: 7 * 86_400, historyBins: 24 };
+      const item = (articleId: number, vector: number[], eventAt: string) => ({ articleId, vector, eventAt, category: 'economy', hasMedia: false, terms: [{ term: '금리', weight: 1 }] });
+      for (const [k, oneBatch] of [[0, false], [1, true]] as const) {
+        const space = { name: `text__merge${k}__8`, dim: 8 };
+        const fresh: number[] = [];
+        for (let n = 0; n < 4; n++) fresh.push((await one.catalog.upsertArticle(articleRequest(9600 + 10 * k + n, { contentHash: hex64(`tm-${dialect}-${k}-${n}`) }))).articleId);
+        const items = [item(fresh[0]!, e1, '2026-05-04T10:05:00Z'), item(fresh[1]!, near, '2026-05-04T11:05:00Z'), item(fresh[2]!, near, '2026-05-04T11:10:00Z'), item(fresh[3]!, between, '2026-05-04T12:05:00Z')];
+        const results = oneBatch ? (await s1.assignBatch({ ...base, space, items })).results : await (async () => {
+          const out = [];
+          for (const [i, it] of items.entries()) out.push((await (i % 2 ? s2 : s1).assignBatch({ ...base, space, items: [it] })).results[0]!);
+          return out;
+        })();
+        const [x, y] = [results[0]!.clusterId!, results[1]!.clusterId!];
+        assert.notEqual(x, y, 'two clusters at first');
+        assert.equal(results[2]!.clusterId, y);
+        assert.equal(results[3]!.clusterId, x, 'the article between them joins the older cluster');
+        assert.equal(results[3]!.mergedFrom, y, 'and merges the younger one into it');
+        const kept = await s1.cluster(x, 24, 3600);
+        assert.deepEqual(kept.bins, [
+          { binStart: '2026-05-04T10:00:00.000Z', articles: 1 },
+          { binStart: '2026-05-04T11:00:00.000Z', articles: 2 },
+          { binStart: '2026-05-04T12:00:00.000Z', articles: 1 },
+        ], `the merged cluster's bins moved along (${oneBatch ? 'one batch' : 'one at a time'})`);
+        assert.equal(kept.memberCount, 4);
+        assert.deepEqual((await s1.cluster(y, 24, 3600)).bins.filter((b) => b.articles > 0), [], 'the merged cluster keeps no counts');
+        assert.equal(await one.count('trend_edge', `kind = 'merge' AND from_cluster_id = ${y} AND to_cluster_id = ${x}`), 1);
+      }
+    });
+
     it('records an external snapshot once, with its items', async () => {
       const external = new ExternalTrendService(one.dataSource);
       const snapshot = { source: 'google-trends-rss', region: 'KR', fetchedAt: '2026-05-01T12:00:00.000Z', status: 'ok' as const, error: null, standIn: true, items: [{ position: 0, term: '캠핑', traffic: '200+', trafficMin: 200, ratio: null, startedAt: null, detail: { news: [] } }] };

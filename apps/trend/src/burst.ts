@@ -66,15 +66,96 @@ export function series(cluster: TrendClusterV1, nowMs: number, config: BurstConf
 }
 
 /**
- * EWMA of the complete bins from `born` up to (not including) `until`, starting at the first of
- * them (the prior when there is none), never below the prior.
+ * The baseline of the complete bins after the one the cluster was born in, up to (not including)
+ * `until`: their EWMA (the prior when there is none), never below the prior.
  */
 export function baselineBefore(s: BinSeries, until: number, config: BurstConfig): number {
-  if (until <= s.born) return config.priorRate;
-  const alpha = 2 / (config.ewmaBins + 1);
-  let rate = s.counts[s.born]!;
-  for (let i = s.born + 1; i < until; i++) rate = (1 - alpha) * rate + alpha * s.counts[i]!;
-  return Math.max(rate, config.priorRate);
+  return baselineWithHistory(s, until, config).rate;
+}
+
+/**
+ * The baseline and how many bins of evidence it rests on.
+ *
+ * - The bin the cluster was born in is not history: it holds the article that opened the cluster
+ *   and only the rest of its hour (a cluster born at :50 counts 1 there), so a new topic's first
+ *   full bin is judged against the prior, not against its own first minutes.
+ * - The EWMA (span `ewmaBins`) weighs the bin `age` bins back by (1 - alpha)^age, normalized over
+ *   the bins there are: with a short history it is their plain mean, not the first bin carried
+ *   forward (which kept most of its weight for a day).
+ * - Its evidence, 1 / sum(w^2) of the normalized weights: the number of bins for a short history,
+ *   about the span for a long one; 0 with no history (the prior's rate).
+ */
+export function baselineWithHistory(s: BinSeries, until: number, config: BurstConfig): { rate: number; bins: number } {
+  const first = s.born + 1;
+  if (until <= first) return { rate: config.priorRate, bins: 0 };
+  const keep = 1 - 2 / (config.ewmaBins + 1);
+  let sum = 0;
+  let weights = 0;
+  let squares = 0;
+  let w = 1;
+  for (let i = until - 1; i >= first; i--) {
+    sum += w * s.counts[i]!;
+    weights += w;
+    squares += w * w;
+    w *= keep;
+  }
+  return { rate: Math.max(sum / weights, config.priorRate), bins: (weights * weights) / squares };
+}
+
+/** ln Γ(x) for x > 0 (Lanczos, g = 7). */
+function logGamma(x: number): number {
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const z = x - 1;
+  let sum = c[0]!;
+  for (let i = 1; i < 9; i++) sum += c[i]! / (z + i);
+  const t = z + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+
+/**
+ * P(X >= x) for the count of a bin whose expected rate is `rate`, estimated from `bins` bins of
+ * history: a Poisson count whose rate is itself uncertain (Gamma with mean `rate` and `bins` bins of
+ * evidence), i.e. negative binomial with variance rate (1 + 1/bins); plain Poisson when `bins` is 0
+ * (the prior, no history). Summed upwards from x, so tails of 1e-12 are exact.
+ */
+export function countTail(x: number, rate: number, bins: number): number {
+  if (x <= 0) return 1;
+  const poisson = !(bins > 0);
+  const r = bins * rate;
+  const q = poisson ? 0 : bins / (bins + 1);
+  let log = poisson
+    ? x * Math.log(rate) - rate - logGamma(x + 1)
+    : logGamma(x + r) - logGamma(r) - logGamma(x + 1) + r * Math.log(q) + x * Math.log(1 - q);
+  let term = Math.exp(log);
+  let sum = 0;
+  for (let k = x; k < x + 100_000; k++) {
+    sum += term;
+    const ratio = poisson ? rate / (k + 1) : ((k + r) / (k + 1)) * (1 - q);
+    if (ratio < 1 && term * ratio < sum * 1e-12) break;
+    log += Math.log(ratio);
+    term = Math.exp(log);
+  }
+  return Math.min(1, sum);
+}
+
+/** P(Z >= z) of a standard normal, by Simpson's rule (used once per threshold). */
+export function normalTail(z: number): number {
+  const steps = 4000;
+  const to = z + 12;
+  const h = (to - z) / steps;
+  const f = (t: number) => Math.exp((-t * t) / 2) / Math.sqrt(2 * Math.PI);
+  let sum = f(z) + f(to);
+  for (let i = 1; i < steps; i++) sum += (i % 2 ? 4 : 2) * f(z + i * h);
+  return (sum * h) / 3;
+}
+
+const tailOfZ = new Map<number, number>();
+/** The tail probability a z-score threshold stands for (cached per threshold). */
+function tailAt(z: number): number {
+  let p = tailOfZ.get(z);
+  if (p === undefined) tailOfZ.set(z, (p = normalTail(z)));
+  return p;
 }
 
 function poissonCost(count: number, rate: number): number {
@@ -148,10 +229,14 @@ export function decide(cluster: TrendClusterV1, nowMs: number, config: BurstConf
         count,
       };
     }
-    const baseline = baselineBefore(s, last, config);
+    const { rate: baseline, bins } = baselineWithHistory(s, last, config);
     const count = s.counts[last]!;
     const z = (count - baseline) / Math.sqrt(Math.max(baseline, config.priorRate));
     if (count < config.minArticles || z < config.zEnter) return null;
+    // As unlikely as z standard deviations of a normal, counted in the count's own distribution:
+    // Poisson tails are heavier than the normal's at small rates, and a short history knows its rate
+    // less well (see countTail).
+    if (countTail(count, baseline, bins) > tailAt(config.zEnter)) return null;
     const from = Math.max(s.born, last - 23);
     const states = kleinberg(s.counts.slice(from, last + 1), baseline, config.burstRatio, config.burstCost);
     if (states[states.length - 1] !== 1) return null;

@@ -180,5 +180,5 @@ export async function readEvents(bus: TestBus, subject: string): Promise<Envelop
 
 /** One consumer entry for the trend stage with other knobs (e.g. concurrency 1 for ordered tests). */
 export function trendConsumer(concurrency: number): TestBusOptions['consumers'] {
-  return { trend: [{ durable: 'trend', stream: 'PIPELINE', filter: 'pipeline.article.embedded.v1', ack_wait: '30s', concurrency }] };
+  return { trend: [{ durable: 'trend', stream: 'PIPELINE', filter: 'pipeline.article.embedded.v1', ack_wait: '15s', concurrency }] };
 }
