@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { withRetries } from '#llm';
 import got, { CancelError, RequestError, TimeoutError } from 'got';
 import { z } from 'zod';
 import { EmbeddingServerError } from './embedding.errors.js';
@@ -86,25 +86,20 @@ export class OpenAiEmbeddingClient {
     return vectors;
   }
 
-  private async embedBatch(batch: string[], extraBody: Record<string, unknown>): Promise<Float32Array[]> {
-    const { maxRetries } = this.options;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.request(batch, extraBody);
-      } catch (error) {
-        if (!(error instanceof EmbeddingServerError)) throw error;
-        error.details.attempts = attempt;
-        if (!error.retryable || attempt > maxRetries) throw error;
-        const retryAfter = error.details.retryAfterMs;
-        if (retryAfter !== undefined && retryAfter > this.options.maxRetryAfterMs) throw error;
-        await sleep(retryAfter ?? this.backoff(attempt));
-      }
-    }
-  }
-
-  private backoff(attempt: number): number {
-    const ceiling = Math.min(this.options.maxBackoffMs, this.options.backoffMs * 2 ** (attempt - 1));
-    return ceiling / 2 + Math.random() * (ceiling / 2);
+  /** One batch, retried by the shared model-call policy (#llm): 429, 5xx, timeouts and network errors. */
+  private embedBatch(batch: string[], extraBody: Record<string, unknown>): Promise<Float32Array[]> {
+    const { maxRetries, backoffMs, maxBackoffMs, maxRetryAfterMs } = this.options;
+    return withRetries(
+      { maxRetries, minBackoffMs: backoffMs, maxBackoffMs, maxRetryAfterMs },
+      () => this.request(batch, extraBody),
+      (error) => {
+        if (!(error instanceof EmbeddingServerError) || !error.retryable) return { retry: false };
+        const retryAfterMs = error.details.retryAfterMs;
+        // A Retry-After longer than maxRetryAfterMs is not waited for here: the error carries it for the caller.
+        if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) return { retry: false };
+        return { retry: true, retryAfterMs };
+      },
+    );
   }
 
   private async request(batch: string[], extraBody: Record<string, unknown>): Promise<Float32Array[]> {
