@@ -15,7 +15,7 @@ import {
 import { TestBus, waitFor } from '#testing';
 import { stringify } from 'yaml';
 import { CatalogModule } from '../apps/catalog/src/catalog.module.js';
-import { dropSpaces, MILVUS_ADDRESS, readEvents } from '../apps/embedder/test/stage.fixture.js';
+import { dropSpaces, MILVUS_ADDRESS } from '../apps/embedder/test/stage.fixture.js';
 import { EmbedderModule } from '../apps/embedder/src/embedder.module.js';
 import { FilesModule } from '../apps/files/src/files.module.js';
 import { RunJournal } from '../apps/scraper/src/run.journal.js';
@@ -87,13 +87,13 @@ for (const store of ['usearch', 'milvus'] as const) {
         const report = await waitFor(`the ${sourceId} run`, () => journal.recent(sourceId)[earlier], 120_000, 100);
         assert.equal(report.failure, null, `${sourceId}: ${JSON.stringify(report.failure)}`);
       }
-      const stored = (await readEvents(bus, Events.ArticleStoredV1)).length;
+      const stored = (await bus.read(Events.ArticleStoredV1)).length;
       // rss: five articles and the syndicated copy; sitemap: two more.
       assert.ok(stored >= 8, `the scraper stored ${stored} articles`);
       events = await waitFor(
         `all ${stored} stored articles embedded`,
         async () => {
-          const found = (await readEvents(bus, Events.ArticleEmbeddedV1)) as Envelope<ArticleEmbeddedV1>[];
+          const found = (await bus.read(Events.ArticleEmbeddedV1)) as Envelope<ArticleEmbeddedV1>[];
           return new Set(found.map((e) => e.payload.articleId)).size >= stored ? found : null;
         },
         120_000,

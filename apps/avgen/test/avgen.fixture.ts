@@ -17,7 +17,6 @@ import {
   type VideoGeneratedV1,
 } from '#contracts';
 import { FilesClient } from '#files-client';
-import { decodeJson } from '#messaging';
 import { TestBus, waitFor } from '#testing';
 import type { RunningApp } from '#bootstrap';
 import { CatalogModule } from '../../catalog/src/catalog.module.js';
@@ -113,7 +112,7 @@ export class AvgenHarness {
   async generated(storyId: number, timeoutMs = 90_000): Promise<VideoGeneratedV1> {
     return waitFor(
       `video.generated of story ${storyId}`,
-      async () => (await readEvents(this.bus, Events.VideoGeneratedV1)).map((e) => e.payload as VideoGeneratedV1).find((p) => p.storyId === storyId),
+      async () => (await this.bus.read(Events.VideoGeneratedV1)).map((e) => e.payload as VideoGeneratedV1).find((p) => p.storyId === storyId),
       timeoutMs,
       250,
     );
@@ -123,7 +122,7 @@ export class AvgenHarness {
     return waitFor(
       `dead letter of story ${storyId}`,
       async () =>
-        (await readEvents(this.bus, deadLetterSubject(Events.StoryWrittenV1))).map((e) => e.payload as DeadLetterV1).find((d) => d.correlationId === `test-story-${storyId}`),
+        (await this.bus.read(deadLetterSubject(Events.StoryWrittenV1))).map((e) => e.payload as DeadLetterV1).find((d) => d.correlationId === `test-story-${storyId}`),
       timeoutMs,
       250,
     );
@@ -146,20 +145,3 @@ export class AvgenHarness {
   }
 }
 
-/** Messages of one subject, in stream order (pipeline events from PIPELINE, dead letters from DLQ). */
-export async function readEvents(bus: TestBus, subject: string): Promise<Envelope[]> {
-  const stream = bus.ns.stream(subject.startsWith('dlq.') ? 'DLQ' : 'PIPELINE');
-  const wire = bus.ns.subject(subject);
-  const info = await bus.jsm.streams.info(stream, { subjects_filter: wire });
-  const total = info.state.subjects?.[wire] ?? 0;
-  if (total === 0) return [];
-  const consumer = await bus.js.consumers.get(stream, { filter_subjects: wire });
-  const events: Envelope[] = [];
-  const messages = await consumer.fetch({ max_messages: total, expires: 5000 });
-  for await (const msg of messages) {
-    const decoded = decodeJson(msg.data);
-    if (decoded.ok) events.push(decoded.value as Envelope);
-    if (events.length >= total) break;
-  }
-  return events;
-}

@@ -15,7 +15,6 @@ import {
   type VideoEditedV1,
 } from '#contracts';
 import { FilesClient } from '#files-client';
-import { decodeJson } from '#messaging';
 import { TestBus } from '#testing';
 import { CatalogModule } from '../../catalog/src/catalog.module.js';
 import { FilesModule } from '../../files/src/files.module.js';
@@ -118,11 +117,11 @@ export class EditorHarness {
   }
 
   async edited(videoId: number): Promise<Envelope<VideoEditedV1>[]> {
-    return ((await readEvents(this.bus, Events.VideoEditedV1)) as Envelope<VideoEditedV1>[]).filter((e) => e.payload.videoId === videoId);
+    return ((await this.bus.read(Events.VideoEditedV1)) as Envelope<VideoEditedV1>[]).filter((e) => e.payload.videoId === videoId);
   }
 
   async deadLetters(): Promise<Envelope[]> {
-    return readEvents(this.bus, `dlq.${Events.VideoGeneratedV1}`);
+    return this.bus.read(`dlq.${Events.VideoGeneratedV1}`);
   }
 
   rows(sql: string, ...params: unknown[]): Record<string, unknown>[] {
@@ -141,20 +140,3 @@ export class EditorHarness {
   }
 }
 
-/** Every message of one subject so far (dead letters from DLQ), in stream order. */
-export async function readEvents(bus: TestBus, subject: string): Promise<Envelope[]> {
-  const stream = bus.ns.stream(subject.startsWith('dlq.') ? 'DLQ' : 'PIPELINE');
-  const wire = bus.ns.subject(subject);
-  const info = await bus.jsm.streams.info(stream, { subjects_filter: wire });
-  const total = info.state.subjects?.[wire] ?? 0;
-  if (total === 0) return [];
-  const consumer = await bus.js.consumers.get(stream, { filter_subjects: wire });
-  const events: Envelope[] = [];
-  const messages = await consumer.fetch({ max_messages: total, expires: 5000 });
-  for await (const msg of messages) {
-    const decoded = decodeJson(msg.data);
-    if (decoded.ok) events.push(decoded.value as Envelope);
-    if (events.length >= total) break;
-  }
-  return events;
-}

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { CatalogMediaUpdateV1, DeadLetterV1, Events, VectorGetV1, VectorSimilarV1, type ArticleEmbeddedV1, type Envelope } from '#contracts';
 import { waitFor } from '#testing';
 import sharp from 'sharp';
-import { milvusCount, readEvents, StageHarness, type StoredArticle, type VectorStore } from './stage.fixture.js';
+import { milvusCount, StageHarness, type StoredArticle, type VectorStore } from './stage.fixture.js';
 import { renderScene } from './synthetic-images.fixture.js';
 
 const run = promisify(execFile);
@@ -161,7 +161,7 @@ for (const store of ['usearch', 'milvus'] as VectorStore[]) {
       const missing = { ...c.event, articleId: 987_654 };
       const sent = await harness.publishStored(missing);
       const letters = await waitFor('a dead letter', async () => {
-        const found = await readEvents(harness.bus, `dlq.${Events.ArticleStoredV1}`);
+        const found = await harness.bus.read(`dlq.${Events.ArticleStoredV1}`);
         return found.length > 0 ? found : null;
       }, 30_000, 100);
       const letter = letters[0]!.payload as DeadLetterV1;

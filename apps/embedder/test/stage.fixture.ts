@@ -13,7 +13,6 @@ import {
   type MediaInputV1,
 } from '#contracts';
 import { FilesClient } from '#files-client';
-import { decodeJson } from '#messaging';
 import { TestBus, type TestBusOptions } from '#testing';
 import { CatalogModule } from '../../catalog/src/catalog.module.js';
 import { FilesModule } from '../../files/src/files.module.js';
@@ -183,7 +182,7 @@ export class StageHarness {
 
   /** Every `article.embedded` in the stream so far, in stream order. */
   async embeddedEvents(): Promise<Envelope<import('#contracts').ArticleEmbeddedV1>[]> {
-    return readEvents(this.bus, Events.ArticleEmbeddedV1) as Promise<Envelope<import('#contracts').ArticleEmbeddedV1>[]>;
+    return this.bus.read(Events.ArticleEmbeddedV1) as Promise<Envelope<import('#contracts').ArticleEmbeddedV1>[]>;
   }
 
   async close(): Promise<void> {
@@ -217,20 +216,3 @@ export async function dropSpaces(spaces: { name: string; dim: number }[]): Promi
  * Reads the messages of one subject with an ordered consumer: pipeline events from PIPELINE,
  * dead letters (`dlq.…`) from DLQ.
  */
-export async function readEvents(bus: TestBus, subject: string): Promise<Envelope[]> {
-  const stream = bus.ns.stream(subject.startsWith('dlq.') ? 'DLQ' : 'PIPELINE');
-  const wire = bus.ns.subject(subject);
-  const info = await bus.jsm.streams.info(stream, { subjects_filter: wire });
-  const total = info.state.subjects?.[wire] ?? 0;
-  if (total === 0) return [];
-  // One subject as a string: nats-server 2.9 knows no list of filters.
-  const consumer = await bus.js.consumers.get(stream, { filter_subjects: wire });
-  const events: Envelope[] = [];
-  const messages = await consumer.fetch({ max_messages: total, expires: 5000 });
-  for await (const msg of messages) {
-    const decoded = decodeJson(msg.data);
-    if (decoded.ok) events.push(decoded.value as Envelope);
-    if (events.length >= total) break;
-  }
-  return events;
-}

@@ -13,7 +13,6 @@ import {
   type StoryScriptV1,
 } from '#contracts';
 import { FilesClient } from '#files-client';
-import { decodeJson } from '#messaging';
 import { TestBus, type TestBusOptions } from '#testing';
 import { FakeYoutube, type FakeYoutubeOptions } from '#youtube';
 import { stringify } from 'yaml';
@@ -206,7 +205,7 @@ export class PublisherHarness {
   }
 
   async readEvents(subject: string): Promise<Envelope[]> {
-    return readEvents(this.bus, subject);
+    return this.bus.read(subject);
   }
 
   async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -232,20 +231,3 @@ function envName(channel: string): string {
   return `YOUTUBE_REFRESH_TOKEN_${channel.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
-/** The messages of one subject (pipeline events from PIPELINE, dead letters from DLQ). */
-export async function readEvents(bus: TestBus, subject: string): Promise<Envelope[]> {
-  const stream = bus.ns.stream(subject.startsWith('dlq.') ? 'DLQ' : 'PIPELINE');
-  const wire = bus.ns.subject(subject);
-  const info = await bus.jsm.streams.info(stream, { subjects_filter: wire });
-  const total = info.state.subjects?.[wire] ?? 0;
-  if (total === 0) return [];
-  const consumer = await bus.js.consumers.get(stream, { filter_subjects: wire });
-  const events: Envelope[] = [];
-  const messages = await consumer.fetch({ max_messages: total, expires: 5000 });
-  for await (const msg of messages) {
-    const decoded = decodeJson(msg.data);
-    if (decoded.ok) events.push(decoded.value as Envelope);
-    if (events.length >= total) break;
-  }
-  return events;
-}

@@ -3,9 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CatalogStoryFindV1, Events, StoryScriptV1, type Envelope, type StoryWrittenV1 } from '#contracts';
+import { CatalogStoryFindV1, Events, StoryScriptV1, type StoryWrittenV1 } from '#contracts';
 import { FilesClient } from '#files-client';
-import { decodeJson } from '#messaging';
 import { TestBus, waitFor } from '#testing';
 import { CatalogModule } from '../../catalog/src/catalog.module.js';
 import { EmbedderModule } from '../../embedder/src/embedder.module.js';
@@ -46,7 +45,7 @@ describe('the sample site to a story file (embedded defaults)', () => {
 
   it('writes at least one story file whose JSON validates, with the stand-in named in the catalog row', async () => {
     const [event] = await waitFor('a story.written event', async () => {
-      const events = await readEvents(bus, Events.StoryWrittenV1);
+      const events = await bus.read(Events.StoryWrittenV1);
       return events.length > 0 ? events : null;
     }, 150_000, 500);
     const written = event!.payload as StoryWrittenV1;
@@ -63,17 +62,3 @@ describe('the sample site to a story file (embedded defaults)', () => {
   });
 });
 
-async function readEvents(bus: TestBus, subject: string): Promise<Envelope[]> {
-  const wire = bus.ns.subject(subject);
-  const info = await bus.jsm.streams.info(bus.ns.stream('PIPELINE'), { subjects_filter: wire });
-  const total = info.state.subjects?.[wire] ?? 0;
-  if (total === 0) return [];
-  const consumer = await bus.js.consumers.get(bus.ns.stream('PIPELINE'), { filter_subjects: wire });
-  const events: Envelope[] = [];
-  for await (const msg of await consumer.fetch({ max_messages: total, expires: 5000 })) {
-    const decoded = decodeJson(msg.data);
-    if (decoded.ok) events.push(decoded.value as Envelope);
-    if (events.length >= total) break;
-  }
-  return events;
-}

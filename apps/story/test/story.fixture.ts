@@ -15,7 +15,6 @@ import {
   type StoryWrittenV1,
 } from '#contracts';
 import { FilesClient } from '#files-client';
-import { decodeJson } from '#messaging';
 import { TestBus } from '#testing';
 import sharp from 'sharp';
 import { CatalogModule } from '../../catalog/src/catalog.module.js';
@@ -116,11 +115,11 @@ export class StoryHarness {
   }
 
   async written(): Promise<Envelope<StoryWrittenV1>[]> {
-    return readEvents(this.bus, Events.StoryWrittenV1) as Promise<Envelope<StoryWrittenV1>[]>;
+    return this.bus.read(Events.StoryWrittenV1) as Promise<Envelope<StoryWrittenV1>[]>;
   }
 
   async deadLetters(): Promise<Envelope[]> {
-    return readEvents(this.bus, `dlq.${Events.TrendDetectedV1}`);
+    return this.bus.read(`dlq.${Events.TrendDetectedV1}`);
   }
 
   async close(): Promise<void> {
@@ -130,19 +129,3 @@ export class StoryHarness {
   }
 }
 
-async function readEvents(bus: TestBus, subject: string): Promise<Envelope[]> {
-  const stream = bus.ns.stream(subject.startsWith('dlq.') ? 'DLQ' : 'PIPELINE');
-  const wire = bus.ns.subject(subject);
-  const info = await bus.jsm.streams.info(stream, { subjects_filter: wire });
-  const total = info.state.subjects?.[wire] ?? 0;
-  if (total === 0) return [];
-  const consumer = await bus.js.consumers.get(stream, { filter_subjects: wire });
-  const events: Envelope[] = [];
-  const messages = await consumer.fetch({ max_messages: total, expires: 5000 });
-  for await (const msg of messages) {
-    const decoded = decodeJson(msg.data);
-    if (decoded.ok) events.push(decoded.value as Envelope);
-    if (events.length >= total) break;
-  }
-  return events;
-}

@@ -13,7 +13,6 @@ import {
   type TrendDetectedV1,
 } from '#contracts';
 import { FilesClient } from '#files-client';
-import { decodeJson } from '#messaging';
 import { TestBus, type TestBusOptions } from '#testing';
 import type { RunningApp } from '#bootstrap';
 import { CatalogModule } from '../../catalog/src/catalog.module.js';
@@ -132,7 +131,7 @@ export class TrendHarness {
   }
 
   async detected(): Promise<Envelope<TrendDetectedV1>[]> {
-    return (await readEvents(this.bus, Events.TrendDetectedV1)) as Envelope<TrendDetectedV1>[];
+    return (await this.bus.read(Events.TrendDetectedV1)) as Envelope<TrendDetectedV1>[];
   }
 
   async transitions() {
@@ -160,23 +159,6 @@ export class TrendHarness {
   }
 }
 
-/** Every message of one subject so far, in stream order. */
-export async function readEvents(bus: TestBus, subject: string): Promise<Envelope[]> {
-  const stream = bus.ns.stream(subject.startsWith('dlq.') ? 'DLQ' : 'PIPELINE');
-  const wire = bus.ns.subject(subject);
-  const info = await bus.jsm.streams.info(stream, { subjects_filter: wire });
-  const total = info.state.subjects?.[wire] ?? 0;
-  if (total === 0) return [];
-  const consumer = await bus.js.consumers.get(stream, { filter_subjects: wire });
-  const events: Envelope[] = [];
-  const messages = await consumer.fetch({ max_messages: total, expires: 5000 });
-  for await (const msg of messages) {
-    const decoded = decodeJson(msg.data);
-    if (decoded.ok) events.push(decoded.value as Envelope);
-    if (events.length >= total) break;
-  }
-  return events;
-}
 
 /** One consumer entry for the trend stage with other knobs (e.g. concurrency 1 for ordered tests). */
 export function trendConsumer(concurrency: number): TestBusOptions['consumers'] {

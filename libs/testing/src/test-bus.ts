@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bootstrap, type RunningApp } from '#bootstrap';
 import type { Contract, Envelope } from '#contracts';
-import { connectNats, EventPublisher, loadTopology, Namespace, provisionTopology, RequestClient, subjectMatches } from '#messaging';
+import { connectNats, decodeJson, EventPublisher, loadTopology, Namespace, provisionTopology, RequestClient, subjectMatches } from '#messaging';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { DynamicModule, Type } from '@nestjs/common';
@@ -96,9 +96,7 @@ export class TestBus {
    * (validated against the contract); a clear error after `timeoutMs` otherwise.
    */
   async events<T extends z.ZodType>(contract: Contract<string, T>, count = 1, timeoutMs = 15_000): Promise<Envelope<z.infer<T>>[]> {
-    const topology = loadTopology(join(this.configDir, 'streams.yaml'));
-    const stream = Object.entries(topology.streams).find(([, s]) => s.subjects.some((p) => subjectMatches(p, contract.subject)))?.[0];
-    if (!stream) throw new Error(`No stream covers ${contract.subject}`);
+    const stream = this.streamOf(contract.subject);
     const deadline = Date.now() + timeoutMs;
     let found: Envelope<z.infer<T>>[] = [];
     while (Date.now() < deadline) {
@@ -113,6 +111,37 @@ export class TestBus {
       await new Promise((done) => setTimeout(done, 200));
     }
     throw new Error(`Expected ${count} ${contract.subject} event(s) within ${timeoutMs} ms, found ${found.length}`);
+  }
+
+  /**
+   * What one subject holds now, in stream order, without waiting: pipeline events, or dead letters
+   * of `dlq.<subject>`. Messages that are not JSON are left out (a test of bad input reads the raw
+   * stream itself).
+   */
+  async read(subject: string): Promise<Envelope[]> {
+    const stream = this.ns.stream(this.streamOf(subject));
+    const wire = this.ns.subject(subject);
+    const info = await this.jsm.streams.info(stream, { subjects_filter: wire });
+    const total = info.state.subjects?.[wire] ?? 0;
+    if (total === 0) return [];
+    // One subject as a string: nats-server 2.9 knows no list of filters.
+    const consumer = await this.js.consumers.get(stream, { filter_subjects: wire });
+    const events: Envelope[] = [];
+    const messages = await consumer.fetch({ max_messages: total, expires: 5000 });
+    for await (const msg of messages) {
+      const decoded = decodeJson(msg.data);
+      if (decoded.ok) events.push(decoded.value as Envelope);
+      if (events.length >= total) break;
+    }
+    return events;
+  }
+
+  /** The stream of this topology that holds a subject. */
+  private streamOf(subject: string): string {
+    const topology = loadTopology(join(this.configDir, 'streams.yaml'));
+    const stream = Object.entries(topology.streams).find(([, s]) => s.subjects.some((p) => subjectMatches(p, subject)))?.[0];
+    if (!stream) throw new Error(`No stream covers ${subject}`);
+    return stream;
   }
 
   /** Stops the apps, deletes this namespace's streams and the temp config. */
