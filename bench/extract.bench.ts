@@ -13,9 +13,9 @@
 // language on characters and on character bigrams (scoreCharacters), since the upstream metric's
 // "words" are whole clauses in scripts written without spaces, plus title, date and byline accuracy.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { readCorpus, repoRoot } from './news-corpus.js';
 import { performance } from 'node:perf_hooks';
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
@@ -43,15 +43,6 @@ interface RunResult {
 type Extractor = (page: Page) => string;
 
 const WARMUP_PAGES = 5;
-
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'libs'))) return dir;
-    dir = dirname(dir);
-  }
-  return process.cwd();
-}
 
 function dataDir(): string {
   // An explicit EXTRACTION_BENCH_DIR is the only place looked at: a typo must not fall back silently.
@@ -101,43 +92,15 @@ const ours: Extractor = (page) => {
   return article.text;
 };
 
-function loadKorean(): Page[] {
-  const dir = join(repoRoot(), 'bench', 'korean-news');
-  const gold = JSON.parse(readFileSync(join(dir, 'gold.json'), 'utf8')) as {
-    file: string;
-    url: string;
-    title: string;
-    text: string;
-    byline: string;
-    publishedAt: string;
-  }[];
-  return gold.map((g) => ({
+/** A corpus of ours (bench/<name>, written by its generate.ts) as pages with their gold fields. */
+function loadNews(name: 'korean-news' | 'cjk-news'): Page[] {
+  return readCorpus(name).map((g) => ({
     id: g.file,
     url: g.url,
     truth: g.text,
-    bytes: readFileSync(join(dir, 'pages', g.file)),
+    bytes: g.bytes,
     gold: { title: g.title, byline: g.byline, publishedAt: g.publishedAt },
-  }));
-}
-
-function loadCjk(): Page[] {
-  const dir = join(repoRoot(), 'bench', 'cjk-news');
-  const gold = JSON.parse(readFileSync(join(dir, 'gold.json'), 'utf8')) as {
-    file: string;
-    lang: string;
-    url: string;
-    title: string;
-    text: string;
-    byline: string;
-    publishedAt: string;
-  }[];
-  return gold.map((g) => ({
-    id: g.file,
-    url: g.url,
-    truth: g.text,
-    bytes: readFileSync(join(dir, 'pages', g.file)),
-    gold: { title: g.title, byline: g.byline, publishedAt: g.publishedAt },
-    lang: g.lang,
+    ...(g.lang === undefined ? {} : { lang: g.lang }),
   }));
 }
 
@@ -288,7 +251,7 @@ function main(): void {
   printTable([result, reference]);
   byLanguage(pages, [result, reference]);
 
-  const korean = loadKorean();
+  const korean = loadNews('korean-news');
   console.log(`\nKorean news benchmark: ${korean.length} pages (${new Set(korean.map((p) => p.id.replace(/^\d+-|\.html$/g, ''))).size} layouts) from bench/korean-news`);
   const [koResult, koReference] = runAll(
     [
@@ -316,7 +279,7 @@ function main(): void {
     `  F1 per layout: ${[...byLayout.entries()].map(([layout, idx]) => `${layout} ${scoreCorpus(idx.map((i) => koResult.scores[i]!)).f1.toFixed(3)}`).join(', ')}`,
   );
 
-  const cjk = loadCjk();
+  const cjk = loadNews('cjk-news');
   console.log(`\nChinese/Japanese news benchmark: ${cjk.length} pages (${new Set(cjk.map((p) => p.id.replace(/^\d+-|\.html$/g, ''))).size} layouts) from bench/cjk-news`);
   const [cjkResult, cjkReference] = runAll(
     [

@@ -11,9 +11,8 @@
 // the first paragraph ("新华社北京11月29日电（记者李明）", "〔記者王小明／台北報導〕") is.
 //
 //   npm run -s build && node dist/bench/cjk-news/generate.js     rewrites bench/cjk-news/{pages,gold.json}
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeCorpus } from '../news-corpus.js';
 import iconv from 'iconv-lite';
 import { ARTICLES, COMMENTS, RELATED, type CjkArticle, type Script } from './articles.js';
 
@@ -741,21 +740,7 @@ export function generate(): { pages: CjkGoldPage[]; bytes: Map<string, Buffer> }
   return { pages, bytes };
 }
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (readdirSync(dir).includes('package.json') && readdirSync(dir).includes('libs')) return dir;
-    dir = dirname(dir);
-  }
-  return process.cwd();
-}
-
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const out = join(repoRoot(), 'bench', 'cjk-news');
   const { pages, bytes } = generate();
-  rmSync(join(out, 'pages'), { recursive: true, force: true });
-  mkdirSync(join(out, 'pages'), { recursive: true });
-  for (const [file, content] of bytes) writeFileSync(join(out, 'pages', file), content);
-  writeFileSync(join(out, 'gold.json'), `${JSON.stringify(pages, null, 1)}\n`);
-  process.stdout.write(`wrote ${pages.length} pages and gold.json to ${out}\n`);
+  writeCorpus('cjk-news', pages, bytes);
 }

@@ -5,9 +5,8 @@
 // each page. Deterministic: the same code writes the same files.
 //
 //   npm run -s build && node dist/bench/korean-news/generate.js     rewrites bench/korean-news/{pages,gold.json}
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeCorpus } from '../news-corpus.js';
 import { ARTICLES, COMMENTS, RELATED, REPORTERS, type ArticleText } from './articles.js';
 
 export interface GoldPage {
@@ -472,21 +471,7 @@ export function generate(): { pages: GoldPage[]; html: Map<string, string> } {
   return { pages, html };
 }
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (readdirSync(dir).includes('package.json') && readdirSync(dir).includes('libs')) return dir;
-    dir = dirname(dir);
-  }
-  return process.cwd();
-}
-
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const out = join(repoRoot(), 'bench', 'korean-news');
   const { pages, html } = generate();
-  rmSync(join(out, 'pages'), { recursive: true, force: true });
-  mkdirSync(join(out, 'pages'), { recursive: true });
-  for (const [file, content] of html) writeFileSync(join(out, 'pages', file), content);
-  writeFileSync(join(out, 'gold.json'), `${JSON.stringify(pages, null, 1)}\n`);
-  process.stdout.write(`wrote ${pages.length} pages and gold.json to ${out}\n`);
+  writeCorpus('korean-news', pages, html);
 }
