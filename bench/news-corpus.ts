@@ -15,6 +15,10 @@ export interface GoldPage {
   publishedAt: string;
 }
 
+/** Text or an attribute value for the pages' HTML. */
+export const esc = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const pad = (n: number): string => String(n).padStart(2, '0');
+
 /** The repository's root, from a built (dist/bench/...) or source file. */
 export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

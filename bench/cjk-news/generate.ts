@@ -12,7 +12,7 @@
 //
 //   npm run -s build && node dist/bench/cjk-news/generate.js     rewrites bench/cjk-news/{pages,gold.json}
 import { fileURLToPath } from 'node:url';
-import { writeCorpus } from '../news-corpus.js';
+import { esc, pad, writeCorpus } from '../news-corpus.js';
 import iconv from 'iconv-lite';
 import { ARTICLES, COMMENTS, RELATED, type CjkArticle, type Script } from './articles.js';
 
@@ -33,8 +33,6 @@ export interface CjkGoldPage {
   publishedAt: string;
 }
 
-const esc = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const pad = (n: number): string => String(n).padStart(2, '0');
 
 interface When {
   y: number;

@@ -6,7 +6,7 @@
 //
 //   npm run -s build && node dist/bench/korean-news/generate.js     rewrites bench/korean-news/{pages,gold.json}
 import { fileURLToPath } from 'node:url';
-import { writeCorpus } from '../news-corpus.js';
+import { esc, pad, writeCorpus } from '../news-corpus.js';
 import { ARTICLES, COMMENTS, RELATED, REPORTERS, type ArticleText } from './articles.js';
 
 export interface GoldPage {
@@ -32,8 +32,6 @@ function seeded(seed: number): () => number {
   };
 }
 
-const esc = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const pad = (n: number): string => String(n).padStart(2, '0');
 
 interface When {
   y: number;
