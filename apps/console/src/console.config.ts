@@ -14,6 +14,8 @@ export const ConsoleEnv = {
   NATS_MONITOR_URL: z.string().url().default('http://127.0.0.1:8222'),
   /** Pending messages above which a stage is shown as falling behind. */
   CONSOLE_BEHIND_PENDING: z.coerce.number().int().positive().default(100),
+  /** Have the logger count the funnel's finished days at start and after each UTC midnight (0: only when looked at). */
+  CONSOLE_WARM_COUNTS: z.enum(['0', '1']).default('1'),
 };
 
 export interface ConsoleConfig {
@@ -24,6 +26,8 @@ export interface ConsoleConfig {
   generatedToken: boolean;
   monitorUrl: string;
   behindPending: number;
+  /** Count the funnel's finished days before anyone looks (CONSOLE_WARM_COUNTS). */
+  warmCounts: boolean;
   namespace: string;
 }
 
@@ -43,6 +47,7 @@ export function loadConsoleConfig(env: NodeJS.ProcessEnv): ConsoleConfig {
     generatedToken: !c.CONSOLE_TOKEN,
     monitorUrl: c.NATS_MONITOR_URL.replace(/\/+$/, ''),
     behindPending: c.CONSOLE_BEHIND_PENDING,
+    warmCounts: c.CONSOLE_WARM_COUNTS === '1',
     namespace: c.NATS_NAMESPACE,
   };
 }

@@ -18,6 +18,7 @@ import { PipelineService } from './pipeline.service.js';
 @Injectable()
 export class ConsoleWeb implements OnApplicationBootstrap, OnApplicationShutdown {
   private server: ConsoleHttpServer | null = null;
+  private warmTimer: NodeJS.Timeout | null = null;
   private readonly files: FilesClient;
   readonly config: ConsoleConfig;
   /** The address it listens on (tests read it). */
@@ -37,9 +38,10 @@ export class ConsoleWeb implements OnApplicationBootstrap, OnApplicationShutdown
     const common = loadEnv(CommonEnv, this.env);
     const ns = new Namespace(this.config.namespace);
     const streams = new Set([ns.stream('PIPELINE'), ns.stream('DLQ')]);
+    const pipeline = new PipelineService(this.requests, new MonitorClient(this.config.monitorUrl), streams, this.config.behindPending);
     this.server = new ConsoleHttpServer(
       {
-        pipeline: new PipelineService(this.requests, new MonitorClient(this.config.monitorUrl), streams, this.config.behindPending),
+        pipeline,
         content: new ContentService(this.requests),
         deadLetters: new DeadLetterService(await createDeadLetterQueue(this.nc, this.config.namespace), this.requests),
         files: this.files,
@@ -58,9 +60,33 @@ export class ConsoleWeb implements OnApplicationBootstrap, OnApplicationShutdown
     } else {
       this.logger.info(`console: ${this.url}/ (log in with CONSOLE_TOKEN)`);
     }
+    this.warmDaily(pipeline);
+  }
+
+  /** The daily counts warmed now and every day after midnight UTC (see PipelineService.warm). */
+  private warmDaily(pipeline: PipelineService): void {
+    if (!this.config.warmCounts) return;
+    const warm = (): void => {
+      pipeline.warm().then(
+        () => this.logger.debug('console: the funnel\'s finished days are counted'),
+        (error: Error) => this.logger.warn(`console: could not warm the funnel's daily counts (${error.message}); the first look will count them`),
+      );
+    };
+    warm();
+    const next = (): void => {
+      const day = 86_400_000;
+      const wait = Math.floor(Date.now() / day) * day + day + 20 * 60_000 - Date.now();
+      this.warmTimer = setTimeout(() => {
+        warm();
+        next();
+      }, wait);
+      this.warmTimer.unref();
+    };
+    next();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.warmTimer) clearTimeout(this.warmTimer);
     await this.server?.close();
     this.files.close();
   }

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { LoggerModule } from '../../logger/src/logger.module.js';
 import { loadConsoleConfig } from '../src/console.config.js';
 import { ConsoleModule } from '../src/console.module.js';
 import { ConsoleWeb } from '../src/console.web.js';
+import { FUNNEL } from '../src/pipeline.service.js';
 import { CHROMIUM, makeVideo, outputDir } from './console.fixture.js';
 
 const TOKEN = 'console-test-token-0123456789';
@@ -91,6 +93,22 @@ describe('console in a real browser', () => {
     await bus?.close();
     await nats?.stop();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('has the logger count the finished days of the funnel at start, before anyone looks at them', async () => {
+    // First of the tests: only the start-up warm-up has asked for 14 days yet (before() asked for 2).
+    const Database = createRequire(import.meta.url)('better-sqlite3') as new (path: string, options: { readonly: boolean }) => {
+      prepare(sql: string): { get(): { n: number } };
+      close(): void;
+    };
+    await waitFor('13 finished days x the funnel subjects kept', async () => {
+      const db = new Database(join(dir, 'logs.sqlite'), { readonly: true });
+      try {
+        return Number(db.prepare('SELECT COUNT(*) AS n FROM event_daily_count').get().n) >= 13 * FUNNEL.length;
+      } finally {
+        db.close();
+      }
+    });
   });
 
   it('refuses every page without credentials', async () => {
