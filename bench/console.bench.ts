@@ -96,8 +96,6 @@ async function seed(): Promise<void> {
   }
 }
 
-const FUNNEL_SUBJECTS = FUNNEL.length;
-
 async function clearDailyCounts(): Promise<void> {
   const ds = await openDatabase({ url, entities: LOG_ENTITIES, migrations: LOG_MIGRATIONS });
   try {
@@ -177,7 +175,7 @@ async function main(): Promise<void> {
     await clearDailyCounts();
     const warmStart = performance.now();
     const consoleApp = await bus.startApp(ConsoleModule, 'console', consoleEnv('1'));
-    const warmedInMs = await waitForDailyCounts(FUNNEL_SUBJECTS * 13);
+    const warmedInMs = await waitForDailyCounts(FUNNEL.length * 13);
     const warmupMs = performance.now() - warmStart;
     const base = consoleApp.app.get(ConsoleWeb).url!;
     const first = await get(`${base}/pipeline`, auth);

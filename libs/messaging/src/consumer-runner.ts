@@ -130,7 +130,6 @@ export class ConsumerRunner {
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly acks = new AckBatcher();
   readonly breaker: CircuitBreaker;
-  private readonly prefetch: number;
   private readonly limit: number;
   /** The copy of each stream sequence this runner owns (one handler per message, whatever the server redelivers). */
   private readonly bySeq = new Map<number, JsMsg>();
@@ -159,9 +158,8 @@ export class ConsumerRunner {
   ) {
     this.publisher = new EventPublisher(js, options.ns, options.app);
     this.handlerName = (handler.extras as HandlerExtras | undefined)?.handler ?? `${options.app}:${consumer.filter}`;
-    this.prefetch = Math.min(consumer.prefetch ?? consumer.concurrency, consumer.max_ack_pending);
-    // Queued plus running; past it pulling pauses (buffered messages still become ours and alive).
-    this.limit = Math.min(consumer.concurrency + this.prefetch, consumer.max_ack_pending);
+    // Queued plus running: each pull asks for the room under it; at it, pulling waits for room.
+    this.limit = Math.min(consumer.concurrency + (consumer.prefetch ?? consumer.concurrency), consumer.max_ack_pending);
     this.breaker = new CircuitBreaker(
       `consumer ${consumer.durable}`,
       (down) => this.probeFor(down),
